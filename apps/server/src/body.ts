@@ -1,0 +1,56 @@
+import type { IncomingMessage } from "node:http";
+
+export type BodyResult =
+  | { ok: true; value: unknown }
+  | { ok: false; status: number; error: { code: string; message: string } };
+
+/**
+ * Reads a JSON body up to `limit` bytes. Too large → 413 before the rest is read; not JSON → 400;
+ * a body that is not declared as JSON → 415. No body → `undefined`.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > limit) {
+    req.resume();
+    return tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      return tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  if (size === 0) return { ok: true, value: undefined };
+  const contentType = String(req.headers["content-type"] ?? "").toLowerCase();
+  if (!/^application\/(?:[a-z.+-]*\+)?json\b/.test(contentType)) {
+    return {
+      ok: false,
+      status: 415,
+      error: {
+        code: "unsupported_media_type",
+        message: "Send the body as JSON with Content-Type: application/json",
+      },
+    };
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  } catch (error) {
+    return {
+      ok: false,
+      status: 400,
+      error: { code: "invalid_json", message: `The body is not valid JSON: ${(error as Error).message}` },
+    };
+  }
+}
+
+function tooLarge(limit: number): BodyResult {
+  return {
+    ok: false,
+    status: 413,
+    error: { code: "payload_too_large", message: `The body is larger than the limit of ${limit} bytes` },
+  };
+}

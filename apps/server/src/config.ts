@@ -1,0 +1,91 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const API_KEY_PATTERN = /^tnt_sk_[A-Za-z0-9_-]{32,128}$/;
+
+const envSchema = z.object({
+  PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be from 1 to 65535")
+    .max(65535, "must be from 1 to 65535")
+    .default(4000),
+  HOST: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value), "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  TENANTRY_DATA_DIR: z.string().trim().min(1).default(".tenantry"),
+  TENANTRY_BOOTSTRAP_API_KEY: z
+    .string()
+    .refine(
+      (value) => API_KEY_PATTERN.test(value),
+      "must be tnt_sk_ followed by 32 to 128 characters of A-Z a-z 0-9 _ -",
+    )
+    .optional(),
+  TENANTRY_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  TENANTRY_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bootstrapApiKey: string | undefined;
+  publicUrl: string;
+  bodyLimitBytes: number;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the settings; the first bad one stops the start with one clear line. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "unset", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const given = present[name];
+    const shown = name === "TENANTRY_BOOTSTRAP_API_KEY" || name === "DATABASE_URL" ? "" : ` (got "${given}")`;
+    throw new ConfigError(`${name} ${issue.message}${given === undefined ? "" : shown}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.TENANTRY_DATA_DIR),
+    bootstrapApiKey: e.TENANTRY_BOOTSTRAP_API_KEY,
+    publicUrl: (
+      e.TENANTRY_PUBLIC_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
+    ).replace(/\/$/, ""),
+    bodyLimitBytes: e.TENANTRY_BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === "production",
+  };
+}
+
+/** For messages: a database URL without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}

@@ -1,0 +1,97 @@
+import { once } from "node:events";
+import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createDb } from "@tenantry/db/create-db";
+import type { DatabaseHandle } from "@tenantry/db/database";
+import pino from "pino";
+import { ConfigError, loadConfig, redactUrl } from "./config";
+import { lockDataDir } from "./data-dir-lock";
+import { createHttpServer, type ServerState } from "./http-server";
+import { VERSION } from "./version";
+
+function fail(message: string): never {
+  process.stderr.write(`tenantry: ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: "tenantry" } });
+  const state: ServerState = { db: null };
+  const server = createHttpServer({
+    state,
+    logger,
+    publicUrl: config.publicUrl,
+    bodyLimitBytes: config.bodyLimitBytes,
+    version: VERSION,
+  });
+
+  server.listen(config.port, config.host);
+  try {
+    await once(server, "listening");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(
+      code === "EADDRINUSE"
+        ? `${config.host}:${config.port} is already in use; set PORT to another port`
+        : `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+    );
+  }
+
+  let releaseLock = () => {};
+  let handle: DatabaseHandle;
+  try {
+    if (!config.databaseUrl) releaseLock = lockDataDir(config.dataDir);
+    handle = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    releaseLock();
+    const where = config.databaseUrl ? redactUrl(config.databaseUrl) : config.dataDir;
+    fail(`cannot open the database at ${where}: ${(error as Error).message}`);
+  }
+
+  const bootstrap = await bootstrapDefaultWorkspace(handle.db, { bootstrapApiKey: config.bootstrapApiKey });
+  state.db = handle.db;
+  const address = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  logger.info(
+    { address, database: config.databaseUrl ? "postgres" : "pglite", workspaceId: bootstrap.workspaceId },
+    "Tenantry is ready",
+  );
+  process.stdout.write(
+    `\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n`,
+  );
+  if (bootstrap.generatedApiKey) {
+    // Shown once, never logged: only its hash is stored.
+    process.stdout.write(
+      `\nYour admin API key (shown only this once; store it now):\n\n    ${bootstrap.generatedApiKey}\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      logger.warn("requests still open after 10 s; closing them");
+      server.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    await once(server, "close").catch(() => {});
+    state.db = null;
+    await handle.close();
+    releaseLock();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => fail((error as Error).stack ?? String(error)));

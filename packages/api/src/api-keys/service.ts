@@ -1,0 +1,115 @@
+import type { Database, Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { apiKeys } from "@tenantry/db/schema/api-keys";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { ApiKeyActor } from "../actor";
+import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
+import { notFound } from "../shared/errors";
+
+export const API_KEY_PREFIX = "tnt_sk_";
+/** A key is `tnt_sk_` and 43 base64url characters (32 random bytes). */
+export const API_KEY_PATTERN = /^tnt_sk_[A-Za-z0-9_-]{32,128}$/;
+/** last_used_at is written at most this often per key, so reads do not turn into writes. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function generateApiKey(): string {
+  return `${API_KEY_PREFIX}${base64url(randomBytes(32))}`;
+}
+
+export function hashApiKey(plaintext: string): Promise<string> {
+  return sha256Hex(plaintext);
+}
+
+/** Stores a key (generated unless given) and answers its plaintext once. */
+export async function createApiKey(
+  db: Executor,
+  options: { workspaceId: string; name: string; plaintext?: string },
+): Promise<{ id: string; name: string; prefix: string; key: string; createdAt: string }> {
+  const key = options.plaintext ?? generateApiKey();
+  const id = newId("key");
+  const [row] = await db
+    .insert(apiKeys)
+    .values({
+      workspaceId: options.workspaceId,
+      id,
+      name: options.name,
+      prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+      keyHash: await hashApiKey(key),
+    })
+    .returning();
+  return { id, name: row!.name, prefix: row!.prefix, key, createdAt: row!.createdAt.toISOString() };
+}
+
+/** Resolves a presented key to its workspace; null for unknown, revoked or expired keys. */
+export async function authenticateApiKey(db: Database, presented: string): Promise<ApiKeyActor | null> {
+  if (!API_KEY_PATTERN.test(presented)) return null;
+  const keyHash = await hashApiKey(presented);
+  const [row] = await db
+    .select({
+      workspaceId: apiKeys.workspaceId,
+      id: apiKeys.id,
+      lastUsedAt: apiKeys.lastUsedAt,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, keyHash))
+    .limit(1);
+  if (!row || row.revokedAt) return null;
+  const now = Date.now();
+  if (row.expiresAt && row.expiresAt.getTime() <= now) return null;
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(
+        and(
+          eq(apiKeys.workspaceId, row.workspaceId),
+          eq(apiKeys.id, row.id),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now - LAST_USED_RESOLUTION_MS))),
+        ),
+      );
+  }
+  return { type: "api_key", workspaceId: row.workspaceId, apiKeyId: row.id };
+}
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export async function listApiKeys(db: Executor, workspaceId: string): Promise<ApiKeySummary[]> {
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.workspaceId, workspaceId))
+    .orderBy(desc(apiKeys.id));
+  return rows.map(toSummary);
+}
+
+export async function revokeApiKey(db: Executor, workspaceId: string, id: string): Promise<ApiKeySummary> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)))
+    .returning();
+  if (!row) throw notFound("API key", id);
+  return toSummary(row);
+}
+
+function toSummary(row: typeof apiKeys.$inferSelect): ApiKeySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Database } from "@tenantry/db/database";
+
+/** The raw credentials a request carried; procedures decide which kind they accept. */
+export interface Credentials {
+  /** `Authorization: Bearer …` (an API key or an access token). */
+  bearer: string | null;
+  /** `x-api-key: …` */
+  apiKey: string | null;
+}
+
+export interface Context {
+  db: Database;
+  requestId: string;
+  credentials: Credentials;
+}
+
+type HeaderValue = string | string[] | undefined | null;
+
+function first(value: HeaderValue): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.trim() || null;
+}
+
+/** Reads credentials from request headers, whatever the transport (tRPC, REST, local link). */
+export function credentialsFromHeaders(header: (name: string) => HeaderValue): Credentials {
+  const authorization = first(header("authorization"));
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+  return { bearer, apiKey: first(header("x-api-key")) };
+}
+
+export function createContext(options: {
+  db: Database;
+  requestId?: string | null;
+  header: (name: string) => HeaderValue;
+}): Context {
+  return {
+    db: options.db,
+    requestId: options.requestId || globalThis.crypto.randomUUID(),
+    credentials: credentialsFromHeaders(options.header),
+  };
+}

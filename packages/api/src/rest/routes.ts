@@ -1,0 +1,93 @@
+import type { AnyRouter } from "@trpc/server";
+import { z } from "zod";
+import type { Meta, RestRoute } from "../trpc";
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  [key: string]: unknown;
+};
+
+/** A procedure as REST: where it lives, which input fields come from path, query, body or headers. */
+export interface CompiledRoute extends RestRoute {
+  procedurePath: string;
+  segments: string[];
+  pathParams: string[];
+  callers: Meta["callers"];
+  inputSchema: JsonSchema | null;
+  outputSchema: JsonSchema | null;
+  /** Input field → JSON type, to turn query strings into numbers and booleans. */
+  fieldTypes: Map<string, string>;
+}
+
+interface ProcedureDef {
+  meta?: Meta;
+  inputs: unknown[];
+  output?: unknown;
+}
+
+export function toJsonSchema(schema: unknown, io: "input" | "output"): JsonSchema | null {
+  if (!(schema instanceof z.ZodType)) return null;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  return rest;
+}
+
+function primaryType(schema: JsonSchema | undefined): string | undefined {
+  if (!schema) return undefined;
+  if (typeof schema.type === "string") return schema.type;
+  if (Array.isArray(schema.type)) return schema.type.find((t) => t !== "null");
+  return schema.anyOf?.map(primaryType).find((t) => t && t !== "null");
+}
+
+/** Reads the REST routes off the router's procedure metadata. Done once at start. */
+export function compileRoutes(appRouter: AnyRouter): CompiledRoute[] {
+  const procedures = appRouter._def.procedures as Record<string, { _def: ProcedureDef }>;
+  const routes: CompiledRoute[] = [];
+  for (const [procedurePath, procedure] of Object.entries(procedures)) {
+    const meta = procedure._def.meta;
+    if (!meta?.rest) continue;
+    const inputSchema = toJsonSchema(procedure._def.inputs[0], "input");
+    const outputSchema = toJsonSchema(procedure._def.output, "output");
+    const segments = meta.rest.path.split("/").filter(Boolean);
+    const fieldTypes = new Map<string, string>();
+    for (const [name, property] of Object.entries(inputSchema?.properties ?? {})) {
+      const type = primaryType(property);
+      if (type) fieldTypes.set(name, type);
+    }
+    routes.push({
+      ...meta.rest,
+      procedurePath,
+      segments,
+      pathParams: segments.filter((s) => s.startsWith("{")).map((s) => s.slice(1, -1)),
+      callers: meta.callers,
+      inputSchema,
+      outputSchema,
+      fieldTypes,
+    });
+  }
+  return routes;
+}
+
+/** Matches a path against a route; literal segments beat parameters so `/tenants/x/suspend` is exact. */
+export function matchRoute(route: CompiledRoute, parts: string[]): Record<string, string> | null {
+  if (route.segments.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const segment = route.segments[i]!;
+    const part = parts[i]!;
+    if (segment.startsWith("{")) {
+      let value: string;
+      try {
+        value = decodeURIComponent(part);
+      } catch {
+        return null;
+      }
+      params[segment.slice(1, -1)] = value;
+    } else if (segment !== part) {
+      return null;
+    }
+  }
+  return params;
+}

@@ -1,0 +1,170 @@
+import { idPattern } from "@tenantry/db/ids";
+import { MFA_POLICIES, PAYMENT_STATUSES, TENANT_KINDS, TENANT_STATUSES } from "@tenantry/db/schema/tenants";
+import { z } from "zod";
+import { pageInput, pageOutput } from "../shared/cursor";
+import { jsonObject } from "../shared/json";
+
+/** Request and response shapes of the tenants API, side by side. zod is their single source. */
+
+export const tenantIdSchema = z
+  .string()
+  .regex(
+    idPattern("tenant"),
+    "must be `tenant_` followed by a UUIDv7, e.g. tenant_01890a5d-ac96-774b-bcce-b302099a8057",
+  )
+  .describe("Tenant id: `tenant_{uuidv7}`.");
+
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+    "must be lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+  )
+  .describe("URL-safe, unique in the workspace.");
+
+const externalRef = z.string().trim().min(1).max(255);
+const limitSchema = z.number().int().min(0).max(2_147_483_647).nullable();
+const emailSchema = z.email().max(320);
+const localeSchema = z
+  .string()
+  .max(35)
+  .refine((value) => {
+    try {
+      return Intl.getCanonicalLocales(value).length === 1;
+    } catch {
+      return false;
+    }
+  }, "must be a BCP 47 language tag such as `en` or `sv-SE`");
+const httpUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
+
+export const ownerInputSchema = z.strictObject({
+  email: emailSchema,
+  firstName: z.string().trim().max(200).optional(),
+  lastName: z.string().trim().max(200).optional(),
+});
+
+/** The fields a client may write, each optional here; create and put say which are required. */
+const writableFields = {
+  internalId: externalRef.describe("The host's id for this tenant: the `sub` of its access tokens."),
+  externalId: externalRef.nullable().describe("Another id the host keeps, e.g. a billing customer id."),
+  name: z.string().trim().min(1).max(200),
+  slug: slugSchema,
+  kind: z.enum(TENANT_KINDS),
+  planKey: z.string().trim().min(1).max(100).nullable(),
+  trial: z.boolean(),
+  trialEndsAt: z.iso.datetime({ offset: true }).nullable(),
+  paymentStatus: z.enum(PAYMENT_STATUSES),
+  mfa: z.enum(MFA_POLICIES).describe("Whether members must use MFA: off, optional or required."),
+  locale: localeSchema.nullable(),
+  logo: httpUrlSchema.nullable(),
+  onboarded: z.boolean(),
+  federationConnection: z.string().trim().min(1).max(255).nullable(),
+  billingEmail: emailSchema.nullable(),
+  technicalContactEmail: emailSchema.nullable(),
+  maxUsers: limitSchema,
+  maxWorkspaces: limitSchema,
+  maxProjects: limitSchema,
+  maxEnvironments: limitSchema,
+  aiCreditsRolling30DayLimit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  metadata: jsonObject("Free-form JSON object for the host's own use (at most 16 KiB)."),
+  fields: jsonObject("Custom field values.", { maxBytes: 64 * 1024 }),
+};
+
+type WritableKey = keyof typeof writableFields;
+export const WRITABLE_KEYS = Object.keys(writableFields) as WritableKey[];
+
+const optionalWritable = Object.fromEntries(
+  Object.entries(writableFields).map(([key, schema]) => [key, schema.optional()]),
+) as { [K in WritableKey]: z.ZodOptional<(typeof writableFields)[K]> };
+
+const expectedVersion = z
+  .number()
+  .int()
+  .min(1)
+  .optional()
+  .describe("Fail with 409 unless the tenant is still at this version (REST: `If-Match`).");
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .optional()
+  .describe("Retries with the same key and body answer the same tenant (REST: `Idempotency-Key`).");
+
+export const createTenantInput = z.strictObject({
+  ...optionalWritable,
+  id: tenantIdSchema.optional().describe("Optional client-chosen id: `tenant_{uuidv7}`."),
+  name: writableFields.name,
+  owner: ownerInputSchema
+    .optional()
+    .describe("The tenant's first owner (a member, added with the members API)."),
+  idempotencyKey: idempotencyKeySchema,
+});
+
+export const patchTenantInput = z.strictObject({
+  ...optionalWritable,
+  id: tenantIdSchema,
+  expectedVersion,
+});
+
+export const putTenantInput = z.strictObject({
+  ...optionalWritable,
+  id: tenantIdSchema,
+  name: writableFields.name,
+  expectedVersion,
+});
+
+export const tenantRefInput = z.strictObject({ id: tenantIdSchema });
+
+export const statusChangeInput = z.strictObject({ id: tenantIdSchema, expectedVersion });
+
+export const listTenantsInput = z.strictObject({
+  ...pageInput,
+  status: z.enum(TENANT_STATUSES).optional(),
+  kind: z.enum(TENANT_KINDS).optional(),
+  internalId: externalRef.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe("Matches name, slug, internal and external id."),
+});
+
+export const tenantSchema = z.object({
+  id: z.string(),
+  internalId: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string(),
+  slug: z.string(),
+  kind: z.enum(TENANT_KINDS),
+  status: z.enum(TENANT_STATUSES),
+  planKey: z.string().nullable(),
+  trial: z.boolean(),
+  trialEndsAt: z.string().nullable(),
+  paymentStatus: z.enum(PAYMENT_STATUSES),
+  mfa: z.enum(MFA_POLICIES),
+  locale: z.string().nullable(),
+  logo: z.string().nullable(),
+  onboarded: z.boolean(),
+  federationConnection: z.string().nullable(),
+  billingEmail: z.string().nullable(),
+  technicalContactEmail: z.string().nullable(),
+  ownerUserId: z.string().nullable(),
+  maxUsers: z.number().nullable(),
+  maxWorkspaces: z.number().nullable(),
+  maxProjects: z.number().nullable(),
+  maxEnvironments: z.number().nullable(),
+  aiCreditsRolling30DayLimit: z.number().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  fields: z.record(z.string(), z.unknown()),
+  scopeId: z.string(),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const tenantPageSchema = pageOutput(tenantSchema);
+
+export type Tenant = z.infer<typeof tenantSchema>;
+export type CreateTenantInput = z.infer<typeof createTenantInput>;
+export type PatchTenantInput = z.infer<typeof patchTenantInput>;
+export type PutTenantInput = z.infer<typeof putTenantInput>;
+export type ListTenantsInput = z.infer<typeof listTenantsInput>;

@@ -1,0 +1,440 @@
+import type { Database, Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { idempotencyKeys } from "@tenantry/db/schema/idempotency";
+import { scopes } from "@tenantry/db/schema/scopes";
+import { tenants } from "@tenantry/db/schema/tenants";
+import { and, desc, eq, ilike, lt, or, type SQL, sql } from "drizzle-orm";
+import { recordActivity } from "../activity/service";
+import type { Actor } from "../actor";
+import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/crypto";
+import { decodeCursor, pageOf } from "../shared/cursor";
+import { violatedUniqueConstraint } from "../shared/db-errors";
+import { appError, notFound } from "../shared/errors";
+import type {
+  CreateTenantInput,
+  ListTenantsInput,
+  PatchTenantInput,
+  PutTenantInput,
+  Tenant,
+} from "./schemas";
+
+export interface ServiceContext {
+  db: Database;
+  actor: Actor;
+  requestId: string;
+}
+
+type TenantRow = typeof tenants.$inferSelect;
+type TenantStatus = TenantRow["status"];
+
+/** What PUT resets a field to when the body leaves it out. Identity (`internalId`, `slug`) stays. */
+const PUT_DEFAULTS = {
+  externalId: null,
+  kind: "standard",
+  planKey: null,
+  trial: false,
+  trialEndsAt: null,
+  paymentStatus: "none",
+  mfa: "optional",
+  locale: null,
+  logo: null,
+  onboarded: false,
+  federationConnection: null,
+  billingEmail: null,
+  technicalContactEmail: null,
+  maxUsers: null,
+  maxWorkspaces: null,
+  maxProjects: null,
+  maxEnvironments: null,
+  aiCreditsRolling30DayLimit: null,
+  metadata: {},
+} as const satisfies Partial<Record<keyof PutTenantInput, unknown>>;
+
+const CREATE_OPERATION = "tenants.create";
+
+export function toTenant(row: TenantRow): Tenant {
+  return {
+    id: row.id,
+    internalId: row.internalId,
+    externalId: row.externalId,
+    name: row.name,
+    slug: row.slug,
+    kind: row.kind,
+    status: row.status,
+    planKey: row.planKey,
+    trial: row.trial,
+    trialEndsAt: row.trialEndsAt?.toISOString() ?? null,
+    paymentStatus: row.paymentStatus,
+    mfa: row.mfa,
+    locale: row.locale,
+    logo: row.logo,
+    onboarded: row.onboarded,
+    federationConnection: row.federationConnection,
+    billingEmail: row.billingEmail,
+    technicalContactEmail: row.technicalContactEmail,
+    ownerUserId: row.ownerUserId,
+    maxUsers: row.maxUsers,
+    maxWorkspaces: row.maxWorkspaces,
+    maxProjects: row.maxProjects,
+    maxEnvironments: row.maxEnvironments,
+    aiCreditsRolling30DayLimit: row.aiCreditsRolling30DayLimit,
+    metadata: row.metadata,
+    fields: row.fields,
+    scopeId: row.scopeId,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** A URL-safe slug from a display name: "Åsa & Co. AB" → "asa-co-ab". */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50)
+    .replace(/-+$/, "");
+  return slug || "tenant";
+}
+
+/** Input values as column values (ISO strings become dates). */
+function toColumns(input: Partial<Record<string, unknown>>): Partial<TenantRow> {
+  const columns: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    columns[key] = key === "trialEndsAt" && typeof value === "string" ? new Date(value) : value;
+  }
+  return columns as Partial<TenantRow>;
+}
+
+export async function createTenant(
+  sc: ServiceContext,
+  input: CreateTenantInput,
+): Promise<{ tenant: Tenant; replayed: boolean }> {
+  const { idempotencyKey, owner: _owner, id: givenId, slug: givenSlug, ...profile } = input;
+  const workspaceId = sc.actor.workspaceId;
+  const requestHash = idempotencyKey
+    ? await sha256Hex(canonicalJson({ ...input, idempotencyKey: undefined }))
+    : "";
+
+  return sc.db.transaction(async (tx) => {
+    if (idempotencyKey) {
+      const claimed = await tx
+        .insert(idempotencyKeys)
+        .values({ workspaceId, operation: CREATE_OPERATION, key: idempotencyKey, requestHash })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (claimed.length === 0) return replayCreate(tx, workspaceId, idempotencyKey, requestHash);
+    }
+
+    const id = givenId ?? newId("tenant");
+    const scopeId = newId("scope");
+    await tx.insert(scopes).values({ workspaceId, id: scopeId, kind: "tenant" });
+
+    const baseSlug = givenSlug ?? slugify(profile.name);
+    let slug = baseSlug;
+    let row: TenantRow | undefined;
+    for (let attempt = 0; !row; attempt++) {
+      [row] = await tx
+        .insert(tenants)
+        .values({
+          ...toColumns(profile),
+          workspaceId,
+          id,
+          scopeId,
+          slug,
+          name: profile.name,
+          internalId: profile.internalId ?? id,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (row) break;
+      const conflict = await findCreateConflict(tx, workspaceId, id, profile.internalId ?? id, slug);
+      if (conflict === "slug" && !givenSlug && attempt < 5) {
+        slug = `${baseSlug.slice(0, 50)}-${base64url(randomBytes(3))
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, "x")}`;
+        continue;
+      }
+      throw createConflictError(conflict, { id, internalId: profile.internalId ?? id, slug });
+    }
+
+    const tenant = toTenant(row);
+    await recordActivity(tx, sc, {
+      tenantId: id,
+      action: "tenant.created",
+      targetType: "tenant",
+      targetId: id,
+      after: tenant,
+    });
+    if (idempotencyKey) {
+      await tx
+        .update(idempotencyKeys)
+        .set({ resourceId: id, response: tenant, statusCode: 201 })
+        .where(
+          and(
+            eq(idempotencyKeys.workspaceId, workspaceId),
+            eq(idempotencyKeys.operation, CREATE_OPERATION),
+            eq(idempotencyKeys.key, idempotencyKey),
+          ),
+        );
+    }
+    return { tenant, replayed: false };
+  });
+}
+
+async function replayCreate(
+  tx: Executor,
+  workspaceId: string,
+  key: string,
+  requestHash: string,
+): Promise<{ tenant: Tenant; replayed: boolean }> {
+  const [existing] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.workspaceId, workspaceId),
+        eq(idempotencyKeys.operation, CREATE_OPERATION),
+        eq(idempotencyKeys.key, key),
+      ),
+    );
+  if (!existing || existing.requestHash !== requestHash) {
+    throw appError(
+      "CONFLICT",
+      "idempotency_key_reused",
+      "This Idempotency-Key was already used with a different request body",
+    );
+  }
+  const current = existing.resourceId ? await findTenantRow(tx, workspaceId, existing.resourceId) : undefined;
+  return { tenant: current ? toTenant(current) : (existing.response as Tenant), replayed: true };
+}
+
+async function findCreateConflict(
+  tx: Executor,
+  workspaceId: string,
+  id: string,
+  internalId: string,
+  slug: string,
+): Promise<"id" | "internalId" | "slug" | null> {
+  const [clash] = await tx
+    .select({ id: tenants.id, internalId: tenants.internalId, slug: tenants.slug })
+    .from(tenants)
+    .where(
+      and(
+        eq(tenants.workspaceId, workspaceId),
+        or(eq(tenants.id, id), eq(tenants.internalId, internalId), eq(tenants.slug, slug)),
+      ),
+    )
+    .limit(1);
+  if (!clash) return null;
+  if (clash.id === id) return "id";
+  if (clash.internalId === internalId) return "internalId";
+  return "slug";
+}
+
+function createConflictError(
+  conflict: "id" | "internalId" | "slug" | null,
+  values: { id: string; internalId: string; slug: string },
+) {
+  switch (conflict) {
+    case "id":
+      return appError("CONFLICT", "tenant_id_taken", `A tenant with id ${values.id} already exists`);
+    case "internalId":
+      return appError(
+        "CONFLICT",
+        "internal_id_taken",
+        `A tenant with internalId "${values.internalId}" already exists`,
+      );
+    default:
+      return appError("CONFLICT", "slug_taken", `The slug "${values.slug}" is already taken`);
+  }
+}
+
+async function findTenantRow(db: Executor, workspaceId: string, id: string): Promise<TenantRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(tenants)
+    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, id)));
+  return row;
+}
+
+export async function getTenant(db: Executor, workspaceId: string, id: string): Promise<Tenant> {
+  const row = await findTenantRow(db, workspaceId, id);
+  if (!row) throw notFound("Tenant", id);
+  return toTenant(row);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function listTenants(
+  db: Executor,
+  workspaceId: string,
+  input: ListTenantsInput,
+): Promise<{ items: Tenant[]; nextCursor: string | null }> {
+  const conditions: (SQL | undefined)[] = [eq(tenants.workspaceId, workspaceId)];
+  if (input.cursor) conditions.push(lt(tenants.id, decodeCursor(input.cursor)));
+  if (input.status) conditions.push(eq(tenants.status, input.status));
+  if (input.kind) conditions.push(eq(tenants.kind, input.kind));
+  if (input.internalId) conditions.push(eq(tenants.internalId, input.internalId));
+  if (input.q) {
+    const pattern = `%${escapeLike(input.q)}%`;
+    conditions.push(
+      or(
+        ilike(tenants.name, pattern),
+        ilike(tenants.slug, pattern),
+        eq(tenants.internalId, input.q),
+        eq(tenants.externalId, input.q),
+      ),
+    );
+  }
+  const rows = await db
+    .select()
+    .from(tenants)
+    .where(and(...conditions))
+    .orderBy(desc(tenants.id))
+    .limit(input.limit + 1);
+  return pageOf(rows.map(toTenant), input.limit);
+}
+
+/**
+ * The one path every tenant change takes: lock the row, check `expectedVersion`, write, bump the
+ * version and log the diff, all in one transaction. A change that changes nothing writes nothing.
+ */
+async function changeTenant(
+  sc: ServiceContext,
+  id: string,
+  expectedVersion: number | undefined,
+  action: string,
+  computeChanges: (current: TenantRow) => Partial<TenantRow>,
+): Promise<Tenant> {
+  const workspaceId = sc.actor.workspaceId;
+  try {
+    return await sc.db.transaction(async (tx) => {
+      const [current] = await tx
+        .select()
+        .from(tenants)
+        .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, id)))
+        .for("update");
+      if (!current) throw notFound("Tenant", id);
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw appError(
+          "CONFLICT",
+          "version_conflict",
+          `The tenant changed since version ${expectedVersion}; it is at version ${current.version}`,
+          { currentVersion: current.version },
+        );
+      }
+      const changes = computeChanges(current);
+      const effective = Object.fromEntries(
+        Object.entries(changes).filter(
+          ([key, value]) =>
+            JSON.stringify(value) !== JSON.stringify(current[key as keyof TenantRow] as unknown),
+        ),
+      );
+      if (Object.keys(effective).length === 0) return toTenant(current);
+      const [updated] = await tx
+        .update(tenants)
+        .set({ ...effective, version: sql`${tenants.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, id)))
+        .returning();
+      const before = toTenant(current);
+      const after = toTenant(updated!);
+      await recordActivity(tx, sc, {
+        tenantId: id,
+        action,
+        targetType: "tenant",
+        targetId: id,
+        before,
+        after,
+      });
+      return after;
+    });
+  } catch (error) {
+    const constraint = violatedUniqueConstraint(error);
+    if (constraint === "tenants_slug_unique")
+      throw appError("CONFLICT", "slug_taken", "That slug is already taken");
+    if (constraint === "tenants_internal_id_unique") {
+      throw appError("CONFLICT", "internal_id_taken", "Another tenant already has that internalId");
+    }
+    throw error;
+  }
+}
+
+export function patchTenant(sc: ServiceContext, input: PatchTenantInput): Promise<Tenant> {
+  const { id, expectedVersion, fields, ...profile } = input;
+  return changeTenant(sc, id, expectedVersion, "tenant.updated", (current) => ({
+    ...toColumns(profile),
+    ...(fields ? { fields: mergeFields(current.fields, fields) } : {}),
+  }));
+}
+
+export function putTenant(sc: ServiceContext, input: PutTenantInput): Promise<Tenant> {
+  const { id, expectedVersion, fields, ...profile } = input;
+  return changeTenant(sc, id, expectedVersion, "tenant.updated", () => ({
+    ...toColumns({ ...PUT_DEFAULTS, ...profile }),
+    ...(fields ? { fields } : {}),
+  }));
+}
+
+const STATUS_ACTIONS: Record<TenantStatus, string> = {
+  active: "tenant.activated",
+  suspended: "tenant.suspended",
+  archived: "tenant.archived",
+};
+
+export function setTenantStatus(
+  sc: ServiceContext,
+  input: { id: string; expectedVersion?: number | undefined },
+  status: TenantStatus,
+): Promise<Tenant> {
+  return changeTenant(sc, input.id, input.expectedVersion, STATUS_ACTIONS[status], () => ({ status }));
+}
+
+export async function deleteTenant(
+  sc: ServiceContext,
+  input: { id: string; expectedVersion?: number | undefined },
+): Promise<{ id: string; deleted: true }> {
+  const workspaceId = sc.actor.workspaceId;
+  return sc.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(tenants)
+      .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.id)))
+      .for("update");
+    if (!current) throw notFound("Tenant", input.id);
+    if (input.expectedVersion !== undefined && current.version !== input.expectedVersion) {
+      throw appError("CONFLICT", "version_conflict", `The tenant is at version ${current.version}`, {
+        currentVersion: current.version,
+      });
+    }
+    await tx.delete(tenants).where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.id)));
+    await tx.delete(scopes).where(and(eq(scopes.workspaceId, workspaceId), eq(scopes.id, current.scopeId)));
+    await recordActivity(tx, sc, {
+      tenantId: input.id,
+      action: "tenant.deleted",
+      targetType: "tenant",
+      targetId: input.id,
+      before: toTenant(current),
+    });
+    return { id: input.id, deleted: true as const };
+  });
+}
+
+/** PATCH semantics for `fields`: given keys are set, `null` removes a key, others stay. */
+export function mergeFields(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

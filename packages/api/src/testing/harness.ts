@@ -1,0 +1,34 @@
+import type { DatabaseHandle } from "@tenantry/db/database";
+import { createTestDatabase } from "@tenantry/db/test-database";
+import { createApiKey } from "../api-keys/service";
+import { createContext } from "../context";
+import { createCaller } from "../root";
+import { bootstrapDefaultWorkspace } from "../workspaces/bootstrap";
+
+export interface Harness {
+  handle: DatabaseHandle;
+  workspaceId: string;
+  apiKey: string;
+  /** A tRPC caller acting with the workspace's API key. */
+  api: ReturnType<typeof createCaller>;
+  /** A tRPC caller with the given request headers (e.g. another key, an access token, none). */
+  callerWith(headers: Record<string, string>): ReturnType<typeof createCaller>;
+  close(): Promise<void>;
+}
+
+/** A real, migrated database (PGlite or PostgreSQL, per test project) with a workspace and a key. */
+export async function createHarness(): Promise<Harness> {
+  const handle = await createTestDatabase();
+  const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
+  const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
+  const callerWith = (headers: Record<string, string>) =>
+    createCaller(createContext({ db: handle.db, header: (name) => headers[name] }));
+  return {
+    handle,
+    workspaceId,
+    apiKey: key,
+    api: callerWith({ authorization: `Bearer ${key}` }),
+    callerWith,
+    close: () => handle.close(),
+  };
+}

@@ -1,0 +1,18 @@
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+
+type NoRelations = ExtractTablesWithRelations<Record<string, never>>;
+
+/** A drizzle database on either driver. Domain code only ever sees this type. */
+export type Database = PgDatabase<PgQueryResultHKT, Record<string, never>, NoRelations>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Record<string, never>, NoRelations>;
+/** Something queries can run on: the database itself or an open transaction. */
+export type Executor = Database | Transaction;
+
+export type Driver = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: Driver;
+  close(): Promise<void>;
+}

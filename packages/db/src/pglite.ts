@@ -1,0 +1,20 @@
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import type { Database, DatabaseHandle } from "./database";
+
+export interface PgliteOptions {
+  /** A directory (Node), `idb://name` (browser) or undefined for memory. */
+  dataDir?: string;
+  /** A dump made by `dumpDataDir()`, to start from an already migrated database. */
+  loadDataDir?: Blob | File;
+}
+
+/** Opens PGlite. Browser-safe: no migrations here, they need the file system (see create-db). */
+export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseHandle & { client: PGlite }> {
+  const client = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = drizzle({ client, casing: "snake_case" }) as unknown as Database;
+  return { db, driver: "pglite", client, close: () => client.close() };
+}

@@ -1,0 +1,19 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Database, DatabaseHandle } from "./database";
+
+export interface PostgresOptions {
+  url: string;
+  /** Pool size per process. */
+  max?: number;
+}
+
+export function openPostgres(options: PostgresOptions): DatabaseHandle & { client: postgres.Sql } {
+  const client = postgres(options.url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: "tenantry" },
+  });
+  const db = drizzle({ client, casing: "snake_case" }) as unknown as Database;
+  return { db, driver: "postgres", client, close: () => client.end({ timeout: 5 }) };
+}

@@ -1,0 +1,76 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+import { scopes } from "./scopes";
+import { workspaces } from "./workspaces";
+
+export const TENANT_KINDS = ["standard", "enterprise", "trial"] as const;
+export const TENANT_STATUSES = ["active", "suspended", "archived"] as const;
+export const PAYMENT_STATUSES = ["none", "trialing", "current", "past_due", "unpaid", "canceled"] as const;
+export const MFA_POLICIES = ["off", "optional", "required"] as const;
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    workspaceId: text().notNull(),
+    id: text().notNull(),
+    internalId: text().notNull(),
+    externalId: text(),
+    name: text().notNull(),
+    slug: text().notNull(),
+    kind: text({ enum: TENANT_KINDS }).notNull().default("standard"),
+    status: text({ enum: TENANT_STATUSES }).notNull().default("active"),
+    planKey: text(),
+    trial: boolean().notNull().default(false),
+    trialEndsAt: timestamp({ withTimezone: true }),
+    paymentStatus: text({ enum: PAYMENT_STATUSES }).notNull().default("none"),
+    mfa: text({ enum: MFA_POLICIES }).notNull().default("optional"),
+    locale: text(),
+    logo: text(),
+    onboarded: boolean().notNull().default(false),
+    federationConnection: text(),
+    billingEmail: text(),
+    technicalContactEmail: text(),
+    ownerUserId: text(),
+    maxUsers: integer(),
+    maxWorkspaces: integer(),
+    maxProjects: integer(),
+    maxEnvironments: integer(),
+    aiCreditsRolling30DayLimit: bigint({ mode: "number" }),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    fields: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    scopeId: text().notNull(),
+    version: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    unique("tenants_slug_unique").on(t.workspaceId, t.slug),
+    unique("tenants_internal_id_unique").on(t.workspaceId, t.internalId),
+    index().on(t.workspaceId, t.externalId),
+    index().on(t.workspaceId, t.status, t.id),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.workspaceId, t.scopeId], foreignColumns: [scopes.workspaceId, scopes.id] }),
+    check("tenants_kind_check", sql`${t.kind} in ('standard', 'enterprise', 'trial')`),
+    check("tenants_status_check", sql`${t.status} in ('active', 'suspended', 'archived')`),
+    check(
+      "tenants_payment_status_check",
+      sql`${t.paymentStatus} in ('none', 'trialing', 'current', 'past_due', 'unpaid', 'canceled')`,
+    ),
+    check("tenants_mfa_check", sql`${t.mfa} in ('off', 'optional', 'required')`),
+    check("tenants_version_check", sql`${t.version} >= 1`),
+  ],
+);
