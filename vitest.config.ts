@@ -25,7 +25,7 @@ export default defineConfig({
       ...(process.env.DATABASE_URL
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: "postgres",
                 include: integration,
