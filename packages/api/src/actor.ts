@@ -1,12 +1,28 @@
 /** Who is calling. Every change in the activity log names one. */
-export type Actor = ApiKeyActor;
+export type Actor = ApiKeyActor | AccessTokenActor;
 
+/** The host's backend or the console: full access to its workspace. */
 export interface ApiKeyActor {
   type: "api_key";
   workspaceId: string;
   apiKeyId: string;
 }
 
+/** A widget in the browser, holding an access token for one tenant. */
+export interface AccessTokenActor {
+  type: "access_token";
+  workspaceId: string;
+  /** The only tenant this token can ever reach. */
+  tenantId: string;
+  /** The member the token acts as (the host's user), when the token names one. */
+  userId: string | null;
+  /** From the member's roles, or from the token's `scope` claim when it names no user. */
+  permissions: ReadonlySet<string>;
+  /** The signing key that verified it (`kid`). */
+  keyId: string;
+}
+
 export function actorId(actor: Actor): string {
-  return actor.apiKeyId;
+  if (actor.type === "api_key") return actor.apiKeyId;
+  return actor.userId ?? `token:${actor.keyId}`;
 }

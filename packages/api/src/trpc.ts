@@ -1,8 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { Actor } from "./actor";
-import { authenticateApiKey } from "./api-keys/service";
+import { authenticateAny, authenticateApiKeyOnly } from "./auth/authenticate";
 import type { Context } from "./context";
-import { appError, describeError } from "./shared/errors";
+import { describeError } from "./shared/errors";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Caller = "apiKey" | "accessToken";
@@ -53,18 +52,16 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
 /** The host's backend or the console: full access to the key's workspace. */
-export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const presented = ctx.credentials.apiKey ?? ctx.credentials.bearer;
-  if (!presented) {
-    throw appError(
-      "UNAUTHORIZED",
-      "unauthorized",
-      "Missing API key: send `Authorization: Bearer tnt_sk_…` or `x-api-key: tnt_sk_…`",
-    );
-  }
-  const actor: Actor | null = await authenticateApiKey(ctx.db, presented);
-  if (!actor) throw appError("UNAUTHORIZED", "unauthorized", "Invalid, expired or revoked API key");
-  return next({ ctx: { ...ctx, actor } });
-});
+export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) =>
+  next({ ctx: { ...ctx, actor: await authenticateApiKeyOnly(ctx) } }),
+);
+
+/**
+ * The host's backend (API key) or a widget (access token). Procedures built on it must call
+ * `assertTenantAccess(ctx.actor, tenantId)` and `requirePermission` from `auth/access`.
+ */
+export const tenantProcedure = t.procedure.use(async ({ ctx, next }) =>
+  next({ ctx: { ...ctx, actor: await authenticateAny(ctx) } }),
+);
 
 export { TRPCError };

@@ -80,6 +80,8 @@ export interface InputIssue {
 }
 
 export interface ErrorBody {
+  /** Details are also spread at the top level (`{ code, message, used, limit }`), for REST clients. */
+  [detail: string]: unknown;
   code: string;
   message: string;
   details?: Record<string, unknown>;
@@ -115,6 +117,7 @@ export function describeError(error: TRPCError): { status: number; body: ErrorBo
     return {
       status,
       body: {
+        ...cause.details,
         code: cause.appCode,
         message: error.message,
         ...(cause.details ? { details: cause.details } : {}),
