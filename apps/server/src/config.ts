@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseKeyMaterial } from "@tenantry/api/secrets/keyring";
 import { z } from "zod";
 
 const API_KEY_PATTERN = /^tnt_sk_[A-Za-z0-9_-]{32,128}$/;
@@ -24,6 +25,8 @@ const envSchema = z.object({
       "must be tnt_sk_ followed by 32 to 128 characters of A-Z a-z 0-9 _ -",
     )
     .optional(),
+  TENANTRY_ENCRYPTION_KEY: z.string().trim().optional(),
+  TENANTRY_PREVIOUS_ENCRYPTION_KEYS: z.string().trim().optional(),
   TENANTRY_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   TENANTRY_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -41,6 +44,9 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   bootstrapApiKey: string | undefined;
+  /** 32 bytes each; unset in development means "generate one into the data directory". */
+  encryptionKey: Uint8Array | undefined;
+  previousEncryptionKeys: Uint8Array[];
   publicUrl: string;
   bodyLimitBytes: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -64,19 +70,41 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`${name} ${issue.message}${given === undefined ? "" : shown}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production && !e.TENANTRY_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      "TENANTRY_ENCRYPTION_KEY is required in production (32 random bytes as base64 or hex: openssl rand -base64 32)",
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.TENANTRY_DATA_DIR),
     bootstrapApiKey: e.TENANTRY_BOOTSTRAP_API_KEY,
+    encryptionKey: e.TENANTRY_ENCRYPTION_KEY
+      ? keyOrFail("TENANTRY_ENCRYPTION_KEY", e.TENANTRY_ENCRYPTION_KEY)
+      : undefined,
+    previousEncryptionKeys: (e.TENANTRY_PREVIOUS_ENCRYPTION_KEYS ?? "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k) => keyOrFail("TENANTRY_PREVIOUS_ENCRYPTION_KEYS", k)),
     publicUrl: (
       e.TENANTRY_PUBLIC_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
     ).replace(/\/$/, ""),
     bodyLimitBytes: e.TENANTRY_BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
-    production: e.NODE_ENV === "production",
+    production,
   };
+}
+
+function keyOrFail(name: string, text: string): Uint8Array {
+  try {
+    return parseKeyMaterial(text);
+  } catch (error) {
+    throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
 }
 
 /** For messages: a database URL without its password. */

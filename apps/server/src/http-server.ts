@@ -4,6 +4,7 @@ import { createRestHandler, type RestRequest } from "@tenantry/api/rest/handler"
 import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
 import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
 import { appRouter, createCaller } from "@tenantry/api/root";
+import type { Keyring } from "@tenantry/api/secrets/keyring";
 import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
@@ -12,6 +13,7 @@ import { landingPage } from "./landing-page";
 
 export interface ServerState {
   db: Database | null;
+  keyring: Keyring;
 }
 
 export interface HttpServerOptions {
@@ -67,7 +69,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     router: appRouter,
     createCaller,
     createContext: (request: RestRequest) =>
-      createContext({ db: state.db!, requestId: request.header("x-request-id"), header: request.header }),
+      createContext({
+        db: state.db!,
+        keyring: state.keyring,
+        requestId: request.header("x-request-id"),
+        header: request.header,
+      }),
     onError: (error) => logger.error({ err: error }, "REST request failed"),
   });
 
@@ -76,7 +83,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     basePath: "/trpc/",
     maxBodySize: options.bodyLimitBytes,
     createContext: ({ req }) =>
-      createContext({ db: state.db!, requestId: requestIds.get(req), header: (name) => req.headers[name] }),
+      createContext({
+        db: state.db!,
+        keyring: state.keyring,
+        requestId: requestIds.get(req),
+        header: (name) => req.headers[name],
+      }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error({ err: error.cause ?? error, path }, "tRPC call failed");

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "@tenantry/db/database";
 import pino from "pino";
 import { ConfigError, loadConfig, redactUrl } from "./config";
 import { lockDataDir } from "./data-dir-lock";
+import { loadKeyring } from "./encryption-key";
 import { createHttpServer, type ServerState } from "./http-server";
 import { VERSION } from "./version";
 
@@ -22,7 +23,19 @@ async function main() {
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { service: "tenantry" } });
-  const state: ServerState = { db: null };
+  let keyring: Awaited<ReturnType<typeof loadKeyring>>;
+  try {
+    keyring = await loadKeyring(config);
+  } catch (error) {
+    fail(`cannot load the encryption key: ${(error as Error).message}`);
+  }
+  if (keyring.generatedAt) {
+    logger.warn(
+      { path: keyring.generatedAt },
+      "generated a development encryption key; set TENANTRY_ENCRYPTION_KEY in production",
+    );
+  }
+  const state: ServerState = { db: null, keyring: keyring.keyring };
   const server = createHttpServer({
     state,
     logger,

@@ -1,4 +1,5 @@
 import type { Database } from "@tenantry/db/database";
+import type { Keyring } from "./secrets/keyring";
 
 /** The raw credentials a request carried; procedures decide which kind they accept. */
 export interface Credentials {
@@ -10,6 +11,8 @@ export interface Credentials {
 
 export interface Context {
   db: Database;
+  /** Seals and opens secrets (credentials, secret fields, signing secrets). */
+  keyring: Keyring;
   requestId: string;
   credentials: Credentials;
 }
@@ -30,11 +33,13 @@ export function credentialsFromHeaders(header: (name: string) => HeaderValue): C
 
 export function createContext(options: {
   db: Database;
+  keyring: Keyring;
   requestId?: string | null;
   header: (name: string) => HeaderValue;
 }): Context {
   return {
     db: options.db,
+    keyring: options.keyring,
     requestId: options.requestId || globalThis.crypto.randomUUID(),
     credentials: credentialsFromHeaders(options.header),
   };

@@ -1,12 +1,20 @@
+import { accessTokensRouter } from "./access-tokens/router";
 import { activityRouter } from "./activity/router";
 import { apiKeysRouter } from "./api-keys/router";
+import { fieldsRouter } from "./fields/router";
+import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
 import { createCallerFactory, router } from "./trpc";
+import { workspacesRouter } from "./workspaces/router";
 
 export const appRouter = router({
   tenants: tenantsRouter,
   activity: activityRouter,
   apiKeys: apiKeysRouter,
+  fields: fieldsRouter,
+  signingKeys: signingKeysRouter,
+  accessTokens: accessTokensRouter,
+  workspaces: workspacesRouter,
 });
 
 export type AppRouter = typeof appRouter;

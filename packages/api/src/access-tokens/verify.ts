@@ -1,7 +1,116 @@
-import type { AccessTokenActor } from "../actor";
-import type { Context } from "../context";
+import type { Executor } from "@tenantry/db/database";
+import { isId } from "@tenantry/db/ids";
+import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
+import { z } from "zod";
+import type { Keyring } from "../secrets/keyring";
+import { jsonObject } from "../shared/json";
+import { findLiveSigningKey, openSigningSecret, type SigningKeyRow } from "../signing-keys/service";
 
-/** Verifies a widget's access token. (Signing keys and verification land with the tokens domain.) */
-export async function verifyAccessToken(_ctx: Context, _token: string): Promise<AccessTokenActor | null> {
-  return null;
+/** Tokens are short-lived by design: a leaked one is worth a day at most. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+export const CLOCK_SKEW_SECONDS = 30;
+export const MAX_TOKEN_BYTES = 8 * 1024;
+/** A token may name an audience; if it does, it must include this one. */
+export const TOKEN_AUDIENCE = "tenantry";
+
+export const accessTokenClaims = z.object({
+  sub: z.string().min(1).max(255),
+  name: z.string().trim().min(1).max(200).optional(),
+  fields: jsonObject("Field values for the tenant.", { maxBytes: 16 * 1024 }).optional(),
+  user: z
+    .object({
+      id: z.string().min(1).max(255),
+      email: z.string().max(320).optional(),
+      firstName: z.string().max(200).optional(),
+      lastName: z.string().max(200).optional(),
+    })
+    .optional(),
+  scope: z.string().max(4000).optional(),
+  exp: z.number(),
+  iat: z.number().optional(),
+});
+
+export type AccessTokenClaims = z.infer<typeof accessTokenClaims>;
+
+export type VerifiedToken = { workspaceId: string; keyId: string; claims: AccessTokenClaims };
+export type Verification = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
+
+/**
+ * Imported verification keys by `kid`. A key's material never changes, so caching it is safe; the
+ * key's row is still read on every verification, so a revocation counts at once in every process.
+ */
+const importedKeys = new Map<string, Promise<Uint8Array | CryptoKey>>();
+const IMPORTED_KEYS_LIMIT = 1000;
+
+function verificationKey(keyring: Keyring, row: SigningKeyRow): Promise<Uint8Array | CryptoKey> {
+  let key = importedKeys.get(row.id);
+  if (!key) {
+    key =
+      row.algorithm === "HS256"
+        ? openSigningSecret(keyring, row)
+        : (importJWK(row.publicJwk as JWK, row.algorithm) as Promise<CryptoKey>);
+    key.catch(() => importedKeys.delete(row.id));
+    if (importedKeys.size >= IMPORTED_KEYS_LIMIT) importedKeys.delete(importedKeys.keys().next().value!);
+    importedKeys.set(row.id, key);
+  }
+  return key;
+}
+
+/**
+ * Verifies an access token with jose: `kid` names a live key, the header's `alg` must be that key's
+ * own algorithm (no `alg` confusion, never `none`), `exp` is required and at most 24 h after `iat`,
+ * `iat` is not in the future, an `aud` (if any) includes "tenantry", 30 s of clock skew.
+ */
+export async function verifyToken(
+  db: Executor,
+  keyring: Keyring,
+  token: string,
+  now = Date.now(),
+): Promise<Verification> {
+  if (token.length > MAX_TOKEN_BYTES) return { ok: false, reason: "token is larger than 8 KiB" };
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    return { ok: false, reason: "not a JWT" };
+  }
+  if (typeof header.kid !== "string" || !isId("sk", header.kid))
+    return { ok: false, reason: "missing or malformed kid" };
+  const row = await findLiveSigningKey(db, header.kid);
+  if (!row) return { ok: false, reason: "unknown or revoked signing key" };
+  if (header.alg !== row.algorithm)
+    return { ok: false, reason: `the key ${row.id} signs with ${row.algorithm} only` };
+
+  let payload: JWTPayload;
+  try {
+    const key = await verificationKey(keyring, row);
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: [row.algorithm],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: new Date(now),
+      requiredClaims: ["exp", "sub"],
+    }));
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+
+  const nowSeconds = Math.floor(now / 1000);
+  if (payload.aud !== undefined) {
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!audiences.includes(TOKEN_AUDIENCE))
+      return { ok: false, reason: `aud must include "${TOKEN_AUDIENCE}"` };
+  }
+  if (typeof payload.iat === "number" && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: "iat is in the future" };
+  }
+  const issuedAt = typeof payload.iat === "number" ? payload.iat : nowSeconds;
+  if ((payload.exp ?? 0) - issuedAt > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: "exp is more than 24 hours after iat" };
+  }
+  const claims = accessTokenClaims.safeParse(payload);
+  if (!claims.success) {
+    const issue = claims.error.issues[0]!;
+    return { ok: false, reason: `claim ${issue.path.join(".")}: ${issue.message}` };
+  }
+  return { ok: true, token: { workspaceId: row.workspaceId, keyId: row.id, claims: claims.data } };
 }

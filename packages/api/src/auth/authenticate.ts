@@ -1,4 +1,4 @@
-import { verifyAccessToken } from "../access-tokens/verify";
+import { authenticateAccessToken } from "../access-tokens/service";
 import type { Actor } from "../actor";
 import { API_KEY_PATTERN, authenticateApiKey } from "../api-keys/service";
 import type { Context } from "../context";
@@ -21,7 +21,5 @@ export async function authenticateAny(ctx: Context): Promise<Actor> {
   const { apiKey, bearer } = ctx.credentials;
   if (apiKey || (bearer && API_KEY_PATTERN.test(bearer))) return authenticateApiKeyOnly(ctx);
   if (!bearer) throw appError("UNAUTHORIZED", "unauthorized", MISSING);
-  const actor = await verifyAccessToken(ctx, bearer);
-  if (!actor) throw appError("UNAUTHORIZED", "unauthorized", "Invalid or expired access token");
-  return actor;
+  return authenticateAccessToken(ctx, bearer);
 }

@@ -15,6 +15,9 @@ export type AppErrorCode =
   | "internal_id_taken"
   | "tenant_id_taken"
   | "idempotency_key_reused"
+  | "invalid_field_schema"
+  | "invalid_fields"
+  | "tenant_inactive"
   | "payload_too_large"
   | "rate_limited"
   | "internal_error";

@@ -17,6 +17,8 @@ import {
   listTenants,
   patchTenant,
   putTenant,
+  readTenantCredentials,
+  readTenantSecretFields,
   setTenantStatus,
 } from "./service";
 
@@ -113,4 +115,37 @@ export const tenantsRouter = router({
     .input(statusChangeInput)
     .output(tenantSchema)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "active")),
+
+  credentials: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "GET",
+        path: "/tenants/{id}/credentials",
+        tags,
+        summary: "The tenant's write-only credentials, opened for the host's backend",
+      },
+    })
+    .input(tenantRefInput)
+    .output(
+      z.object({
+        credentials: z.record(z.string(), z.unknown()).nullable(),
+        updatedAt: z.string().nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => readTenantCredentials(ctx, input.id)),
+
+  secretFields: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "GET",
+        path: "/tenants/{id}/secret-fields",
+        tags,
+        summary: "The values of the tenant's secret fields, opened for the host's backend",
+      },
+    })
+    .input(tenantRefInput)
+    .output(z.object({ values: z.record(z.string(), z.unknown()) }))
+    .query(async ({ ctx, input }) => ({ values: await readTenantSecretFields(ctx, input.id) })),
 });

@@ -69,7 +69,18 @@ const writableFields = {
   maxEnvironments: limitSchema,
   aiCreditsRolling30DayLimit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   metadata: jsonObject("Free-form JSON object for the host's own use (at most 16 KiB)."),
-  fields: jsonObject("Custom field values.", { maxBytes: 64 * 1024 }),
+  fields: jsonObject(
+    "Custom field values, checked against the workspace's field schema. PATCH merges (null removes a key).",
+    {
+      maxBytes: 64 * 1024,
+    },
+  ),
+  credentials: jsonObject(
+    "Write-only secrets for the host's backend; sealed, never returned by reads. null clears.",
+    {
+      maxBytes: 16 * 1024,
+    },
+  ).nullable(),
 };
 
 type WritableKey = keyof typeof writableFields;
@@ -155,6 +166,10 @@ export const tenantSchema = z.object({
   aiCreditsRolling30DayLimit: z.number().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   fields: z.record(z.string(), z.unknown()),
+  /** Names of the secret fields that hold a value; the values are never read back. */
+  secretFieldsSet: z.array(z.string()),
+  hasCredentials: z.boolean(),
+  credentialsUpdatedAt: z.string().nullable(),
   scopeId: z.string(),
   version: z.number(),
   createdAt: z.string(),

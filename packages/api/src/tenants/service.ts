@@ -6,6 +6,9 @@ import { tenants } from "@tenantry/db/schema/tenants";
 import { and, desc, eq, ilike, lt, or, type SQL, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
+import { withDefaults } from "../fields/field-schema";
+import { loadFieldSchema, openSecretFields, type StoredFields, writeFields } from "../fields/service";
+import type { Keyring } from "../secrets/keyring";
 import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/crypto";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
@@ -22,6 +25,7 @@ export interface ServiceContext {
   db: Database;
   actor: Actor;
   requestId: string;
+  keyring: Keyring;
 }
 
 type TenantRow = typeof tenants.$inferSelect;
@@ -80,6 +84,9 @@ export function toTenant(row: TenantRow): Tenant {
     aiCreditsRolling30DayLimit: row.aiCreditsRolling30DayLimit,
     metadata: row.metadata,
     fields: row.fields,
+    secretFieldsSet: Object.keys(row.secretFields).sort(),
+    hasCredentials: row.credentialsSealed !== null,
+    credentialsUpdatedAt: row.credentialsUpdatedAt?.toISOString() ?? null,
     scopeId: row.scopeId,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -100,11 +107,13 @@ export function slugify(name: string): string {
   return slug || "tenant";
 }
 
-/** Input values as column values (ISO strings become dates). */
+export const credentialsAad = (tenantId: string) => `tenant:${tenantId}:credentials`;
+
+/** Input values as column values (ISO strings become dates). Fields and credentials go their own way. */
 function toColumns(input: Partial<Record<string, unknown>>): Partial<TenantRow> {
   const columns: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue;
+    if (value === undefined || key === "fields" || key === "credentials") continue;
     columns[key] = key === "trialEndsAt" && typeof value === "string" ? new Date(value) : value;
   }
   return columns as Partial<TenantRow>;
@@ -114,7 +123,15 @@ export async function createTenant(
   sc: ServiceContext,
   input: CreateTenantInput,
 ): Promise<{ tenant: Tenant; replayed: boolean }> {
-  const { idempotencyKey, owner: _owner, id: givenId, slug: givenSlug, ...profile } = input;
+  const {
+    idempotencyKey,
+    owner: _owner,
+    id: givenId,
+    slug: givenSlug,
+    fields,
+    credentials,
+    ...profile
+  } = input;
   const workspaceId = sc.actor.workspaceId;
   const requestHash = idempotencyKey
     ? await sha256Hex(canonicalJson({ ...input, idempotencyKey: undefined }))
@@ -132,6 +149,22 @@ export async function createTenant(
 
     const id = givenId ?? newId("tenant");
     const scopeId = newId("scope");
+    const { compiled } = await loadFieldSchema(tx, workspaceId);
+    const stored = await writeFields({
+      compiled,
+      keyring: sc.keyring,
+      tenantId: id,
+      current: { fields: {}, secretFields: {} },
+      values: withDefaults(compiled, fields ?? {}),
+      mode: "replace",
+      fromAccessToken: sc.actor.type === "access_token",
+    });
+    const sealedCredentials = credentials
+      ? {
+          credentialsSealed: await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(id)),
+          credentialsUpdatedAt: new Date(),
+        }
+      : {};
     await tx.insert(scopes).values({ workspaceId, id: scopeId, kind: "tenant" });
 
     const baseSlug = givenSlug ?? slugify(profile.name);
@@ -142,6 +175,8 @@ export async function createTenant(
         .insert(tenants)
         .values({
           ...toColumns(profile),
+          ...stored,
+          ...sealedCredentials,
           workspaceId,
           id,
           scopeId,
@@ -262,10 +297,14 @@ async function findTenantRow(db: Executor, workspaceId: string, id: string): Pro
   return row;
 }
 
-export async function getTenant(db: Executor, workspaceId: string, id: string): Promise<Tenant> {
+export async function getTenantRow(db: Executor, workspaceId: string, id: string): Promise<TenantRow> {
   const row = await findTenantRow(db, workspaceId, id);
   if (!row) throw notFound("Tenant", id);
-  return toTenant(row);
+  return row;
+}
+
+export async function getTenant(db: Executor, workspaceId: string, id: string): Promise<Tenant> {
+  return toTenant(await getTenantRow(db, workspaceId, id));
 }
 
 function escapeLike(text: string): string {
@@ -311,7 +350,7 @@ async function changeTenant(
   id: string,
   expectedVersion: number | undefined,
   action: string,
-  computeChanges: (current: TenantRow) => Partial<TenantRow>,
+  computeChanges: (current: TenantRow, tx: Executor) => Promise<Partial<TenantRow>>,
 ): Promise<Tenant> {
   const workspaceId = sc.actor.workspaceId;
   try {
@@ -330,7 +369,7 @@ async function changeTenant(
           { currentVersion: current.version },
         );
       }
-      const changes = computeChanges(current);
+      const changes = await computeChanges(current, tx);
       const effective = Object.fromEntries(
         Object.entries(changes).filter(
           ([key, value]) =>
@@ -367,19 +406,96 @@ async function changeTenant(
 }
 
 export function patchTenant(sc: ServiceContext, input: PatchTenantInput): Promise<Tenant> {
-  const { id, expectedVersion, fields, ...profile } = input;
-  return changeTenant(sc, id, expectedVersion, "tenant.updated", (current) => ({
+  const { id, expectedVersion, fields, credentials, ...profile } = input;
+  return changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
     ...toColumns(profile),
-    ...(fields ? { fields: mergeFields(current.fields, fields) } : {}),
+    ...(fields ? await fieldChanges(sc, tx, current, fields, "merge") : {}),
+    ...(credentials !== undefined ? await credentialChanges(sc, id, credentials) : {}),
   }));
 }
 
+/** PUT replaces the profile; `fields` when given replaces the plain fields; credentials only when given. */
 export function putTenant(sc: ServiceContext, input: PutTenantInput): Promise<Tenant> {
-  const { id, expectedVersion, fields, ...profile } = input;
-  return changeTenant(sc, id, expectedVersion, "tenant.updated", () => ({
+  const { id, expectedVersion, fields, credentials, ...profile } = input;
+  return changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
     ...toColumns({ ...PUT_DEFAULTS, ...profile }),
-    ...(fields ? { fields } : {}),
+    ...(fields ? await fieldChanges(sc, tx, current, fields, "replace") : {}),
+    ...(credentials !== undefined ? await credentialChanges(sc, id, credentials) : {}),
   }));
+}
+
+/** Changes only the fields: the widgets' and the tokens' way in. */
+export function patchTenantFields(
+  sc: ServiceContext,
+  input: { id: string; fields: Record<string, unknown>; expectedVersion?: number | undefined },
+): Promise<Tenant> {
+  return changeTenant(sc, input.id, input.expectedVersion, "tenant.fields_updated", (current, tx) =>
+    fieldChanges(sc, tx, current, input.fields, "merge"),
+  );
+}
+
+async function fieldChanges(
+  sc: ServiceContext,
+  tx: Executor,
+  current: TenantRow,
+  values: Record<string, unknown>,
+  mode: "merge" | "replace",
+): Promise<StoredFields> {
+  const { compiled } = await loadFieldSchema(tx, sc.actor.workspaceId);
+  return writeFields({
+    compiled,
+    keyring: sc.keyring,
+    tenantId: current.id,
+    current: { fields: current.fields, secretFields: current.secretFields },
+    values,
+    mode,
+    fromAccessToken: sc.actor.type === "access_token",
+  });
+}
+
+async function credentialChanges(
+  sc: ServiceContext,
+  tenantId: string,
+  credentials: Record<string, unknown> | null,
+): Promise<Partial<TenantRow>> {
+  if (credentials === null) return { credentialsSealed: null, credentialsUpdatedAt: null };
+  return {
+    credentialsSealed: await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(tenantId)),
+    credentialsUpdatedAt: new Date(),
+  };
+}
+
+/**
+ * Opens the tenant's credentials for the host's backend (API key only). A value sealed under a
+ * previous encryption key is sealed again under the current one on the way (lazy rotation).
+ */
+export async function readTenantCredentials(
+  sc: ServiceContext,
+  id: string,
+): Promise<{ credentials: Record<string, unknown> | null; updatedAt: string | null }> {
+  const workspaceId = sc.actor.workspaceId;
+  const [row] = await sc.db
+    .select({ sealed: tenants.credentialsSealed, updatedAt: tenants.credentialsUpdatedAt })
+    .from(tenants)
+    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, id)));
+  if (!row) throw notFound("Tenant", id);
+  if (!row.sealed) return { credentials: null, updatedAt: null };
+  const credentials = JSON.parse(await sc.keyring.open(row.sealed, credentialsAad(id)));
+  if (sc.keyring.isStale(row.sealed)) {
+    const resealed = await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(id));
+    // Only if nobody wrote new credentials meanwhile.
+    await sc.db
+      .update(tenants)
+      .set({ credentialsSealed: resealed })
+      .where(
+        and(
+          eq(tenants.workspaceId, workspaceId),
+          eq(tenants.id, id),
+          eq(tenants.credentialsSealed, row.sealed),
+        ),
+      );
+  }
+  return { credentials, updatedAt: row.updatedAt?.toISOString() ?? null };
 }
 
 const STATUS_ACTIONS: Record<TenantStatus, string> = {
@@ -393,7 +509,7 @@ export function setTenantStatus(
   input: { id: string; expectedVersion?: number | undefined },
   status: TenantStatus,
 ): Promise<Tenant> {
-  return changeTenant(sc, input.id, input.expectedVersion, STATUS_ACTIONS[status], () => ({ status }));
+  return changeTenant(sc, input.id, input.expectedVersion, STATUS_ACTIONS[status], async () => ({ status }));
 }
 
 export async function deleteTenant(
@@ -426,15 +542,10 @@ export async function deleteTenant(
   });
 }
 
-/** PATCH semantics for `fields`: given keys are set, `null` removes a key, others stay. */
-export function mergeFields(
-  current: Record<string, unknown>,
-  patch: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
+export async function readTenantSecretFields(
+  sc: ServiceContext,
+  id: string,
+): Promise<Record<string, unknown>> {
+  const row = await getTenantRow(sc.db, sc.actor.workspaceId, id);
+  return openSecretFields(sc.keyring, id, row.secretFields);
 }

@@ -3,10 +3,12 @@ import { createTestDatabase } from "@tenantry/db/test-database";
 import { createApiKey } from "../api-keys/service";
 import { createContext } from "../context";
 import { createCaller } from "../root";
+import { type Keyring, randomKeyring } from "../secrets/keyring";
 import { bootstrapDefaultWorkspace } from "../workspaces/bootstrap";
 
 export interface Harness {
   handle: DatabaseHandle;
+  keyring: Keyring;
   workspaceId: string;
   apiKey: string;
   /** A tRPC caller acting with the workspace's API key. */
@@ -21,10 +23,12 @@ export async function createHarness(): Promise<Harness> {
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
+  const keyring = await randomKeyring();
   const callerWith = (headers: Record<string, string>) =>
-    createCaller(createContext({ db: handle.db, header: (name) => headers[name] }));
+    createCaller(createContext({ db: handle.db, keyring, header: (name) => headers[name] }));
   return {
     handle,
+    keyring,
     workspaceId,
     apiKey: key,
     api: callerWith({ authorization: `Bearer ${key}` }),

@@ -51,6 +51,11 @@ export const tenants = pgTable(
     aiCreditsRolling30DayLimit: bigint({ mode: "number" }),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     fields: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** The schema's secret (writeOnly) fields: name → sealed value. Names are readable, values never. */
+    secretFields: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** The write-only `credentials` object, sealed with the tenant id as associated data. */
+    credentialsSealed: text(),
+    credentialsUpdatedAt: timestamp({ withTimezone: true }),
     scopeId: text().notNull(),
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -5,6 +5,8 @@ export const workspaces = pgTable("workspaces", {
   id: text().primaryKey(),
   name: text().notNull(),
   settings: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  /** The test tenant the console and Storybook act as: `{ internalId, name, fields }`. */
+  testTenant: jsonb().$type<{ internalId: string; name: string; fields: Record<string, unknown> }>(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,0 +1,283 @@
+import { newId } from "@tenantry/db/ids";
+import { tenants } from "@tenantry/db/schema/tenants";
+import { count, eq } from "drizzle-orm";
+import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failure } from "../testing/expect-error";
+import { createHarness, type Harness } from "../testing/harness";
+
+let h: Harness;
+let hs256: { id: string; secret: Uint8Array };
+
+beforeAll(async () => {
+  h = await createHarness();
+  const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "primary" });
+  hs256 = { id: created.id, secret: base64url.decode(created.secret!) };
+});
+afterAll(() => h.close());
+
+const now = () => Math.floor(Date.now() / 1000);
+const unique = () => Math.random().toString(36).slice(2, 10);
+
+async function sign(
+  claims: JWTPayload & Record<string, unknown>,
+  options: { kid?: string | null; secret?: Uint8Array; iat?: number; exp?: number | null; alg?: string } = {},
+) {
+  const jwt = new SignJWT(claims).setProtectedHeader({
+    alg: options.alg ?? "HS256",
+    ...(options.kid === null ? {} : { kid: options.kid ?? hs256.id }),
+  });
+  jwt.setIssuedAt(options.iat ?? now());
+  if (options.exp !== null) jwt.setExpirationTime(options.exp ?? now() + 600);
+  return jwt.sign(options.secret ?? hs256.secret);
+}
+
+const asToken = (token: string) => h.callerWith({ authorization: `Bearer ${token}` });
+
+async function tenantsWithInternalId(internalId: string) {
+  const [row] = await h.handle.db
+    .select({ n: count() })
+    .from(tenants)
+    .where(eq(tenants.internalId, internalId));
+  return row!.n;
+}
+
+describe("signing keys", () => {
+  it("shows an HS256 secret once and never lists it", async () => {
+    const created = await h.api.signingKeys.create({ algorithm: "HS256" });
+    expect(created.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const listed = await h.api.signingKeys.list();
+    expect(JSON.stringify(listed)).not.toContain(created.secret!);
+    expect(listed.items.map((k) => k.id)).toContain(created.id);
+  });
+
+  it("accepts public JWKs for ES256, EdDSA and RS256 and refuses private or mismatched ones", async () => {
+    for (const alg of ["ES256", "EdDSA", "RS256"] as const) {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const created = await h.api.signingKeys.create({
+        algorithm: alg,
+        publicJwk: { ...(await exportJWK(publicKey)) },
+      });
+      expect(created.secret).toBeNull();
+      expect(created.publicJwk).not.toHaveProperty("d");
+      expect(
+        await failure(
+          h.api.signingKeys.create({ algorithm: alg, publicJwk: { ...(await exportJWK(privateKey)) } }),
+        ),
+      ).toMatchObject({ status: 400 });
+    }
+    const { publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+    expect(
+      await failure(
+        h.api.signingKeys.create({ algorithm: "ES256", publicJwk: { ...(await exportJWK(publicKey)) } }),
+      ),
+    ).toMatchObject({ status: 400 });
+    expect(
+      await failure(h.api.signingKeys.create({ algorithm: "ES256", publicJwk: { kty: "EC" } })),
+    ).toMatchObject({
+      status: 400,
+    });
+  });
+
+  it("verifies tokens of a host that keeps its private key (ES256)", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const key = await h.api.signingKeys.create({
+      algorithm: "ES256",
+      publicJwk: { ...(await exportJWK(publicKey)) },
+    });
+    const token = await new SignJWT({ name: "Elliptic" })
+      .setProtectedHeader({ alg: "ES256", kid: key.id })
+      .setSubject(`ec-${unique()}`)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(privateKey);
+    expect((await asToken(token).accessTokens.me()).tenant.name).toBe("Elliptic");
+  });
+
+  it("keeps two keys alive for rotation and stops a revoked key's tokens on their next request", async () => {
+    const second = await h.api.signingKeys.create({ algorithm: "HS256", name: "next" });
+    const secret = base64url.decode(second.secret!);
+    const sub = `rot-${unique()}`;
+    const oldToken = await sign({ sub });
+    const newToken = await sign({ sub }, { kid: second.id, secret });
+    await asToken(oldToken).accessTokens.me();
+    await asToken(newToken).accessTokens.me();
+    await h.api.signingKeys.revoke({ id: second.id });
+    expect(await failure(asToken(newToken).accessTokens.me())).toMatchObject({ status: 401 });
+    await asToken(oldToken).accessTokens.me();
+  });
+});
+
+describe("access tokens", () => {
+  it("creates the tenant on first sight with the token's name and fields, and answers /me", async () => {
+    const sub = `host-${unique()}`;
+    const me = await asToken(
+      await sign({ sub, name: "Acme", fields: { region: "eu" }, scope: "fields:read members:read" }),
+    ).accessTokens.me();
+    expect(me.tenant).toMatchObject({ internalId: sub, name: "Acme", fields: { region: "eu" } });
+    expect(me.member).toBeNull();
+    expect(me.permissions).toEqual(["fields:read", "members:read"]);
+    const log = await h.api.activity.listForTenant({ tenantId: me.tenant.id });
+    expect(log.items[0]).toMatchObject({ action: "tenant.created", actor: { type: "access_token" } });
+  });
+
+  it("creates exactly one tenant when many first requests with a new sub arrive at once", async () => {
+    const sub = `burst-${unique()}`;
+    const token = await sign({ sub, name: "Burst" });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => asToken(token).accessTokens.me()));
+    expect(new Set(answers.map((a) => a.tenant.id)).size).toBe(1);
+    expect(await tenantsWithInternalId(sub)).toBe(1);
+  });
+
+  it("merges a later fields claim that differs, and logs it", async () => {
+    const sub = `merge-${unique()}`;
+    const first = await asToken(await sign({ sub, fields: { a: 1, b: 2 } })).accessTokens.me();
+    const second = await asToken(await sign({ sub, fields: { b: 3, c: 4 } })).accessTokens.me();
+    expect(second.tenant.fields).toEqual({ a: 1, b: 3, c: 4 });
+    expect(second.tenant.version).toBe(first.tenant.version + 1);
+    const same = await asToken(await sign({ sub, fields: { b: 3 } })).accessTokens.me();
+    expect(same.tenant.version).toBe(second.tenant.version);
+    const log = await h.api.activity.listForTenant({
+      tenantId: first.tenant.id,
+      action: "tenant.fields_updated",
+    });
+    expect(log.items).toHaveLength(1);
+    expect(log.items[0]!.changes).toMatchObject({
+      before: { fields: { a: 1, b: 2 } },
+      after: { fields: { a: 1, b: 3, c: 4 } },
+    });
+  });
+
+  const bad: [string, () => Promise<string>][] = [
+    ["an expired token", () => sign({ sub: "x" }, { iat: now() - 7200, exp: now() - 3600 })],
+    ["a token without exp", () => sign({ sub: "x" }, { exp: null })],
+    ["a future-dated token", () => sign({ sub: "x" }, { iat: now() + 3600, exp: now() + 7200 })],
+    ["a token living longer than 24 h", () => sign({ sub: "x" }, { exp: now() + 25 * 3600 })],
+    ["a token without kid", () => sign({ sub: "x" }, { kid: null })],
+    ["a token with an unknown kid", () => sign({ sub: "x" }, { kid: newId("sk") })],
+    ["a token signed with another secret", () => sign({ sub: "x" }, { secret: new Uint8Array(32).fill(9) })],
+    ["a token for another audience", () => sign({ sub: "x", aud: "someone-else" })],
+    ["a token without sub", () => sign({ name: "nobody" })],
+    ["a token of more than 8 KiB", () => sign({ sub: "x", name: "n".repeat(9000) })],
+    [
+      "a token with a __proto__ fields claim",
+      () => sign({ sub: "x", fields: JSON.parse('{"__proto__":{"a":1}}') }),
+    ],
+    [
+      "an unsigned token (alg none)",
+      async () => {
+        const header = base64url.encode(JSON.stringify({ alg: "none", kid: hs256.id }));
+        const payload = base64url.encode(JSON.stringify({ sub: "x", exp: now() + 600 }));
+        return `${header}.${payload}.`;
+      },
+    ],
+    [
+      "a token with a tampered payload",
+      async () => {
+        const [header, , signature] = (await sign({ sub: "x" })).split(".");
+        return `${header}.${base64url.encode(JSON.stringify({ sub: "admin", exp: now() + 600 }))}.${signature}`;
+      },
+    ],
+    ["garbage", async () => "not.a.jwt"],
+  ];
+  it.each(bad)("refuses %s with 401 and creates nothing", async (_, make) => {
+    const before = await tenantsWithInternalId("x");
+    expect(await failure(asToken(await make()).accessTokens.me())).toMatchObject({
+      status: 401,
+      code: "unauthorized",
+    });
+    expect(await tenantsWithInternalId("x")).toBe(before);
+  });
+
+  it("refuses alg confusion: an HS256 token keyed with an ES256 key's public JWK", async () => {
+    const { publicKey } = await generateKeyPair("ES256", { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const key = await h.api.signingKeys.create({ algorithm: "ES256", publicJwk: { ...jwk } });
+    const forged = await sign(
+      { sub: "x" },
+      { kid: key.id, secret: new TextEncoder().encode(JSON.stringify(jwk)) },
+    );
+    expect(await failure(asToken(forged).accessTokens.me())).toMatchObject({ status: 401 });
+  });
+
+  it("refuses the tokens of a suspended tenant with 403", async () => {
+    const sub = `susp-${unique()}`;
+    const token = await sign({ sub });
+    const me = await asToken(token).accessTokens.me();
+    await h.api.tenants.suspend({ id: me.tenant.id });
+    expect(await failure(asToken(token).accessTokens.me())).toMatchObject({
+      status: 403,
+      code: "tenant_inactive",
+    });
+    await h.api.tenants.activate({ id: me.tenant.id });
+    await asToken(token).accessTokens.me();
+  });
+
+  it("only ever reaches its own tenant, whatever ids a request names", async () => {
+    const mine = await asToken(
+      await sign({ sub: `mine-${unique()}`, scope: "fields:read fields:write" }),
+    ).accessTokens.me();
+    const other = await h.api.tenants.create({ name: "Someone else", fields: { secret: "theirs" } });
+    const token = await sign({ sub: mine.tenant.internalId, scope: "fields:read fields:write" });
+    expect(await failure(asToken(token).fields.getForTenant({ tenantId: other.id }))).toMatchObject({
+      status: 404,
+    });
+    expect(
+      await failure(
+        asToken(token).fields.patchForTenant({ tenantId: other.id, fields: { secret: "mine now" } }),
+      ),
+    ).toMatchObject({ status: 404 });
+    expect((await h.api.tenants.get({ id: other.id })).fields).toEqual({ secret: "theirs" });
+    await asToken(token).fields.getForTenant({ tenantId: mine.tenant.id });
+  });
+
+  it("cannot call API-key procedures", async () => {
+    const token = await sign({ sub: `limited-${unique()}`, scope: "fields:read" });
+    expect(await failure(asToken(token).tenants.list({}))).toMatchObject({ status: 403 });
+    expect(await failure(asToken(token).signingKeys.create({ algorithm: "HS256" }))).toMatchObject({
+      status: 403,
+    });
+  });
+
+  it("needs the permission for what it does", async () => {
+    const sub = `perm-${unique()}`;
+    const reader = await sign({ sub, scope: "fields:read" });
+    const me = await asToken(reader).accessTokens.me();
+    await asToken(reader).fields.getForTenant({ tenantId: me.tenant.id });
+    expect(
+      await failure(asToken(reader).fields.patchForTenant({ tenantId: me.tenant.id, fields: { a: 1 } })),
+    ).toMatchObject({ status: 403, code: "forbidden" });
+    expect(
+      await failure(asToken(await sign({ sub })).fields.getForTenant({ tenantId: me.tenant.id })),
+    ).toMatchObject({
+      status: 403,
+    });
+  });
+});
+
+describe("introspection", () => {
+  it("answers RFC 7662 style: active with claims, or only active: false", async () => {
+    const sub = `intro-${unique()}`;
+    const token = await sign({ sub, scope: "fields:read", user: { id: "u-1" } });
+    const before = await h.api.accessTokens.introspect({ token });
+    expect(before).toMatchObject({
+      active: true,
+      sub,
+      tenantId: null,
+      scope: "fields:read",
+      userId: "u-1",
+      kid: hs256.id,
+    });
+    expect(await tenantsWithInternalId(sub)).toBe(0);
+    const me = await asToken(token).accessTokens.me();
+    expect(await h.api.accessTokens.introspect({ token })).toMatchObject({
+      active: true,
+      tenantId: me.tenant.id,
+    });
+    await h.api.tenants.suspend({ id: me.tenant.id });
+    expect(await h.api.accessTokens.introspect({ token })).toEqual({ active: false });
+    const expired = await sign({ sub }, { iat: now() - 7200, exp: now() - 3600 });
+    expect(await h.api.accessTokens.introspect({ token: expired })).toEqual({ active: false });
+    expect(await h.api.accessTokens.introspect({ token: "nonsense" })).toEqual({ active: false });
+  });
+});

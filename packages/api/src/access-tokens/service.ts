@@ -1,0 +1,148 @@
+import type { Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { tenants } from "@tenantry/db/schema/tenants";
+import { and, eq } from "drizzle-orm";
+import type { AccessTokenActor } from "../actor";
+import type { Context } from "../context";
+import { appError } from "../shared/errors";
+import { createTenant, patchTenantFields, type ServiceContext } from "../tenants/service";
+import { type AccessTokenClaims, type VerifiedToken, verifyToken } from "./verify";
+
+type TenantRow = typeof tenants.$inferSelect;
+
+async function findTenantByInternalId(db: Executor, workspaceId: string, internalId: string) {
+  const [row] = await db
+    .select()
+    .from(tenants)
+    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.internalId, internalId)));
+  return row;
+}
+
+/** Space-separated permissions of a token that names no user. */
+export function scopePermissions(scope: string | undefined): Set<string> {
+  return new Set((scope ?? "").split(/\s+/).filter(Boolean));
+}
+
+function actorFor(
+  token: VerifiedToken,
+  tenantId: string,
+  permissions: ReadonlySet<string>,
+): AccessTokenActor {
+  return {
+    type: "access_token",
+    workspaceId: token.workspaceId,
+    tenantId,
+    userId: token.claims.user?.id ?? null,
+    permissions,
+    keyId: token.keyId,
+  };
+}
+
+/**
+ * The tenant a token's `sub` names, created on first sight with the token's `name` and `fields`.
+ * Concurrent first requests create exactly one: the unique (workspace, internal id) decides, and the
+ * losers read the winner's row.
+ */
+export async function tenantForToken(
+  ctx: Pick<Context, "db" | "keyring" | "requestId">,
+  token: VerifiedToken,
+): Promise<TenantRow> {
+  const { workspaceId, claims } = token;
+  const existing = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);
+  if (existing) return existing;
+  const id = newId("tenant");
+  const sc: ServiceContext = {
+    db: ctx.db,
+    keyring: ctx.keyring,
+    requestId: ctx.requestId,
+    actor: actorFor(token, id, new Set()),
+  };
+  try {
+    await createTenant(sc, {
+      id,
+      name: claims.name ?? claims.sub,
+      internalId: claims.sub,
+      fields: claims.fields,
+    });
+  } catch (error) {
+    const lostRace = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);
+    if (lostRace) return lostRace;
+    throw error;
+  }
+  return (await findTenantByInternalId(ctx.db, workspaceId, claims.sub))!;
+}
+
+/** Field values in the claim that differ from what the tenant holds. */
+function changedClaimFields(claims: AccessTokenClaims, tenant: TenantRow): Record<string, unknown> | null {
+  if (!claims.fields) return null;
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(claims.fields)) {
+    if (JSON.stringify(tenant.fields[key]) !== JSON.stringify(value)) changed[key] = value;
+  }
+  return Object.keys(changed).length > 0 ? changed : null;
+}
+
+/**
+ * Turns a bearer token into the actor a widget's request runs as: verified, its tenant loaded or
+ * created, a changed `fields` claim merged (and logged), the tenant active, permissions resolved.
+ */
+export async function authenticateAccessToken(ctx: Context, bearer: string): Promise<AccessTokenActor> {
+  const verification = await verifyToken(ctx.db, ctx.keyring, bearer);
+  if (!verification.ok) {
+    throw appError("UNAUTHORIZED", "unauthorized", `Invalid access token: ${verification.reason}`);
+  }
+  const token = verification.token;
+  const tenant = await tenantForToken(ctx, token);
+  if (tenant.status !== "active") {
+    throw appError("FORBIDDEN", "tenant_inactive", `The tenant is ${tenant.status}`, {
+      status: tenant.status,
+    });
+  }
+  const permissions = scopePermissions(token.claims.scope);
+  const actor = actorFor(token, tenant.id, permissions);
+  const changed = changedClaimFields(token.claims, tenant);
+  if (changed) {
+    await patchTenantFields(
+      { db: ctx.db, keyring: ctx.keyring, requestId: ctx.requestId, actor },
+      { id: tenant.id, fields: changed },
+    );
+  }
+  return actor;
+}
+
+/** RFC 7662 introspection for the host's backend. Has no side effects: it creates no tenant. */
+export async function introspectToken(
+  ctx: Context,
+  workspaceId: string,
+  token: string,
+): Promise<
+  | { active: false }
+  | {
+      active: true;
+      sub: string;
+      tenantId: string | null;
+      exp: number;
+      iat: number | null;
+      scope: string | null;
+      userId: string | null;
+      kid: string;
+      tokenType: "access_token";
+    }
+> {
+  const verification = await verifyToken(ctx.db, ctx.keyring, token);
+  if (!verification.ok || verification.token.workspaceId !== workspaceId) return { active: false };
+  const { claims, keyId } = verification.token;
+  const tenant = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);
+  if (tenant && tenant.status !== "active") return { active: false };
+  return {
+    active: true,
+    sub: claims.sub,
+    tenantId: tenant?.id ?? null,
+    exp: claims.exp,
+    iat: claims.iat ?? null,
+    scope: claims.scope ?? null,
+    userId: claims.user?.id ?? null,
+    kid: keyId,
+    tokenType: "access_token",
+  };
+}

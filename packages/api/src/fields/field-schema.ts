@@ -1,0 +1,215 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { z } from "zod";
+import { appError, type InputIssue } from "../shared/errors";
+
+/**
+ * The tenant field schema: a JSON Schema object whose properties are the fields a host defines.
+ * Supported per field: string (formats email, uri, date, date-time; pattern, lengths), number and
+ * integer (bounds), boolean, enum (a select), with title, description, default, `x-order` (display
+ * order; jsonb does not keep key order) and `writeOnly: true` for secret fields (sealed, never read).
+ */
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const MAX_FIELDS = 200;
+
+const common = {
+  title: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+  "x-order": z.number().int().min(0).max(10_000).optional(),
+};
+
+const stringField = z.strictObject({
+  ...common,
+  type: z.literal("string"),
+  format: z.enum(["email", "uri", "date", "date-time"]).optional(),
+  enum: z.array(z.string().max(500)).min(1).max(500).optional(),
+  minLength: z.number().int().min(0).optional(),
+  maxLength: z.number().int().min(0).max(100_000).optional(),
+  pattern: z.string().max(1000).optional(),
+  default: z.string().optional(),
+  writeOnly: z.boolean().optional(),
+});
+
+const numberField = z.strictObject({
+  ...common,
+  type: z.enum(["number", "integer"]),
+  enum: z.array(z.number()).min(1).max(500).optional(),
+  minimum: z.number().optional(),
+  maximum: z.number().optional(),
+  exclusiveMinimum: z.number().optional(),
+  exclusiveMaximum: z.number().optional(),
+  multipleOf: z.number().positive().optional(),
+  default: z.number().optional(),
+});
+
+const booleanField = z.strictObject({
+  ...common,
+  type: z.literal("boolean"),
+  default: z.boolean().optional(),
+});
+
+export const fieldDefinitionSchema = z.discriminatedUnion("type", [stringField, numberField, booleanField]);
+
+export const fieldSchemaDocument = z
+  .strictObject({
+    $schema: z.string().optional(),
+    type: z.literal("object"),
+    properties: z.record(z.string(), fieldDefinitionSchema).default({}),
+    required: z.array(z.string()).default([]),
+  })
+  .meta({ description: 'A JSON Schema object: `{ type: "object", properties, required }`.' });
+
+export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
+export type FieldSchemaDocument = z.infer<typeof fieldSchemaDocument>;
+
+export const EMPTY_FIELD_SCHEMA: FieldSchemaDocument = { type: "object", properties: {}, required: [] };
+
+// ajv-formats is CommonJS; its default export arrives wrapped under some bundlers.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as typeof addFormatsModule;
+
+function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  ajv.addKeyword("x-order");
+  addFormats(ajv, ["email", "uri", "date", "date-time"]);
+  return ajv;
+}
+
+export interface CompiledFieldSchema {
+  document: FieldSchemaDocument;
+  secretFields: ReadonlySet<string>;
+  /** Fields in display order: `x-order`, then name. */
+  orderedFields: string[];
+  validators: ReadonlyMap<string, ValidateFunction>;
+}
+
+/** Checks a schema a client sent and compiles it; 400 with every problem named otherwise. */
+export function compileFieldSchema(input: unknown): CompiledFieldSchema {
+  // zod's record would drop a `__proto__` property silently; refuse it before parsing.
+  const rawProperties = (input as { properties?: unknown } | null)?.properties;
+  if (rawProperties && typeof rawProperties === "object") {
+    const bad = Object.keys(rawProperties).find((name) => !FIELD_NAME.test(name));
+    if (bad !== undefined) {
+      throw invalidSchema([
+        {
+          path: `properties.${bad}`,
+          message: "field names start with a letter and hold letters, digits and _ (at most 64)",
+        },
+      ]);
+    }
+  }
+  const parsed = fieldSchemaDocument.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    throw invalidSchema(issues);
+  }
+  const document = parsed.data;
+  const issues: InputIssue[] = [];
+  const names = Object.keys(document.properties);
+  if (names.length > MAX_FIELDS) issues.push({ path: "properties", message: `at most ${MAX_FIELDS} fields` });
+  for (const name of names) {
+    if (name === "constructor" || name === "prototype") {
+      issues.push({ path: `properties.${name}`, message: "this field name is reserved" });
+    }
+  }
+  for (const name of document.required) {
+    if (!(name in document.properties))
+      issues.push({ path: "required", message: `"${name}" is not a property` });
+  }
+  const ajv = createAjv();
+  const validators = new Map<string, ValidateFunction>();
+  for (const [name, definition] of Object.entries(document.properties)) {
+    try {
+      const validate = ajv.compile(definition);
+      validators.set(name, validate);
+      if (definition.default !== undefined && !validate(definition.default)) {
+        issues.push({
+          path: `properties.${name}.default`,
+          message: `does not fit the field: ${formatAjvErrors(validate)}`,
+        });
+      }
+      if (definition.type === "string" && definition.writeOnly && definition.default !== undefined) {
+        issues.push({ path: `properties.${name}.default`, message: "a secret field cannot have a default" });
+      }
+    } catch (error) {
+      issues.push({
+        path: `properties.${name}`,
+        message: `is not valid JSON Schema: ${(error as Error).message}`,
+      });
+    }
+  }
+  if (issues.length > 0) throw invalidSchema(issues);
+  return {
+    document,
+    secretFields: new Set(
+      names.filter(
+        (n) =>
+          document.properties[n]?.type === "string" &&
+          (document.properties[n] as { writeOnly?: boolean }).writeOnly,
+      ),
+    ),
+    orderedFields: names.sort((a, b) => {
+      const oa = document.properties[a]?.["x-order"] ?? Number.MAX_SAFE_INTEGER;
+      const ob = document.properties[b]?.["x-order"] ?? Number.MAX_SAFE_INTEGER;
+      return oa - ob || a.localeCompare(b);
+    }),
+    validators,
+  };
+}
+
+function invalidSchema(issues: InputIssue[]) {
+  const first = issues[0]!;
+  return appError(
+    "BAD_REQUEST",
+    "invalid_field_schema",
+    `The field schema is not valid: ${first.path}: ${first.message}`,
+    {
+      issues,
+    },
+  );
+}
+
+function formatAjvErrors(validate: ValidateFunction): string {
+  return (validate.errors ?? []).map((e) => e.message ?? "is not valid").join("; ");
+}
+
+/**
+ * Checks values against the schema. Only `checkedKeys` are judged (a write judges what it writes;
+ * a read judges everything), keys the schema does not name are kept as they are, and a required
+ * field counts as missing only where a checked key removes it.
+ */
+export function checkFieldValues(
+  compiled: CompiledFieldSchema,
+  values: Record<string, unknown>,
+  checkedKeys: Iterable<string>,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const required = new Set(compiled.document.required);
+  for (const key of checkedKeys) {
+    const validate = compiled.validators.get(key);
+    if (!validate) continue;
+    const value = values[key];
+    if (value === undefined || value === null) {
+      if (required.has(key)) issues.push({ path: `fields.${key}`, message: "is required" });
+      continue;
+    }
+    if (!validate(value)) issues.push({ path: `fields.${key}`, message: formatAjvErrors(validate) });
+  }
+  return issues;
+}
+
+/** Schema defaults for fields the values do not have (used when a tenant is created). */
+export function withDefaults(
+  compiled: CompiledFieldSchema,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const result = { ...values };
+  for (const [name, definition] of Object.entries(compiled.document.properties)) {
+    if (result[name] === undefined && definition.default !== undefined) result[name] = definition.default;
+  }
+  return result;
+}

@@ -1,0 +1,209 @@
+import type { Database, Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { type SigningAlgorithm, signingKeys } from "@tenantry/db/schema/signing-keys";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { importJWK, type JWK } from "jose";
+import { recordActivity } from "../activity/service";
+import type { Actor } from "../actor";
+import type { Keyring } from "../secrets/keyring";
+import { base64url, fromBase64url, randomBytes } from "../shared/crypto";
+import { appError, notFound } from "../shared/errors";
+
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+
+export interface SigningKeySummary {
+  id: string;
+  name: string;
+  algorithm: SigningAlgorithm;
+  purpose: "host" | "test_tenant";
+  publicJwk: Record<string, unknown> | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export const signingSecretAad = (id: string) => `signing-key:${id}`;
+
+/** The members of a public JWK per key type; anything else (notably `d`, the private part) is dropped. */
+const PUBLIC_MEMBERS: Record<string, string[]> = {
+  EC: ["kty", "crv", "x", "y"],
+  OKP: ["kty", "crv", "x"],
+  RSA: ["kty", "n", "e"],
+};
+const EXPECTED: Record<Exclude<SigningAlgorithm, "HS256">, { kty: string; crv?: string }> = {
+  ES256: { kty: "EC", crv: "P-256" },
+  EdDSA: { kty: "OKP", crv: "Ed25519" },
+  RS256: { kty: "RSA" },
+};
+
+function toSummary(row: SigningKeyRow): SigningKeySummary {
+  return {
+    id: row.id,
+    name: row.name,
+    algorithm: row.algorithm,
+    purpose: row.purpose,
+    publicJwk: row.publicJwk,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Checks a host's public key: the right type and curve for its algorithm, public only, importable. */
+export async function checkPublicJwk(
+  algorithm: Exclude<SigningAlgorithm, "HS256">,
+  jwk: Record<string, unknown>,
+) {
+  const expected = EXPECTED[algorithm];
+  if (jwk.d !== undefined || jwk.p !== undefined) {
+    throw appError(
+      "BAD_REQUEST",
+      "invalid_input",
+      "publicJwk holds a private key; send only the public part",
+    );
+  }
+  if (jwk.kty !== expected.kty || (expected.crv && jwk.crv !== expected.crv)) {
+    throw appError(
+      "BAD_REQUEST",
+      "invalid_input",
+      `An ${algorithm} key is a JWK with kty "${expected.kty}"${expected.crv ? ` and crv "${expected.crv}"` : ""}`,
+    );
+  }
+  const publicJwk = Object.fromEntries(PUBLIC_MEMBERS[expected.kty]!.map((m) => [m, jwk[m]]));
+  try {
+    await importJWK(publicJwk as JWK, algorithm);
+  } catch (error) {
+    throw appError("BAD_REQUEST", "invalid_input", `publicJwk does not import: ${(error as Error).message}`);
+  }
+  if (algorithm === "RS256" && fromBase64url(String(jwk.n)).length < 256) {
+    throw appError("BAD_REQUEST", "invalid_input", "RS256 keys must have at least 2048 bits");
+  }
+  return publicJwk;
+}
+
+export async function createSigningKey(
+  sc: { db: Database; actor: Actor; requestId: string; keyring: Keyring },
+  input:
+    | { algorithm: "HS256"; name?: string | undefined }
+    | {
+        algorithm: Exclude<SigningAlgorithm, "HS256">;
+        name?: string | undefined;
+        publicJwk: Record<string, unknown>;
+      },
+  purpose: "host" | "test_tenant" = "host",
+): Promise<SigningKeySummary & { secret: string | null }> {
+  const id = newId("sk");
+  const workspaceId = sc.actor.workspaceId;
+  let secret: string | null = null;
+  let values: Partial<SigningKeyRow>;
+  if (input.algorithm === "HS256") {
+    secret = base64url(randomBytes(32));
+    values = { secretSealed: await sc.keyring.seal(secret, signingSecretAad(id)) };
+  } else {
+    values = { publicJwk: await checkPublicJwk(input.algorithm, input.publicJwk) };
+  }
+  const name = input.name ?? `${input.algorithm} key`;
+  return sc.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(signingKeys)
+      .values({ ...values, workspaceId, id, name, algorithm: input.algorithm, purpose })
+      .returning();
+    const summary = toSummary(row!);
+    await recordActivity(tx, sc, {
+      tenantId: null,
+      action: "signing_key.created",
+      targetType: "signing_key",
+      targetId: id,
+      after: { ...summary },
+    });
+    return { ...summary, secret };
+  });
+}
+
+export async function listSigningKeys(db: Executor, workspaceId: string): Promise<SigningKeySummary[]> {
+  const rows = await db
+    .select()
+    .from(signingKeys)
+    .where(eq(signingKeys.workspaceId, workspaceId))
+    .orderBy(desc(signingKeys.id));
+  return rows.map(toSummary);
+}
+
+/** Revoked at once: every process looks the key up on every verification. */
+export async function revokeSigningKey(
+  sc: { db: Database; actor: Actor; requestId: string },
+  id: string,
+): Promise<SigningKeySummary> {
+  return sc.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(signingKeys)
+      .set({ revokedAt: sql`coalesce(${signingKeys.revokedAt}, now())` })
+      .where(and(eq(signingKeys.workspaceId, sc.actor.workspaceId), eq(signingKeys.id, id)))
+      .returning();
+    if (!row) throw notFound("Signing key", id);
+    await recordActivity(tx, sc, {
+      tenantId: null,
+      action: "signing_key.revoked",
+      targetType: "signing_key",
+      targetId: id,
+      after: { revokedAt: row.revokedAt?.toISOString() },
+    });
+    return toSummary(row);
+  });
+}
+
+/** A live key by its id (the token's `kid`), in whatever workspace it belongs to. */
+export async function findLiveSigningKey(db: Executor, id: string): Promise<SigningKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(signingKeys)
+    .where(and(eq(signingKeys.id, id), isNull(signingKeys.revokedAt)))
+    .limit(1);
+  return row;
+}
+
+export async function openSigningSecret(keyring: Keyring, row: SigningKeyRow): Promise<Uint8Array> {
+  if (!row.secretSealed) throw new Error(`signing key ${row.id} has no secret`);
+  return fromBase64url(await keyring.open(row.secretSealed, signingSecretAad(row.id)));
+}
+
+/** Tenantry's own HS256 key for minting test-tenant tokens: created on first use, one per workspace. */
+export async function testTenantSigningKey(sc: {
+  db: Database;
+  actor: Actor;
+  requestId: string;
+  keyring: Keyring;
+}): Promise<SigningKeyRow> {
+  const find = async (db: Executor) => {
+    const [row] = await db
+      .select()
+      .from(signingKeys)
+      .where(
+        and(
+          eq(signingKeys.workspaceId, sc.actor.workspaceId),
+          eq(signingKeys.purpose, "test_tenant"),
+          isNull(signingKeys.revokedAt),
+        ),
+      )
+      .limit(1);
+    return row;
+  };
+  const existing = await find(sc.db);
+  if (existing) return existing;
+  await sc.db.transaction(async (tx) => {
+    // One creator at a time per workspace, across processes.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`test-tenant-key:${sc.actor.workspaceId}`}))`,
+    );
+    if (await find(tx)) return;
+    const id = newId("sk");
+    const secret = base64url(randomBytes(32));
+    await tx.insert(signingKeys).values({
+      workspaceId: sc.actor.workspaceId,
+      id,
+      name: "Test tenant tokens",
+      algorithm: "HS256",
+      purpose: "test_tenant",
+      secretSealed: await sc.keyring.seal(secret, signingSecretAad(id)),
+    });
+  });
+  return (await find(sc.db))!;
+}
