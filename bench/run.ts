@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
  * do not colour the next), or only those named: `pnpm bench tenants usage`.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+const only = process.argv.slice(2).filter((arg) => arg !== "--");
 const suites = readdirSync(here)
   .filter((file) => file.endsWith(".bench.ts"))
   .filter((file) => only.length === 0 || only.some((name) => file.startsWith(name)))

@@ -6,7 +6,7 @@ import type { AccessTokenActor } from "../actor";
 import type { Context } from "../context";
 import { appError } from "../shared/errors";
 import { createTenant, patchTenantFields, type ServiceContext } from "../tenants/service";
-import { type AccessTokenClaims, type VerifiedToken, verifyToken } from "./verify";
+import { type AccessTokenClaims, type TokenTenant, type VerifiedToken, verifyToken } from "./verify";
 
 type TenantRow = typeof tenants.$inferSelect;
 
@@ -73,7 +73,7 @@ export async function tenantForToken(
 }
 
 /** Field values in the claim that differ from what the tenant holds. */
-function changedClaimFields(claims: AccessTokenClaims, tenant: TenantRow): Record<string, unknown> | null {
+function changedClaimFields(claims: AccessTokenClaims, tenant: TokenTenant): Record<string, unknown> | null {
   if (!claims.fields) return null;
   const changed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(claims.fields)) {
@@ -92,7 +92,7 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
     throw appError("UNAUTHORIZED", "unauthorized", `Invalid access token: ${verification.reason}`);
   }
   const token = verification.token;
-  const tenant = await tenantForToken(ctx, token);
+  const tenant: TokenTenant = token.tenant ?? (await tenantForToken(ctx, token));
   if (tenant.status !== "active") {
     throw appError("FORBIDDEN", "tenant_inactive", `The tenant is ${tenant.status}`, {
       status: tenant.status,

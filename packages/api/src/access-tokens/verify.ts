@@ -1,10 +1,14 @@
-import type { Executor } from "@tenantry/db/database";
+import type { Database } from "@tenantry/db/database";
 import { isId } from "@tenantry/db/ids";
-import { decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
+import { signingKeys } from "@tenantry/db/schema/signing-keys";
+import { tenants } from "@tenantry/db/schema/tenants";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Keyring } from "../secrets/keyring";
 import { jsonObject } from "../shared/json";
-import { findLiveSigningKey, openSigningSecret, type SigningKeyRow } from "../signing-keys/service";
+import { prepared } from "../shared/prepared";
+import { openSigningSecret, type SigningKeyRow } from "../signing-keys/service";
 
 /** Tokens are short-lived by design: a leaked one is worth a day at most. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
@@ -32,7 +36,19 @@ export const accessTokenClaims = z.object({
 
 export type AccessTokenClaims = z.infer<typeof accessTokenClaims>;
 
-export type VerifiedToken = { workspaceId: string; keyId: string; claims: AccessTokenClaims };
+/** The token's tenant as read with its key, when it exists already (what authentication needs of it). */
+export type TokenTenant = {
+  id: string;
+  status: "active" | "suspended" | "archived";
+  fields: Record<string, unknown>;
+};
+
+export type VerifiedToken = {
+  workspaceId: string;
+  keyId: string;
+  claims: AccessTokenClaims;
+  tenant?: TokenTenant | null;
+};
 export type Verification = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
 
 /**
@@ -61,23 +77,51 @@ function verificationKey(keyring: Keyring, row: SigningKeyRow): Promise<Uint8Arr
  * own algorithm (no `alg` confusion, never `none`), `exp` is required and at most 24 h after `iat`,
  * `iat` is not in the future, an `aud` (if any) includes "tenantry", 30 s of clock skew.
  */
+/** The key and, in the same round trip, the tenant its (not yet verified) `sub` names. */
+function keyAndTenantStatement(db: Database) {
+  return prepared(db, "token_key_and_tenant", (d) =>
+    d
+      .select({
+        key: signingKeys,
+        tenantId: tenants.id,
+        tenantStatus: tenants.status,
+        tenantFields: tenants.fields,
+      })
+      .from(signingKeys)
+      .leftJoin(
+        tenants,
+        and(eq(tenants.workspaceId, signingKeys.workspaceId), eq(tenants.internalId, sql.placeholder("sub"))),
+      )
+      .where(and(eq(signingKeys.id, sql.placeholder("kid")), isNull(signingKeys.revokedAt)))
+      .limit(1)
+      .prepare("token_key_and_tenant"),
+  );
+}
+
 export async function verifyToken(
-  db: Executor,
+  db: Database,
   keyring: Keyring,
   token: string,
   now = Date.now(),
 ): Promise<Verification> {
   if (token.length > MAX_TOKEN_BYTES) return { ok: false, reason: "token is larger than 8 KiB" };
   let header: ReturnType<typeof decodeProtectedHeader>;
+  let unverifiedSub: unknown;
   try {
     header = decodeProtectedHeader(token);
+    unverifiedSub = decodeJwt(token).sub;
   } catch {
     return { ok: false, reason: "not a JWT" };
   }
-  if (typeof header.kid !== "string" || !isId("sk", header.kid))
+  if (typeof header.kid !== "string" || !isId("sk", header.kid)) {
     return { ok: false, reason: "missing or malformed kid" };
-  const row = await findLiveSigningKey(db, header.kid);
-  if (!row) return { ok: false, reason: "unknown or revoked signing key" };
+  }
+  const [found] = await keyAndTenantStatement(db).execute({
+    kid: header.kid,
+    sub: typeof unverifiedSub === "string" ? unverifiedSub : "",
+  });
+  if (!found) return { ok: false, reason: "unknown or revoked signing key" };
+  const row = found.key;
   if (header.alg !== row.algorithm)
     return { ok: false, reason: `the key ${row.id} signs with ${row.algorithm} only` };
 
@@ -112,5 +156,10 @@ export async function verifyToken(
     const issue = claims.error.issues[0]!;
     return { ok: false, reason: `claim ${issue.path.join(".")}: ${issue.message}` };
   }
-  return { ok: true, token: { workspaceId: row.workspaceId, keyId: row.id, claims: claims.data } };
+  // The signature covers `sub`, so the tenant read with the unverified one is the right one.
+  const tenant =
+    found.tenantId && found.tenantStatus && found.tenantFields
+      ? { id: found.tenantId, status: found.tenantStatus, fields: found.tenantFields }
+      : null;
+  return { ok: true, token: { workspaceId: row.workspaceId, keyId: row.id, claims: claims.data, tenant } };
 }

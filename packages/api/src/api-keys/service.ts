@@ -5,6 +5,7 @@ import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { ApiKeyActor } from "../actor";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { notFound } from "../shared/errors";
+import { prepared } from "../shared/prepared";
 
 export const API_KEY_PREFIX = "tnt_sk_";
 /** A key is `tnt_sk_` and 43 base64url characters (32 random bytes). */
@@ -44,17 +45,20 @@ export async function createApiKey(
 export async function authenticateApiKey(db: Database, presented: string): Promise<ApiKeyActor | null> {
   if (!API_KEY_PATTERN.test(presented)) return null;
   const keyHash = await hashApiKey(presented);
-  const [row] = await db
-    .select({
-      workspaceId: apiKeys.workspaceId,
-      id: apiKeys.id,
-      lastUsedAt: apiKeys.lastUsedAt,
-      expiresAt: apiKeys.expiresAt,
-      revokedAt: apiKeys.revokedAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.keyHash, keyHash))
-    .limit(1);
+  const [row] = await prepared(db, "api_key_by_hash", (d) =>
+    d
+      .select({
+        workspaceId: apiKeys.workspaceId,
+        id: apiKeys.id,
+        lastUsedAt: apiKeys.lastUsedAt,
+        expiresAt: apiKeys.expiresAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+      .limit(1)
+      .prepare("api_key_by_hash"),
+  ).execute({ hash: keyHash });
   if (!row || row.revokedAt) return null;
   const now = Date.now();
   if (row.expiresAt && row.expiresAt.getTime() <= now) return null;

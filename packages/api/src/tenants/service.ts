@@ -13,6 +13,7 @@ import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/cryp
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
+import { isTransaction, prepared } from "../shared/prepared";
 import type {
   CreateTenantInput,
   ListTenantsInput,
@@ -297,14 +298,29 @@ async function findTenantRow(db: Executor, workspaceId: string, id: string): Pro
   return row;
 }
 
+/** Reads outside a transaction take the prepared statement; inside one, the plain query on `tx`. */
 export async function getTenantRow(db: Executor, workspaceId: string, id: string): Promise<TenantRow> {
-  const row = await findTenantRow(db, workspaceId, id);
+  const row = isTransaction(db)
+    ? await findTenantRow(db, workspaceId, id)
+    : (await tenantByIdStatement(db).execute({ workspaceId, id }))[0];
   if (!row) throw notFound("Tenant", id);
   return row;
 }
 
 export async function getTenant(db: Executor, workspaceId: string, id: string): Promise<Tenant> {
   return toTenant(await getTenantRow(db, workspaceId, id));
+}
+
+function tenantByIdStatement(db: Database) {
+  return prepared(db, "tenant_by_id", (d) =>
+    d
+      .select()
+      .from(tenants)
+      .where(
+        and(eq(tenants.workspaceId, sql.placeholder("workspaceId")), eq(tenants.id, sql.placeholder("id"))),
+      )
+      .prepare("tenant_by_id"),
+  );
 }
 
 function escapeLike(text: string): string {
