@@ -15,6 +15,11 @@ export interface Context {
   keyring: Keyring;
   requestId: string;
   credentials: Credentials;
+  /**
+   * The browser origin of a cross-origin request (set by the HTTP server only when it differs from
+   * Tenantry's own origin); access tokens are refused from origins their workspace does not allow.
+   */
+  origin: string | null;
 }
 
 type HeaderValue = string | string[] | undefined | null;
@@ -36,11 +41,13 @@ export function createContext(options: {
   keyring: Keyring;
   requestId?: string | null;
   header: (name: string) => HeaderValue;
+  origin?: string | null;
 }): Context {
   return {
     db: options.db,
     keyring: options.keyring,
     requestId: options.requestId || globalThis.crypto.randomUUID(),
     credentials: credentialsFromHeaders(options.header),
+    origin: options.origin ?? null,
   };
 }

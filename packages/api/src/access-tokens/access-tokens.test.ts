@@ -281,3 +281,39 @@ describe("introspection", () => {
     expect(await h.api.accessTokens.introspect({ token: "nonsense" })).toEqual({ active: false });
   });
 });
+
+describe("browser origins", () => {
+  it("refuses a token from an origin its workspace does not allow, and serves the allowed ones", async () => {
+    const token = await sign({ sub: `origin-${unique()}` });
+    const from = (origin: string) => h.callerWith({ authorization: `Bearer ${token}` }, { origin });
+    expect(await failure(from("https://evil.example").accessTokens.me())).toMatchObject({
+      status: 403,
+      code: "origin_not_allowed",
+    });
+    await h.api.workspaces.putAllowedOrigins({
+      origins: ["https://app.example.com", "http://localhost:4100"],
+    });
+    expect((await h.api.workspaces.getAllowedOrigins()).origins).toEqual([
+      "http://localhost:4100",
+      "https://app.example.com",
+    ]);
+    await from("https://app.example.com").accessTokens.me();
+    expect(await failure(from("https://app.example.com.evil.example").accessTokens.me())).toMatchObject({
+      status: 403,
+    });
+    // Requests without a cross-origin Origin (backends, same-origin pages) are not affected.
+    await asToken(token).accessTokens.me();
+  });
+
+  it.each([
+    "https://app.example.com/",
+    "https://app.example.com/path",
+    "ftp://files.example",
+    "*",
+    "app.example.com",
+  ])("refuses %s as an allowed origin", async (origin) => {
+    expect(await failure(h.api.workspaces.putAllowedOrigins({ origins: [origin] }))).toMatchObject({
+      status: 400,
+    });
+  });
+});

@@ -92,6 +92,13 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
     throw appError("UNAUTHORIZED", "unauthorized", `Invalid access token: ${verification.reason}`);
   }
   const token = verification.token;
+  if (ctx.origin && !token.allowedOrigins?.includes(ctx.origin)) {
+    throw appError(
+      "FORBIDDEN",
+      "origin_not_allowed",
+      `Widgets may not call from ${ctx.origin}; add it to the workspace's allowed origins`,
+    );
+  }
   const tenant: TokenTenant = token.tenant ?? (await tenantForToken(ctx, token));
   if (tenant.status !== "active") {
     throw appError("FORBIDDEN", "tenant_inactive", `The tenant is ${tenant.status}`, {

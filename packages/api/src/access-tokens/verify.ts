@@ -2,6 +2,7 @@ import type { Database } from "@tenantry/db/database";
 import { isId } from "@tenantry/db/ids";
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { tenants } from "@tenantry/db/schema/tenants";
+import { workspaces } from "@tenantry/db/schema/workspaces";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import type { Keyring } from "../secrets/keyring";
 import { jsonObject } from "../shared/json";
 import { prepared } from "../shared/prepared";
 import { openSigningSecret, type SigningKeyRow } from "../signing-keys/service";
+import { allowedOriginsOf } from "../workspaces/allowed-origins";
 
 /** Tokens are short-lived by design: a leaked one is worth a day at most. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
@@ -48,6 +50,8 @@ export type VerifiedToken = {
   keyId: string;
   claims: AccessTokenClaims;
   tenant?: TokenTenant | null;
+  /** The workspace's allowed browser origins, read in the same round trip. */
+  allowedOrigins?: string[];
 };
 export type Verification = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
 
@@ -86,8 +90,10 @@ function keyAndTenantStatement(db: Database) {
         tenantId: tenants.id,
         tenantStatus: tenants.status,
         tenantFields: tenants.fields,
+        workspaceSettings: workspaces.settings,
       })
       .from(signingKeys)
+      .innerJoin(workspaces, eq(workspaces.id, signingKeys.workspaceId))
       .leftJoin(
         tenants,
         and(eq(tenants.workspaceId, signingKeys.workspaceId), eq(tenants.internalId, sql.placeholder("sub"))),
@@ -161,5 +167,14 @@ export async function verifyToken(
     found.tenantId && found.tenantStatus && found.tenantFields
       ? { id: found.tenantId, status: found.tenantStatus, fields: found.tenantFields }
       : null;
-  return { ok: true, token: { workspaceId: row.workspaceId, keyId: row.id, claims: claims.data, tenant } };
+  return {
+    ok: true,
+    token: {
+      workspaceId: row.workspaceId,
+      keyId: row.id,
+      claims: claims.data,
+      tenant,
+      allowedOrigins: allowedOriginsOf(found.workspaceSettings),
+    },
+  };
 }

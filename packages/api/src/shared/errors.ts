@@ -18,6 +18,7 @@ export type AppErrorCode =
   | "invalid_field_schema"
   | "invalid_fields"
   | "tenant_inactive"
+  | "origin_not_allowed"
   | "payload_too_large"
   | "rate_limited"
   | "internal_error";

@@ -14,7 +14,7 @@ export interface Harness {
   /** A tRPC caller acting with the workspace's API key. */
   api: ReturnType<typeof createCaller>;
   /** A tRPC caller with the given request headers (e.g. another key, an access token, none). */
-  callerWith(headers: Record<string, string>): ReturnType<typeof createCaller>;
+  callerWith(headers: Record<string, string>, options?: { origin?: string }): ReturnType<typeof createCaller>;
   close(): Promise<void>;
 }
 
@@ -24,8 +24,15 @@ export async function createHarness(): Promise<Harness> {
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
   const keyring = await randomKeyring();
-  const callerWith = (headers: Record<string, string>) =>
-    createCaller(createContext({ db: handle.db, keyring, header: (name) => headers[name] }));
+  const callerWith = (headers: Record<string, string>, options: { origin?: string } = {}) =>
+    createCaller(
+      createContext({
+        db: handle.db,
+        keyring,
+        header: (name) => headers[name],
+        origin: options.origin ?? null,
+      }),
+    );
   return {
     handle,
     keyring,

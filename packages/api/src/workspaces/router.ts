@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { jsonObject } from "../shared/json";
 import { apiKeyProcedure, router } from "../trpc";
+import { allowedOriginsInput, getAllowedOrigins, putAllowedOrigins } from "./allowed-origins";
 import { getTestTenant, mintTestTenantToken, putTestTenant } from "./test-tenant";
 
 const tags = ["Test tenant"];
@@ -72,4 +73,33 @@ export const workspacesRouter = router({
     )
     .output(z.object({ token: z.string(), expiresAt: z.string(), tenantId: z.string(), kid: z.string() }))
     .mutation(({ ctx, input }) => mintTestTenantToken(ctx, input)),
+
+  getAllowedOrigins: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "GET",
+        path: "/allowed-origins",
+        tags: ["Workspace"],
+        summary: "The browser origins widgets may call from",
+      },
+    })
+    .input(z.strictObject({}).optional())
+    .output(z.object({ origins: z.array(z.string()) }))
+    .query(async ({ ctx }) => ({ origins: await getAllowedOrigins(ctx.db, ctx.actor.workspaceId) })),
+
+  putAllowedOrigins: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "PUT",
+        path: "/allowed-origins",
+        tags: ["Workspace"],
+        summary:
+          "Replace the browser origins widgets may call from (exact origins, e.g. https://app.example.com)",
+      },
+    })
+    .input(z.strictObject({ origins: allowedOriginsInput }))
+    .output(z.object({ origins: z.array(z.string()) }))
+    .mutation(async ({ ctx, input }) => ({ origins: await putAllowedOrigins(ctx, input.origins) })),
 });

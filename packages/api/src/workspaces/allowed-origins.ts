@@ -1,0 +1,84 @@
+import type { Database } from "@tenantry/db/database";
+import { workspaces } from "@tenantry/db/schema/workspaces";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { recordActivity } from "../activity/service";
+import type { Actor } from "../actor";
+import { notFound } from "../shared/errors";
+import { prepared } from "../shared/prepared";
+
+/**
+ * The browser origins a workspace's widgets may call Tenantry from (CORS), and the only origins the
+ * OAuth popup posts its result to. Exact origins: scheme, host and port, no path.
+ */
+export const originSchema = z
+  .string()
+  .max(300)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "must be an origin such as https://app.example.com (scheme, host and port, no path or trailing slash)");
+
+export const allowedOriginsInput = z.array(originSchema).max(100);
+
+export async function getAllowedOrigins(db: Database, workspaceId: string): Promise<string[]> {
+  const [row] = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  if (!row) throw notFound("Workspace", workspaceId);
+  return allowedOriginsOf(row.settings);
+}
+
+export function allowedOriginsOf(settings: Record<string, unknown> | null | undefined): string[] {
+  const value = settings?.allowedOrigins;
+  return Array.isArray(value) ? value.filter((o): o is string => typeof o === "string") : [];
+}
+
+export async function putAllowedOrigins(
+  sc: { db: Database; actor: Actor; requestId: string },
+  origins: string[],
+): Promise<string[]> {
+  const unique = [...new Set(origins)].sort();
+  return sc.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ settings: workspaces.settings })
+      .from(workspaces)
+      .where(eq(workspaces.id, sc.actor.workspaceId))
+      .for("update");
+    if (!row) throw notFound("Workspace", sc.actor.workspaceId);
+    await tx
+      .update(workspaces)
+      .set({ settings: { ...row.settings, allowedOrigins: unique }, updatedAt: new Date() })
+      .where(eq(workspaces.id, sc.actor.workspaceId));
+    await recordActivity(tx, sc, {
+      tenantId: null,
+      action: "workspace.allowed_origins_updated",
+      targetType: "workspace",
+      targetId: sc.actor.workspaceId,
+      before: { allowedOrigins: allowedOriginsOf(row.settings) },
+      after: { allowedOrigins: unique },
+    });
+    return unique;
+  });
+}
+
+/**
+ * For CORS preflights, which carry no credentials: is the origin allowed by any workspace? The
+ * request that follows is checked against its own workspace.
+ */
+export async function isOriginAllowedAnywhere(db: Database, origin: string): Promise<boolean> {
+  const rows = await prepared(db, "origin_allowed_anywhere", (d) =>
+    d
+      .select({ id: workspaces.id })
+      .from(workspaces)
+      .where(sql`${workspaces.settings}->'allowedOrigins' ? ${sql.placeholder("origin")}`)
+      .limit(1)
+      .prepare("origin_allowed_anywhere"),
+  ).execute({ origin });
+  return rows.length > 0;
+}
