@@ -5,6 +5,7 @@ import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
 import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
 import { appRouter, createCaller } from "@tenantry/api/root";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
+import { isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
 import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
@@ -39,6 +40,12 @@ const PAGE_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'",
 };
 
+/** What a widget in another origin may send and read (CORS). API keys never come from browsers. */
+const CORS_ALLOW_HEADERS =
+  "authorization, content-type, idempotency-key, if-match, x-request-id, trpc-accept";
+const CORS_EXPOSE_HEADERS = "etag, x-request-id, retry-after";
+const CORS_ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE";
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
@@ -59,11 +66,26 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const { state, logger } = options;
   const requestIds = new WeakMap<IncomingMessage, string>();
 
-  const openApiDocument = generateOpenApiDocument(appRouter, {
-    serverUrl: `${options.publicUrl}/api/v1`,
-    version: options.version,
-  });
-  const referencePage = renderReferencePage(openApiDocument, "/api/v1/reference.css");
+  // Built on first use: the public URL may be known only once the server listens (port 0 in tests).
+  let openApi: { document: ReturnType<typeof generateOpenApiDocument>; page: string } | undefined;
+  const openApiDocument = () => {
+    if (!openApi) {
+      const document = generateOpenApiDocument(appRouter, {
+        serverUrl: `${options.publicUrl}/api/v1`,
+        version: options.version,
+      });
+      openApi = { document, page: renderReferencePage(document, "/api/v1/reference.css") };
+    }
+    return openApi;
+  };
+
+  /** The browser origin of a cross-origin request; same-origin callers (the console) are not widgets. */
+  const crossOrigin = (req: IncomingMessage): string | null => {
+    const origin = req.headers.origin;
+    return typeof origin === "string" && origin !== new URL(options.publicUrl).origin && origin !== "null"
+      ? origin
+      : null;
+  };
 
   const handleRest = createRestHandler({
     router: appRouter,
@@ -74,6 +96,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         keyring: state.keyring,
         requestId: request.header("x-request-id"),
         header: request.header,
+        origin: request.header("origin") ?? null, // set only for cross-origin requests
       }),
     onError: (error) => logger.error({ err: error }, "REST request failed"),
   });
@@ -88,6 +111,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         keyring: state.keyring,
         requestId: requestIds.get(req),
         header: (name) => req.headers[name],
+        origin: crossOrigin(req),
       }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
@@ -110,10 +134,33 @@ export function createHttpServer(options: HttpServerOptions): Server {
         requestId,
       });
     }
+    const origin = crossOrigin(req);
+    if (origin && (path.startsWith("/trpc/") || path.startsWith("/api/v1/"))) {
+      // Preflights carry no credentials, so they are answered for an origin any workspace allows;
+      // the request that follows is checked against its own token's workspace.
+      if (!(await isOriginAllowedAnywhere(state.db, origin))) {
+        if (method === "OPTIONS")
+          return send(res, 403, {
+            code: "origin_not_allowed",
+            message: `${origin} is not an allowed origin`,
+            requestId,
+          });
+      } else {
+        res.setHeader("access-control-allow-origin", origin);
+        res.setHeader("access-control-expose-headers", CORS_EXPOSE_HEADERS);
+        if (method === "OPTIONS") {
+          return send(res, 204, undefined, {
+            "access-control-allow-methods": CORS_ALLOW_METHODS,
+            "access-control-allow-headers": CORS_ALLOW_HEADERS,
+            "access-control-max-age": "600",
+          });
+        }
+      }
+    }
     if (path.startsWith("/trpc/")) return handleTrpc(req, res);
-    if (path === "/api/v1/openapi.json") return send(res, 200, openApiDocument);
+    if (path === "/api/v1/openapi.json") return send(res, 200, openApiDocument().document);
     if (path === "/api/v1" || path === "/api/v1/" || path === "/api/v1/reference") {
-      return sendText(res, 200, "text/html", referencePage);
+      return sendText(res, 200, "text/html", openApiDocument().page);
     }
     if (path === "/api/v1/reference.css") return sendText(res, 200, "text/css", REFERENCE_STYLESHEET);
     if (path.startsWith("/api/v1/")) {
@@ -125,6 +172,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         query: url.searchParams,
         header: (name) => {
           if (name === "x-request-id") return requestId;
+          if (name === "origin") return origin ?? undefined;
           const value = req.headers[name];
           return Array.isArray(value) ? value[0] : value;
         },
@@ -144,6 +192,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       typeof given === "string" && REQUEST_ID_PATTERN.test(given) ? given : globalThis.crypto.randomUUID();
     requestIds.set(req, requestId);
     res.setHeader("x-request-id", requestId);
+    res.setHeader("vary", "Origin");
     const started = performance.now();
     res.on("finish", () => {
       logger.info(

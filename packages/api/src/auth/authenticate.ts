@@ -1,6 +1,6 @@
 import { authenticateAccessToken } from "../access-tokens/service";
 import type { Actor } from "../actor";
-import { API_KEY_PATTERN, authenticateApiKey } from "../api-keys/service";
+import { authenticateApiKey } from "../api-keys/service";
 import type { Context } from "../context";
 import { appError } from "../shared/errors";
 
@@ -9,7 +9,7 @@ const MISSING = "Missing credentials: send `Authorization: Bearer <API key or ac
 export async function authenticateApiKeyOnly(ctx: Context): Promise<Actor> {
   const presented = ctx.credentials.apiKey ?? ctx.credentials.bearer;
   if (!presented) throw appError("UNAUTHORIZED", "unauthorized", MISSING);
-  if (!API_KEY_PATTERN.test(presented) && ctx.credentials.bearer && !ctx.credentials.apiKey) {
+  if (looksLikeJwt(presented) && ctx.credentials.bearer && !ctx.credentials.apiKey) {
     throw appError("FORBIDDEN", "forbidden", "This call needs an API key; access tokens cannot make it");
   }
   const actor = await authenticateApiKey(ctx.db, presented);
@@ -19,7 +19,12 @@ export async function authenticateApiKeyOnly(ctx: Context): Promise<Actor> {
 
 export async function authenticateAny(ctx: Context): Promise<Actor> {
   const { apiKey, bearer } = ctx.credentials;
-  if (apiKey || (bearer && API_KEY_PATTERN.test(bearer))) return authenticateApiKeyOnly(ctx);
+  if (apiKey || (bearer && !looksLikeJwt(bearer))) return authenticateApiKeyOnly(ctx);
   if (!bearer) throw appError("UNAUTHORIZED", "unauthorized", MISSING);
   return authenticateAccessToken(ctx, bearer);
+}
+
+/** Three dot-separated parts: an access token. Anything else presented as a bearer is taken as an API key. */
+function looksLikeJwt(value: string): boolean {
+  return value.split(".").length === 3;
 }

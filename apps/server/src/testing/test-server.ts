@@ -1,0 +1,73 @@
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { createApiKey } from "@tenantry/api/api-keys/service";
+import { randomKeyring } from "@tenantry/api/secrets/keyring";
+import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import type { DatabaseHandle } from "@tenantry/db/database";
+import { createTestDatabase } from "@tenantry/db/test-database";
+import pino from "pino";
+import { createHttpServer } from "../http-server";
+
+export interface TestServer {
+  url: string;
+  apiKey: string;
+  workspaceId: string;
+  handle: DatabaseHandle;
+  /** Every log line the server wrote, as JSON text. */
+  logs: string[];
+  /** `fetch` against the server with the API key, JSON in and out. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real HTTP server over a fresh test database, listening on a free loopback port. */
+export async function startTestServer(options: { bodyLimitBytes?: number } = {}): Promise<TestServer> {
+  const handle = await createTestDatabase();
+  const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
+  const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: "debug" }, sink);
+  const state = { db: handle.db, keyring: await randomKeyring() };
+  let publicUrl = "http://127.0.0.1:0";
+  const server = createHttpServer({
+    state,
+    logger,
+    get publicUrl() {
+      return publicUrl;
+    },
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    version: "test",
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  publicUrl = url;
+  return {
+    url,
+    apiKey: key,
+    workspaceId,
+    handle,
+    logs,
+    call(method, path, body, headers = {}) {
+      return fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handle.close();
+    },
+  };
+}
