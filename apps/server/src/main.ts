@@ -74,15 +74,14 @@ async function main() {
     { address, database: config.databaseUrl ? "postgres" : "pglite", workspaceId: bootstrap.workspaceId },
     "Tenantry is ready",
   );
+  // One write, so whoever waits for "is ready" also has the key. Shown once, never logged: only its
+  // hash is stored.
+  const keyNotice = bootstrap.generatedApiKey
+    ? `\nYour admin API key (shown only this once; store it now):\n\n    ${bootstrap.generatedApiKey}\n`
+    : "";
   process.stdout.write(
-    `\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n`,
+    `${keyNotice}\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n\n`,
   );
-  if (bootstrap.generatedApiKey) {
-    // Shown once, never logged: only its hash is stored.
-    process.stdout.write(
-      `\nYour admin API key (shown only this once; store it now):\n\n    ${bootstrap.generatedApiKey}\n\n`,
-    );
-  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,0 +1,267 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { testDriver, withDatabase } from "@tenantry/db/test-database";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The real server and CLI as separate processes, the way `pnpm start` and operators run them.
+ * On PGlite: configuration, first start, restart, the data-dir lock, graceful shutdown, the CLI.
+ * On PostgreSQL: several processes on one database behave as one.
+ */
+const serverDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(script: string, args: string[], env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH, LOG_LEVEL: "warn", TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk) => {
+    out += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    err += chunk;
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+/** Starts the server and waits until it says it is ready (or fails the test with its output). */
+async function startServer(env: Record<string, string>): Promise<Run & { url: string }> {
+  const port = await freePort();
+  const server = run("src/main.ts", [], { PORT: String(port), ...env });
+  const deadline = Date.now() + 60_000;
+  while (!server.stdout().includes("is ready at")) {
+    const exitedEarly = await Promise.race([server.exited.then(() => true), delay(50).then(() => false)]);
+    if (exitedEarly || Date.now() > deadline) {
+      server.child.kill("SIGKILL");
+      throw new Error(`the server did not start:\n${server.stdout()}\n${server.stderr()}`);
+    }
+  }
+  return { ...server, url: `http://127.0.0.1:${port}` };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function stop(server: Run): Promise<number | null> {
+  if (server.child.exitCode === null) server.child.kill("SIGTERM");
+  return server.exited;
+}
+
+/** Each test starts real processes; a fresh PGlite data dir takes seconds to initialise on a busy machine. */
+const PROCESS_TIMEOUT = 180_000;
+
+const printedKey = (output: string) => output.match(/tnt_sk_[A-Za-z0-9_-]{32,}/)?.[0];
+
+describe.runIf(testDriver() === "pglite")("one process on the embedded database", () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "tenantry-process-"));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it.each([
+    ["PORT", { PORT: "not-a-port" }],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://somewhere" }],
+    ["TENANTRY_ENCRYPTION_KEY", { TENANTRY_ENCRYPTION_KEY: "too-short" }],
+    ["TENANTRY_ENCRYPTION_KEY", { NODE_ENV: "production", TENANTRY_ENCRYPTION_KEY: "" }],
+  ])("stops on bad %s with one clear line", async (name, env) => {
+    const server = run("src/main.ts", [], { TENANTRY_DATA_DIR: join(dataDir, "unused"), ...env });
+    expect(await server.exited).toBe(1);
+    const lines = server.stderr().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^tenantry: .*${name}`));
+    expect(server.stdout()).toBe("");
+  });
+
+  it(
+    "prints a generated key once, keeps data across restarts, locks its data dir and drains on SIGTERM",
+    async () => {
+      const env = { TENANTRY_DATA_DIR: dataDir };
+      const first = await startServer(env);
+      const key = printedKey(first.stdout());
+      expect(key).toBeDefined();
+      const created = await fetch(`${first.url}/api/v1/tenants`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Survivor", slug: "survivor" }),
+      });
+      expect(created.status).toBe(201);
+
+      // A second process on the same directory would corrupt PGlite: it must refuse, clearly.
+      const second = run("src/main.ts", [], { ...env, PORT: String(await freePort()) });
+      expect(await second.exited).toBe(1);
+      expect(second.stderr()).toMatch(/in use by process \d+/);
+
+      // A request still arriving when SIGTERM comes is served before the process exits.
+      const body = JSON.stringify({ name: "Late arrival", slug: "late-arrival" });
+      const inFlight = new Promise<number>((resolve, reject) => {
+        const req = request(`${first.url}/api/v1/tenants`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => {
+          first.child.kill("SIGTERM");
+          setTimeout(() => req.end(body.slice(10)), 300);
+        }, 300);
+      });
+      expect(await inFlight).toBe(201);
+      expect(await first.exited).toBe(0);
+
+      const restarted = await startServer(env);
+      expect(printedKey(restarted.stdout())).toBeUndefined();
+      const list = await fetch(`${restarted.url}/api/v1/tenants?limit=10`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      const names = ((await list.json()) as { items: { name: string }[] }).items.map((t) => t.name).sort();
+      expect(names).toEqual(["Late arrival", "Survivor"]);
+      expect(await stop(restarted)).toBe(0);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "makes TENANTRY_BOOTSTRAP_API_KEY the admin key and prints none",
+    async () => {
+      const bootstrapKey = `tnt_sk_${"b".repeat(40)}`;
+      const server = await startServer({
+        TENANTRY_DATA_DIR: join(dataDir, "bootstrap"),
+        TENANTRY_BOOTSTRAP_API_KEY: bootstrapKey,
+      });
+      try {
+        expect(printedKey(server.stdout())).toBeUndefined();
+        const ok = await fetch(`${server.url}/api/v1/tenants`, {
+          headers: { authorization: `Bearer ${bootstrapKey}` },
+        });
+        expect(ok.status).toBe(200);
+      } finally {
+        expect(await stop(server)).toBe(0);
+      }
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "runs the CLI: migrate, create-api-key, rotate-keys",
+    async () => {
+      const env = { TENANTRY_DATA_DIR: join(dataDir, "cli") };
+      const migrate = run("src/cli.ts", ["migrate"], env);
+      expect(await migrate.exited).toBe(0);
+      expect(migrate.stdout()).toContain("Migrations applied.");
+
+      const create = run("src/cli.ts", ["create-api-key", "--name", "backend"], env);
+      expect(await create.exited).toBe(0);
+      const key = printedKey(create.stdout());
+      expect(key).toBeDefined();
+
+      const noName = run("src/cli.ts", ["create-api-key"], env);
+      expect(await noName.exited).toBe(1);
+      expect(noName.stderr()).toContain("--name");
+
+      const rotate = run("src/cli.ts", ["rotate-keys"], env);
+      expect(await rotate.exited).toBe(0);
+      expect(rotate.stdout()).toMatch(/Sealed \d+ secret\(s\) again/);
+
+      const server = await startServer(env);
+      try {
+        const ok = await fetch(`${server.url}/api/v1/tenants`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(ok.status).toBe(200);
+      } finally {
+        await stop(server);
+      }
+    },
+    PROCESS_TIMEOUT,
+  );
+});
+
+describe.runIf(testDriver() === "postgres")("several processes on one PostgreSQL database", () => {
+  const name = `tenantry_procs_${Math.random().toString(36).slice(2, 10)}`;
+  let admin: ReturnType<typeof postgres>;
+  let databaseUrl: string;
+  let servers: (Run & { url: string })[] = [];
+
+  beforeAll(async () => {
+    admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    databaseUrl = withDatabase(process.env.DATABASE_URL!, name);
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map(stop));
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end({ timeout: 5 });
+  });
+
+  it(
+    "start together (migrations once), and let one of 20 concurrent same-slug creates win across them",
+    async () => {
+      const key = `tnt_sk_${"p".repeat(40)}`;
+      const env = { DATABASE_URL: databaseUrl, TENANTRY_BOOTSTRAP_API_KEY: key };
+      servers = await Promise.all([startServer(env), startServer(env)]);
+      for (const server of servers) {
+        const health = await fetch(`${server.url}/healthz`);
+        expect(health.status).toBe(200);
+      }
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          fetch(`${servers[i % 2]!.url}/api/v1/tenants`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+            body: JSON.stringify({ name: `Race ${i}`, slug: "one-slug" }),
+          }),
+        ),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(19);
+
+      // What one process wrote, the other reads at once.
+      const winner = (await answers.find((answer) => answer.status === 201)!.json()) as { id: string };
+      for (const server of servers) {
+        const read = await fetch(`${server.url}/api/v1/tenants/${winner.id}`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(read.status).toBe(200);
+      }
+    },
+    PROCESS_TIMEOUT,
+  );
+});
