@@ -1,0 +1,114 @@
+import type { AddressInfo } from "node:net";
+import { createApiKey } from "@tenantry/api/api-keys/service";
+import { createContext } from "@tenantry/api/context";
+import { createCaller } from "@tenantry/api/root";
+import { randomKeyring } from "@tenantry/api/secrets/keyring";
+import { encodeCursor } from "@tenantry/api/shared/cursor";
+import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { newId } from "@tenantry/db/ids";
+import { scopes } from "@tenantry/db/schema/scopes";
+import { tenants } from "@tenantry/db/schema/tenants";
+import { createHttpServer } from "@tenantry/server/http-server";
+import { desc } from "drizzle-orm";
+import pino from "pino";
+import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
+
+/**
+ * Issue 2's targets: with 100,000 tenants, get by id, a page of 50 at the start and deep at the end
+ * of the list (keyset: both must cost the same), and create. In process and over HTTP on loopback.
+ */
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 100_000);
+const BATCH = 2_000;
+
+for (const driver of benchDrivers()) {
+  const handle = await benchDatabase(driver);
+  const keyring = await randomKeyring();
+  const { workspaceId } = await bootstrapDefaultWorkspace(handle.db);
+  const { key } = await createApiKey(handle.db, { workspaceId, name: "bench" });
+
+  const seeded = performance.now();
+  for (let start = 0; start < TENANTS; start += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, TENANTS - start) }, (_, j) => {
+      const n = start + j;
+      return { id: newId("tenant"), scopeId: newId("scope"), n };
+    });
+    await handle.db
+      .insert(scopes)
+      .values(rows.map((r) => ({ workspaceId, id: r.scopeId, kind: "tenant" as const })));
+    await handle.db.insert(tenants).values(
+      rows.map((r) => ({
+        workspaceId,
+        id: r.id,
+        scopeId: r.scopeId,
+        internalId: `host-${r.n}`,
+        name: `Tenant ${r.n}`,
+        slug: `tenant-${r.n}`,
+        planKey: r.n % 3 === 0 ? "pro" : "free",
+        metadata: { seq: r.n },
+      })),
+    );
+  }
+  const seedSeconds = (performance.now() - seeded) / 1000;
+
+  const ordered = await handle.db.select({ id: tenants.id }).from(tenants).orderBy(desc(tenants.id));
+  const ids = ordered.map((row) => row.id);
+  const deepCursor = encodeCursor(ids[ids.length - 60]!); // the last full page of 50 before the end
+
+  const api = createCaller(
+    createContext({ db: handle.db, keyring, header: (n) => (n === "x-api-key" ? key : undefined) }),
+  );
+  const pick = (i: number) => ids[(i * 7919) % ids.length]!;
+  const rows: Measurement[] = [];
+  rows.push(await measure(`${driver}: get by id`, (i) => api.tenants.get({ id: pick(i) })));
+  rows.push(await measure(`${driver}: list, first page of 50`, () => api.tenants.list({ limit: 50 })));
+  rows.push(
+    await measure(`${driver}: list, page of 50 at the end`, () =>
+      api.tenants.list({ limit: 50, cursor: deepCursor }),
+    ),
+  );
+  rows.push(
+    await measure(
+      `${driver}: list, q search page of 50`,
+      () => api.tenants.list({ limit: 50, q: "tenant 9" }),
+      {
+        iterations: 200,
+        warmup: 20,
+      },
+    ),
+  );
+  rows.push(
+    await measure(`${driver}: create`, (i) => api.tenants.create({ name: `Bench ${i}` }), {
+      iterations: 1000,
+      warmup: 100,
+    }),
+  );
+
+  const server = createHttpServer({
+    state: { db: handle.db, keyring },
+    logger: pino({ level: "silent" }),
+    publicUrl: "http://127.0.0.1",
+    bodyLimitBytes: 1024 * 1024,
+    version: "bench",
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+    return response.arrayBuffer();
+  };
+  rows.push(await measure(`${driver}: HTTP get by id`, (i) => get(`/tenants/${pick(i)}`)));
+  rows.push(await measure(`${driver}: HTTP list, first page of 50`, () => get("/tenants?limit=50")));
+  rows.push(
+    await measure(`${driver}: HTTP list, page of 50 at the end`, () =>
+      get(`/tenants?limit=50&cursor=${deepCursor}`),
+    ),
+  );
+  server.close();
+
+  report(
+    `Tenants with ${TENANTS.toLocaleString("en")} seeded (${driver}; seeding took ${seedSeconds.toFixed(1)} s)`,
+    rows,
+  );
+  await handle.close();
+}
