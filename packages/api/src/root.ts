@@ -2,6 +2,8 @@ import { accessTokensRouter } from "./access-tokens/router";
 import { activityRouter } from "./activity/router";
 import { apiKeysRouter } from "./api-keys/router";
 import { fieldsRouter } from "./fields/router";
+import { membersRouter } from "./members/router";
+import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
 import { createCallerFactory, router } from "./trpc";
@@ -15,6 +17,8 @@ export const appRouter = router({
   signingKeys: signingKeysRouter,
   accessTokens: accessTokensRouter,
   workspaces: workspacesRouter,
+  members: membersRouter,
+  roles: rolesRouter,
 });
 
 export type AppRouter = typeof appRouter;

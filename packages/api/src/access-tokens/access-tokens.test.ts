@@ -258,21 +258,29 @@ describe("access tokens", () => {
 describe("introspection", () => {
   it("answers RFC 7662 style: active with claims, or only active: false", async () => {
     const sub = `intro-${unique()}`;
-    const token = await sign({ sub, scope: "fields:read", user: { id: "u-1" } });
+    const token = await sign({
+      sub,
+      scope: "fields:read",
+      user: { id: `u-${sub}`, email: `${sub}@example.com` },
+    });
     const before = await h.api.accessTokens.introspect({ token });
     expect(before).toMatchObject({
       active: true,
       sub,
       tenantId: null,
       scope: "fields:read",
-      userId: "u-1",
+      userId: null,
+      externalUserId: `u-${sub}`,
       kid: hs256.id,
     });
     expect(await tenantsWithInternalId(sub)).toBe(0);
     const me = await asToken(token).accessTokens.me();
+    // The first user of a new tenant becomes its owner.
+    expect(me.member).toMatchObject({ type: "owner", status: "active", user: { externalId: `u-${sub}` } });
     expect(await h.api.accessTokens.introspect({ token })).toMatchObject({
       active: true,
       tenantId: me.tenant.id,
+      userId: me.member!.userId,
     });
     await h.api.tenants.suspend({ id: me.tenant.id });
     expect(await h.api.accessTokens.introspect({ token })).toEqual({ active: false });

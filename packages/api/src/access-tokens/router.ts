@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { membershipSchema } from "../members/router";
+import { getMembership } from "../members/service";
 import { appError } from "../shared/errors";
 import { tenantSchema } from "../tenants/schemas";
 import { getTenant } from "../tenants/service";
@@ -20,7 +22,7 @@ export const accessTokensRouter = router({
     .output(
       z.object({
         tenant: tenantSchema,
-        member: z.object({ userId: z.string() }).nullable(),
+        member: membershipSchema.nullable(),
         permissions: z.array(z.string()),
       }),
     )
@@ -30,7 +32,9 @@ export const accessTokensRouter = router({
       }
       return {
         tenant: await getTenant(ctx.db, ctx.actor.workspaceId, ctx.actor.tenantId),
-        member: ctx.actor.userId ? { userId: ctx.actor.userId } : null,
+        member: ctx.actor.userId
+          ? await getMembership(ctx.db, ctx.actor.workspaceId, ctx.actor.tenantId, ctx.actor.userId)
+          : null,
         permissions: [...ctx.actor.permissions].sort(),
       };
     }),
@@ -56,7 +60,11 @@ export const accessTokensRouter = router({
           exp: z.number(),
           iat: z.number().nullable(),
           scope: z.string().nullable(),
-          userId: z.string().nullable(),
+          userId: z.string().nullable().describe("The Tenantry user the token acts as."),
+          externalUserId: z
+            .string()
+            .nullable()
+            .describe("The token's `user.id`: the host's id for the user."),
           kid: z.string(),
           tokenType: z.literal("access_token"),
         }),

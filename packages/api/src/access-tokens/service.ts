@@ -4,6 +4,7 @@ import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq } from "drizzle-orm";
 import type { AccessTokenActor } from "../actor";
 import type { Context } from "../context";
+import { memberForToken } from "../roles/service";
 import { appError } from "../shared/errors";
 import { createTenant, patchTenantFields, type ServiceContext } from "../tenants/service";
 import { type AccessTokenClaims, type TokenTenant, type VerifiedToken, verifyToken } from "./verify";
@@ -27,12 +28,13 @@ function actorFor(
   token: VerifiedToken,
   tenantId: string,
   permissions: ReadonlySet<string>,
+  userId: string | null = null,
 ): AccessTokenActor {
   return {
     type: "access_token",
     workspaceId: token.workspaceId,
     tenantId,
-    userId: token.claims.user?.id ?? null,
+    userId,
     permissions,
     keyId: token.keyId,
   };
@@ -58,11 +60,21 @@ export async function tenantForToken(
     actor: actorFor(token, id, new Set()),
   };
   try {
+    // A token that names a user with an email makes that user the new tenant's first owner.
+    const owner = claims.user?.email
+      ? {
+          email: claims.user.email,
+          firstName: claims.user.firstName,
+          lastName: claims.user.lastName,
+          externalId: claims.user.id,
+        }
+      : undefined;
     await createTenant(sc, {
       id,
       name: claims.name ?? claims.sub,
       internalId: claims.sub,
       fields: claims.fields,
+      owner,
     });
   } catch (error) {
     const lostRace = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);
@@ -105,8 +117,30 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
       status: tenant.status,
     });
   }
-  const permissions = scopePermissions(token.claims.scope);
-  const actor = actorFor(token, tenant.id, permissions);
+  let actor: AccessTokenActor;
+  if (token.claims.user) {
+    // Read on every request, never cached: a suspension counts on the very next one, in every process.
+    const member = await memberForToken(ctx.db, {
+      workspaceId: token.workspaceId,
+      tenantId: tenant.id,
+      externalUserId: token.claims.user.id,
+    });
+    if (!member) {
+      throw appError(
+        "FORBIDDEN",
+        "not_a_member",
+        `The token's user ${token.claims.user.id} is not a member of the tenant`,
+      );
+    }
+    if (member.status !== "active") {
+      throw appError("FORBIDDEN", "member_inactive", `The token's user is ${member.status} in this tenant`, {
+        status: member.status,
+      });
+    }
+    actor = actorFor(token, tenant.id, new Set(member.permissions), member.userId);
+  } else {
+    actor = actorFor(token, tenant.id, scopePermissions(token.claims.scope));
+  }
   const changed = changedClaimFields(token.claims, tenant);
   if (changed) {
     await patchTenantFields(
@@ -132,6 +166,7 @@ export async function introspectToken(
       iat: number | null;
       scope: string | null;
       userId: string | null;
+      externalUserId: string | null;
       kid: string;
       tokenType: "access_token";
     }
@@ -141,6 +176,15 @@ export async function introspectToken(
   const { claims, keyId } = verification.token;
   const tenant = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);
   if (tenant && tenant.status !== "active") return { active: false };
+  let userId: string | null = null;
+  if (claims.user) {
+    const member = tenant
+      ? await memberForToken(ctx.db, { workspaceId, tenantId: tenant.id, externalUserId: claims.user.id })
+      : null;
+    // A user's token works only while they are an active member (a new tenant's first user becomes one).
+    if (tenant && member?.status !== "active") return { active: false };
+    userId = member?.userId ?? null;
+  }
   return {
     active: true,
     sub: claims.sub,
@@ -148,7 +192,8 @@ export async function introspectToken(
     exp: claims.exp,
     iat: claims.iat ?? null,
     scope: claims.scope ?? null,
-    userId: claims.user?.id ?? null,
+    userId,
+    externalUserId: claims.user?.id ?? null,
     kid: keyId,
     tokenType: "access_token",
   };

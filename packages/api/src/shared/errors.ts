@@ -19,6 +19,13 @@ export type AppErrorCode =
   | "invalid_fields"
   | "tenant_inactive"
   | "origin_not_allowed"
+  | "membership_exists"
+  | "seat_limit_reached"
+  | "last_owner"
+  | "external_id_taken"
+  | "member_inactive"
+  | "not_a_member"
+  | "invitation_invalid"
   | "payload_too_large"
   | "rate_limited"
   | "internal_error";

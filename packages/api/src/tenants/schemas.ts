@@ -1,6 +1,7 @@
 import { idPattern } from "@tenantry/db/ids";
 import { MFA_POLICIES, PAYMENT_STATUSES, TENANT_KINDS, TENANT_STATUSES } from "@tenantry/db/schema/tenants";
 import { z } from "zod";
+import { memberEmailSchema } from "../members/email";
 import { pageInput, pageOutput } from "../shared/cursor";
 import { jsonObject } from "../shared/json";
 
@@ -40,7 +41,8 @@ const localeSchema = z
 const httpUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
 
 export const ownerInputSchema = z.strictObject({
-  email: emailSchema,
+  email: memberEmailSchema,
+  externalId: externalRef.optional().describe("The host's id for this user: an access token's `user.id`."),
   firstName: z.string().trim().max(200).optional(),
   lastName: z.string().trim().max(200).optional(),
 });

@@ -8,6 +8,7 @@ import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { withDefaults } from "../fields/field-schema";
 import { loadFieldSchema, openSecretFields, type StoredFields, writeFields } from "../fields/service";
+import { addMembership } from "../members/service";
 import type { Keyring } from "../secrets/keyring";
 import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/crypto";
 import { decodeCursor, pageOf } from "../shared/cursor";
@@ -124,15 +125,7 @@ export async function createTenant(
   sc: ServiceContext,
   input: CreateTenantInput,
 ): Promise<{ tenant: Tenant; replayed: boolean }> {
-  const {
-    idempotencyKey,
-    owner: _owner,
-    id: givenId,
-    slug: givenSlug,
-    fields,
-    credentials,
-    ...profile
-  } = input;
+  const { idempotencyKey, owner, id: givenId, slug: givenSlug, fields, credentials, ...profile } = input;
   const workspaceId = sc.actor.workspaceId;
   const requestHash = idempotencyKey
     ? await sha256Hex(canonicalJson({ ...input, idempotencyKey: undefined }))
@@ -198,7 +191,31 @@ export async function createTenant(
       throw createConflictError(conflict, { id, internalId: profile.internalId ?? id, slug });
     }
 
-    const tenant = toTenant(row);
+    if (owner) {
+      // The first owner joins in the same transaction: a tenant created with an owner always has one.
+      const { membership } = await addMembership(
+        tx,
+        sc,
+        {
+          tenantId: id,
+          email: owner.email,
+          firstName: owner.firstName,
+          lastName: owner.lastName,
+          externalId: owner.externalId,
+          type: "owner",
+          status: "active",
+          source: "api",
+          roles: ["owner"],
+        },
+        { trusted: true },
+      );
+      [row] = await tx
+        .update(tenants)
+        .set({ ownerUserId: membership.userId })
+        .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, id)))
+        .returning();
+    }
+    const tenant = toTenant(row!);
     await recordActivity(tx, sc, {
       tenantId: id,
       action: "tenant.created",

@@ -3,6 +3,7 @@ import { apiKeys } from "@tenantry/db/schema/api-keys";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { eq, sql } from "drizzle-orm";
 import { createApiKey, hashApiKey } from "../api-keys/service";
+import { ensureBuiltInRoles } from "../roles/service";
 
 /** Fixed so that several processes starting at once agree on it without talking to each other. */
 export const DEFAULT_WORKSPACE_ID = "ws_00000000-0000-7000-8000-000000000001";
@@ -29,6 +30,7 @@ export async function bootstrapDefaultWorkspace(
       .insert(workspaces)
       .values({ id: DEFAULT_WORKSPACE_ID, name: "Default workspace" })
       .onConflictDoNothing();
+    await ensureBuiltInRoles(tx, DEFAULT_WORKSPACE_ID);
 
     if (options.bootstrapApiKey) {
       const keyHash = await hashApiKey(options.bootstrapApiKey);
