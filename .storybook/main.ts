@@ -1,5 +1,16 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { StorybookConfig } from "@storybook/react-vite";
 import { mergeConfig } from "vite";
+
+// The in-browser database starts from a data directory migrated here, in Node, by the real
+// migrator: PGlite's initdb and the migrations in a browser take half a minute on two cores.
+const generated = fileURLToPath(new URL("./generated", import.meta.url));
+execFileSync(
+  "pnpm",
+  ["exec", "tsx", "packages/widgets/scripts/make-db-dump.ts", `${generated}/tenantry-db.tar.gz`],
+  { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: "inherit" },
+);
 
 /**
  * Storybook for the widgets. Stories run the real router on PGlite inside the browser (see
@@ -9,6 +20,7 @@ import { mergeConfig } from "vite";
 const config: StorybookConfig = {
   stories: ["../packages/*/src/**/*.stories.tsx"],
   addons: ["@storybook/addon-a11y"],
+  staticDirs: ["./generated"],
   framework: { name: "@storybook/react-vite", options: {} },
   core: { disableTelemetry: true },
   // react-docgen walks every imported file, the api package's too, and overflows its stack on some.

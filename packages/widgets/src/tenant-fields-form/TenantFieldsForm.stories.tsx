@@ -34,10 +34,13 @@ const meta = {
     theme: { control: "inline-radio", options: ["light", "dark", "system"] },
     locale: { control: "select", options: [undefined, "en", "sv-SE"] },
   },
-  parameters: { world: { schema: MANY_FIELDS_SCHEMA, values: MANY_FIELDS_VALUES } satisfies WorldParameters },
   loaders: [
     async ({ parameters }): Promise<Loaded> => {
-      const options = parameters.world as WorldParameters;
+      // Not set on the meta: Storybook deep-merges parameters, and a story must be able to drop the schema.
+      const options = (parameters.world as WorldParameters | undefined) ?? {
+        schema: MANY_FIELDS_SCHEMA,
+        values: MANY_FIELDS_VALUES,
+      };
       const world = await createStoryWorld(options);
       const delay = options.delay ?? 0;
       const link = inProcessLink({
@@ -93,7 +96,7 @@ export const Loading: Story = {
 
 /** A workspace that has not defined any fields yet. */
 export const EmptySchema: Story = {
-  parameters: { world: {} },
+  parameters: { world: {} satisfies WorldParameters },
   play: async ({ canvasElement }) => {
     await within(canvasElement).findByText("There are no settings to fill in yet.", {}, { timeout: 15_000 });
   },

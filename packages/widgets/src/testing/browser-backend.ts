@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { createContext } from "@tenantry/api/context";
 import type { FieldSchemaDocument } from "@tenantry/api/fields/field-schema";
@@ -11,15 +10,11 @@ import { workspaces } from "@tenantry/db/schema/workspaces";
 import { createTenantFor, createWidgetWorld, type WidgetWorld } from "./world";
 
 /**
- * The real Tenantry router and database inside the browser, for Storybook: PGlite in memory with
- * the committed migrations applied, so a static Storybook build is interactive with no server.
- * drizzle's migrator reads its folder with node:fs, so the same SQL files come in through Vite.
+ * The real Tenantry router and database inside the browser, for Storybook: PGlite in memory,
+ * started from a data directory that the real migrator prepared at build time (served beside
+ * iframe.html by `.storybook/main.ts`), so a static Storybook build is interactive with no server.
  */
-const migrations = import.meta.glob<string>("../../../db/migrations/*.sql", {
-  query: "?raw",
-  import: "default",
-  eager: true,
-});
+const DUMP_FILE = "tenantry-db.tar.gz";
 
 interface Backend {
   db: Database;
@@ -31,9 +26,9 @@ let backend: Promise<Backend> | null = null;
 /** One database per browser tab, migrated once; every story then gets its own workspace in it. */
 export function browserBackend(): Promise<Backend> {
   backend ??= (async () => {
-    const handle = await openPglite();
-    const files = Object.keys(migrations).sort();
-    for (const file of files) await handle.client.exec(migrations[file]!);
+    const response = await fetch(new URL(DUMP_FILE, document.baseURI));
+    if (!response.ok) throw new Error(`${DUMP_FILE}: ${response.status} (run Storybook through its config)`);
+    const handle = await openPglite({ loadDataDir: await response.blob() });
     return { db: handle.db, keyring: await randomKeyring() };
   })();
   return backend;
