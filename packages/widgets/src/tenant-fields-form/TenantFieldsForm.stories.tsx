@@ -37,7 +37,7 @@ const meta = {
   loaders: [
     async ({ parameters }): Promise<Loaded> => {
       // Not set on the meta: Storybook deep-merges parameters, and a story must be able to drop the schema.
-      const options = (parameters.world as WorldParameters | undefined) ?? {
+      const options: WorldParameters = (parameters.world as WorldParameters | undefined) ?? {
         schema: MANY_FIELDS_SCHEMA,
         values: MANY_FIELDS_VALUES,
       };
