@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
 import { createDb } from "@tenantry/db/create-db";
+import type { openPglite } from "@tenantry/db/pglite";
 
 /**
  * Writes a PGlite data directory migrated by the real migrator (drizzle's, as the server runs it),
@@ -11,7 +11,8 @@ import { createDb } from "@tenantry/db/create-db";
  */
 const out = process.argv[2];
 if (!out) throw new Error("usage: make-db-dump.ts <out-file.tar.gz>");
-const handle = (await createDb({})) as Awaited<ReturnType<typeof createDb>> & { client: PGlite };
+// Without a database URL, createDb opens in-memory PGlite and migrates it.
+const handle = (await createDb({})) as Awaited<ReturnType<typeof openPglite>>;
 const dump = await handle.client.dumpDataDir("gzip");
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, Buffer.from(await dump.arrayBuffer()));
