@@ -359,7 +359,7 @@ function SecretFieldRow({
             <button
               type="button"
               className="tnt-button"
-              aria-describedby={statusId}
+              aria-describedby={describedBy}
               aria-label={`${field.secretIsSet ? i18n.t("fields.secret.replace") : i18n.t("fields.secret.set")}: ${field.label}`}
               onClick={() => controller.setSecret(field.name, { action: "replace", value: "" })}
             >

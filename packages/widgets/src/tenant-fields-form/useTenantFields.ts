@@ -227,11 +227,7 @@ export function useTenantFields() {
   }, [reset, query]);
 
   const loadError = me.error ?? query.error;
-  const status: "loading" | "error" | "ready" = loadError
-    ? "error"
-    : !data || (query.isFetching && !data)
-      ? "loading"
-      : "ready";
+  const status: "loading" | "error" | "ready" = loadError ? "error" : data ? "ready" : "loading";
 
   return {
     status,
