@@ -100,6 +100,30 @@ describe("TenantFieldsForm against the real router", () => {
     expect(activity.items[0]).toMatchObject({ action: "tenant.fields_updated" });
   });
 
+  it("can be filled in and saved with the keyboard alone", async () => {
+    const user = userEvent.setup();
+    const { tenantId, token } = await tenantWithToken();
+    renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+    const name = await screen.findByLabelText(/Company name/);
+    await user.tab();
+    expect(document.activeElement).toBe(name);
+    await user.keyboard("{Control>}a{/Control}Contoso");
+    await user.tab(); // Billing email
+    await user.tab(); // Website
+    await user.tab(); // Seats
+    await user.keyboard("{Control>}a{/Control}7");
+    // Tab on to the Save button (past the other fields and Discard), then press Enter.
+    const save = screen.getByRole("button", { name: "Save changes" });
+    for (let i = 0; i < 12 && document.activeElement !== save; i++) await user.tab();
+    expect(document.activeElement).toBe(save);
+    await user.keyboard("{Enter}");
+    await screen.findByText("Changes saved.");
+    expect((await h.api.fields.getForTenant({ tenantId })).values).toMatchObject({
+      companyName: "Contoso",
+      seats: 7,
+    });
+  });
+
   it("discards edits on reset", async () => {
     const user = userEvent.setup();
     const { token } = await tenantWithToken();
