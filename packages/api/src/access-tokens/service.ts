@@ -145,7 +145,7 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
   if (changed) {
     await patchTenantFields(
       { db: ctx.db, keyring: ctx.keyring, requestId: ctx.requestId, actor },
-      { id: tenant.id, fields: changed },
+      { id: tenant.id, fields: changed, fromTokenClaims: true },
     );
   }
   return actor;

@@ -216,6 +216,30 @@ describe("fields from access tokens", () => {
     expect((await h.api.tenants.get({ id: me.tenant.id })).fields).toEqual({ region: "eu", seats: 5 });
   });
 
+  it("lets a widget's token with fields:write set and remove a secret, never read it back", async () => {
+    const token = await tokenFor({
+      sub: "widget-secret",
+      fields: { region: "eu" },
+      scope: "fields:read fields:write",
+    });
+    const widget = h.callerWith({ authorization: `Bearer ${token}` });
+    const { tenant } = await widget.accessTokens.me();
+    const saved = await widget.fields.patchForTenant({
+      tenantId: tenant.id,
+      fields: { apiToken: "tok_12345678" },
+    });
+    expect(saved.secretFieldsSet).toEqual(["apiToken"]);
+    expect(JSON.stringify(saved)).not.toContain("tok_12345678");
+    expect(await h.api.tenants.secretFields({ id: tenant.id })).toEqual({
+      values: { apiToken: "tok_12345678" },
+    });
+    expect(
+      await failure(widget.fields.patchForTenant({ tenantId: tenant.id, fields: { apiToken: "short" } })),
+    ).toMatchObject({ status: 400, code: "invalid_fields" });
+    const cleared = await widget.fields.patchForTenant({ tenantId: tenant.id, fields: { apiToken: null } });
+    expect(cleared.secretFieldsSet).toEqual([]);
+  });
+
   it("refuses secrets in a token: tokens travel through the browser", async () => {
     const token = await tokenFor({ sub: "leaky", fields: { region: "eu", apiToken: "tok_12345678" } });
     expect(await failure(h.callerWith({ authorization: `Bearer ${token}` }).accessTokens.me())).toMatchObject(

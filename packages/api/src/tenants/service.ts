@@ -442,7 +442,7 @@ export function patchTenant(sc: ServiceContext, input: PatchTenantInput): Promis
   const { id, expectedVersion, fields, credentials, ...profile } = input;
   return changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
     ...toColumns(profile),
-    ...(fields ? await fieldChanges(sc, tx, current, fields, "merge") : {}),
+    ...(fields ? await fieldChanges(sc, tx, current, fields, "merge", sc.actor.type === "access_token") : {}),
     ...(credentials !== undefined ? await credentialChanges(sc, id, credentials) : {}),
   }));
 }
@@ -452,7 +452,9 @@ export function putTenant(sc: ServiceContext, input: PutTenantInput): Promise<Te
   const { id, expectedVersion, fields, credentials, ...profile } = input;
   return changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
     ...toColumns({ ...PUT_DEFAULTS, ...profile }),
-    ...(fields ? await fieldChanges(sc, tx, current, fields, "replace") : {}),
+    ...(fields
+      ? await fieldChanges(sc, tx, current, fields, "replace", sc.actor.type === "access_token")
+      : {}),
     ...(credentials !== undefined ? await credentialChanges(sc, id, credentials) : {}),
   }));
 }
@@ -460,10 +462,20 @@ export function putTenant(sc: ServiceContext, input: PutTenantInput): Promise<Te
 /** Changes only the fields: the widgets' and the tokens' way in. */
 export function patchTenantFields(
   sc: ServiceContext,
-  input: { id: string; fields: Record<string, unknown>; expectedVersion?: number | undefined },
+  input: {
+    id: string;
+    fields: Record<string, unknown>;
+    expectedVersion?: number | undefined;
+    /**
+     * The values come from a token's `fields` claim, which travels through the browser and its
+     * logs: such values may not set secrets. A widget's PATCH (a user typing a secret into a form
+     * over HTTPS) may.
+     */
+    fromTokenClaims?: boolean;
+  },
 ): Promise<Tenant> {
   return changeTenant(sc, input.id, input.expectedVersion, "tenant.fields_updated", (current, tx) =>
-    fieldChanges(sc, tx, current, input.fields, "merge"),
+    fieldChanges(sc, tx, current, input.fields, "merge", input.fromTokenClaims ?? false),
   );
 }
 
@@ -473,6 +485,7 @@ async function fieldChanges(
   current: TenantRow,
   values: Record<string, unknown>,
   mode: "merge" | "replace",
+  fromTokenClaims: boolean,
 ): Promise<StoredFields> {
   const { compiled } = await loadFieldSchema(tx, sc.actor.workspaceId);
   return writeFields({
@@ -482,7 +495,7 @@ async function fieldChanges(
     current: { fields: current.fields, secretFields: current.secretFields },
     values,
     mode,
-    fromAccessToken: sc.actor.type === "access_token",
+    fromAccessToken: fromTokenClaims,
   });
 }
 

@@ -1,0 +1,10 @@
+// The package's root entry (`@tenantry/widgets`): every widget and hook. Hosts that use one widget
+// import its subpath instead and pay only for it.
+export type { I18n } from "../i18n/i18n";
+export type { MessageKey } from "../i18n/messages";
+export type { TenantryProviderProps, Theme } from "../provider/TenantryProvider";
+export { TenantryProvider, useI18n, useMe } from "../provider/TenantryProvider";
+export type { TenantFieldsFormProps } from "../tenant-fields-form/TenantFieldsForm";
+export { TenantFieldsForm } from "../tenant-fields-form/TenantFieldsForm";
+export type { SecretEdit, TenantFieldState } from "../tenant-fields-form/useTenantFields";
+export { useTenantFields } from "../tenant-fields-form/useTenantFields";

@@ -1,0 +1,121 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { AppRouter } from "@tenantry/api/root";
+import type { TRPCClientErrorLike, TRPCLink } from "@trpc/client";
+import type { inferRouterOutputs } from "@trpc/server";
+import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from "react";
+import { createI18n, type I18n } from "../i18n/i18n";
+import { bearerTokenLink, tenantryHttpLink } from "./links";
+import { createTokenSource } from "./token-source";
+import { trpc } from "./trpc";
+
+export type Theme = "light" | "dark" | "system";
+
+export interface TenantryProviderProps {
+  /** Where Tenantry is served, e.g. `https://tenantry.example.com`; calls go to `${baseUrl}/trpc`. */
+  baseUrl: string;
+  /** Fetches an access token from the host's backend; called again near `exp` and after a 401. */
+  getToken?: () => Promise<string>;
+  /** A fixed access token (no refresh): for short-lived pages and demos. */
+  token?: string;
+  /** The host's own QueryClient, to share its cache and devtools. */
+  queryClient?: QueryClient;
+  theme?: Theme;
+  /** Overrides the tenant's locale (e.g. `sv-SE`); unset, the widgets follow the tenant. */
+  locale?: string;
+  /**
+   * Replaces the HTTP link to `${baseUrl}/trpc`: for tests, Storybook and hosts that run the router
+   * in process. It receives each operation with `context.authorization` set.
+   */
+  link?: TRPCLink<AppRouter>;
+  children: ReactNode;
+}
+
+interface TenantrySettings {
+  theme: Theme;
+  localeOverride: string | null;
+}
+
+const SettingsContext = createContext<TenantrySettings | null>(null);
+
+function defaultQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // 4xx answers are final; only network trouble and 5xx are worth another try.
+        retry: (failureCount, error) => {
+          const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
+          return failureCount < 2 && (status === undefined || status >= 500);
+        },
+        refetchOnWindowFocus: false,
+        staleTime: 30_000,
+      },
+    },
+  });
+}
+
+/** Gives every widget below it a typed tRPC client, the access token, the theme and the locale. */
+export function TenantryProvider(props: TenantryProviderProps) {
+  // The host may pass a new `getToken` function on every render; the client keeps the latest one.
+  const getTokenRef = useRef(props.getToken);
+  getTokenRef.current = props.getToken;
+  const hasGetToken = Boolean(props.getToken);
+
+  const [ownQueryClient] = useState(defaultQueryClient);
+  const queryClient = props.queryClient ?? ownQueryClient;
+
+  const trpcClient = useMemo(() => {
+    const tokens = createTokenSource({
+      token: props.token,
+      getToken: hasGetToken ? () => getTokenRef.current!() : undefined,
+    });
+    return trpc.createClient({
+      links: [bearerTokenLink(tokens), props.link ?? tenantryHttpLink(props.baseUrl)],
+    });
+  }, [props.token, hasGetToken, props.baseUrl, props.link]);
+
+  const settings = useMemo<TenantrySettings>(
+    () => ({ theme: props.theme ?? "system", localeOverride: props.locale ?? null }),
+    [props.theme, props.locale],
+  );
+
+  return (
+    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <SettingsContext.Provider value={settings}>{props.children}</SettingsContext.Provider>
+      </QueryClientProvider>
+    </trpc.Provider>
+  );
+}
+
+function useSettings(): TenantrySettings {
+  const settings = useContext(SettingsContext);
+  if (!settings) throw new Error("Tenantry widgets must be rendered inside <TenantryProvider>");
+  return settings;
+}
+
+export type Me = inferRouterOutputs<AppRouter>["accessTokens"]["me"];
+
+export interface MeQuery {
+  data: Me | undefined;
+  error: TRPCClientErrorLike<AppRouter> | null;
+  isLoading: boolean;
+  refetch(): Promise<unknown>;
+}
+
+/** Who the access token is: its tenant, member and permissions (`GET /me`). */
+export function useMe(): MeQuery {
+  useSettings();
+  return trpc.accessTokens.me.useQuery(undefined, { staleTime: 60_000 });
+}
+
+/** Texts and `Intl` formatting in the host's locale override, else the tenant's, else English. */
+export function useI18n(): I18n {
+  const { localeOverride } = useSettings();
+  const me = trpc.accessTokens.me.useQuery(undefined, { staleTime: 60_000, enabled: !localeOverride });
+  const locale = localeOverride ?? me.data?.tenant.locale ?? null;
+  return useMemo(() => createI18n(locale), [locale]);
+}
+
+export function useTheme(): Theme {
+  return useSettings().theme;
+}

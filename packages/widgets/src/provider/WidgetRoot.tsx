@@ -1,0 +1,26 @@
+import type { HTMLAttributes, ReactNode } from "react";
+import type { I18n } from "../i18n/i18n";
+import { useTheme } from "./TenantryProvider";
+
+/**
+ * Every widget renders inside this: the scope of the stylesheet (`.tnt-root`, with its own reset),
+ * the theme (`data-theme`) and the language of its texts (`lang`, for screen readers).
+ */
+export function WidgetRoot({
+  i18n,
+  className,
+  children,
+  ...rest
+}: { i18n: I18n; children: ReactNode } & HTMLAttributes<HTMLDivElement>) {
+  const theme = useTheme();
+  return (
+    <div
+      {...rest}
+      className={className ? `tnt-root ${className}` : "tnt-root"}
+      data-theme={theme}
+      lang={i18n.locale}
+    >
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,393 @@
+import { type FormEvent, useId, useRef, useState } from "react";
+import type { I18n } from "../i18n/i18n";
+import { useI18n } from "../provider/TenantryProvider";
+import { WidgetRoot } from "../provider/WidgetRoot";
+import type { FieldMessage } from "./field-model";
+import { type TenantFieldState, type TenantFieldsController, useTenantFields } from "./useTenantFields";
+
+export interface TenantFieldsFormProps {
+  /** The heading; "Tenant settings" (translated) unless given. */
+  title?: string;
+  /** Called after a successful save. */
+  onSaved?: () => void;
+  className?: string;
+}
+
+/** The tenant's custom fields as a form, from the workspace's field schema. */
+export function TenantFieldsForm(props: TenantFieldsFormProps) {
+  const i18n = useI18n();
+  const controller = useTenantFields();
+  const titleId = useId();
+  const title = props.title ?? i18n.t("fields.title");
+  return (
+    <WidgetRoot i18n={i18n} className={props.className ? `tnt-fields ${props.className}` : "tnt-fields"}>
+      <section className="tnt-card" aria-labelledby={titleId} aria-busy={controller.status === "loading"}>
+        <h2 id={titleId} className="tnt-title">
+          {title}
+        </h2>
+        {controller.status === "loading" && <LoadingState i18n={i18n} />}
+        {controller.status === "error" && (
+          <div className="tnt-banner tnt-banner-error" role="alert">
+            <p>{i18n.t("common.loadFailed", { message: controller.loadError ?? "" })}</p>
+            <button type="button" className="tnt-button" onClick={() => controller.retry()}>
+              {i18n.t("common.retry")}
+            </button>
+          </div>
+        )}
+        {controller.status === "ready" && controller.fields.length === 0 && (
+          <p className="tnt-empty">{i18n.t("fields.empty")}</p>
+        )}
+        {controller.status === "ready" && controller.fields.length > 0 && (
+          <FieldsForm i18n={i18n} controller={controller} onSaved={props.onSaved} />
+        )}
+      </section>
+    </WidgetRoot>
+  );
+}
+
+function LoadingState({ i18n }: { i18n: I18n }) {
+  return (
+    <div className="tnt-skeleton" role="status">
+      <span className="tnt-visually-hidden">{i18n.t("common.loading")}</span>
+      {[0, 1, 2].map((row) => (
+        <div key={row} className="tnt-skeleton-row" aria-hidden="true">
+          <span className="tnt-skeleton-label" />
+          <span className="tnt-skeleton-input" />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function FieldsForm({
+  i18n,
+  controller,
+  onSaved,
+}: {
+  i18n: I18n;
+  controller: TenantFieldsController;
+  onSaved: (() => void) | undefined;
+}) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [invalidCount, setInvalidCount] = useState(0);
+  const { fields, readOnly, dirty, saving, saveProblem, savedAt } = controller;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const outcome = await controller.save();
+    if (outcome === "saved") {
+      setInvalidCount(0);
+      onSaved?.();
+      return;
+    }
+    if (outcome === "invalid" || outcome === "failed") {
+      // Let React render the errors, then take the keyboard to the first field that has one.
+      setTimeout(() => {
+        const invalid = formRef.current?.querySelectorAll<HTMLElement>('[aria-invalid="true"]');
+        setInvalidCount(invalid?.length ?? 0);
+        invalid?.[0]?.focus();
+      }, 0);
+    }
+  }
+
+  return (
+    <form ref={formRef} className="tnt-form" noValidate onSubmit={submit}>
+      {readOnly && <p className="tnt-banner tnt-banner-info">{i18n.t("fields.readOnly")}</p>}
+      <div className="tnt-field-list">
+        {fields.map((field) => (
+          <FieldRow key={field.name} i18n={i18n} field={field} controller={controller} />
+        ))}
+      </div>
+      {saveProblem?.kind === "conflict" && (
+        <div className="tnt-banner tnt-banner-error" role="alert">
+          <p>{i18n.t("fields.versionConflict")}</p>
+          <button type="button" className="tnt-button" onClick={() => controller.reload()}>
+            {i18n.t("fields.reload")}
+          </button>
+        </div>
+      )}
+      {saveProblem?.kind === "error" && (
+        <p className="tnt-banner tnt-banner-error" role="alert">
+          {i18n.t("fields.saveFailed", { message: saveProblem.message })}
+        </p>
+      )}
+      {!readOnly && (
+        <div className="tnt-actions">
+          <p className="tnt-status" role="status">
+            {saving
+              ? i18n.t("fields.saving")
+              : invalidCount > 0 && fields.some((f) => f.error || f.serverError)
+                ? i18n.t("fields.fixErrors", { count: invalidCount })
+                : dirty
+                  ? i18n.t("fields.unsaved")
+                  : savedAt
+                    ? i18n.t("fields.saved")
+                    : ""}
+          </p>
+          <button type="button" className="tnt-button" disabled={!dirty || saving} onClick={controller.reset}>
+            {i18n.t("fields.reset")}
+          </button>
+          <button type="submit" className="tnt-button tnt-button-primary" disabled={!dirty || saving}>
+            {saving ? i18n.t("fields.saving") : i18n.t("fields.save")}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function message(i18n: I18n, value: FieldMessage | null): string | null {
+  return value ? i18n.t(value.key, value.params) : null;
+}
+
+function boundsHint(i18n: I18n, field: TenantFieldState): string | null {
+  const definition = field.definition;
+  if (definition.type !== "number" && definition.type !== "integer") return null;
+  const min = definition.minimum ?? definition.exclusiveMinimum;
+  const max = definition.maximum ?? definition.exclusiveMaximum;
+  if (min !== undefined && max !== undefined) return i18n.t("validation.range", { min, max });
+  if (min !== undefined) return i18n.t("validation.atLeast", { min });
+  if (max !== undefined) return i18n.t("validation.atMost", { max });
+  return null;
+}
+
+function FieldRow({
+  i18n,
+  field,
+  controller,
+}: {
+  i18n: I18n;
+  field: TenantFieldState;
+  controller: TenantFieldsController;
+}) {
+  const id = useId();
+  const hint = [field.description, boundsHint(i18n, field)].filter(Boolean).join(" ");
+  const error =
+    message(i18n, field.error) ??
+    field.serverError ??
+    (field.storedIssue ? i18n.t("fields.storedInvalid", { message: field.storedIssue }) : null);
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const invalid = Boolean(field.error || field.serverError);
+  const readOnly = controller.readOnly;
+
+  const label = (
+    <label htmlFor={id} className="tnt-label">
+      {field.label}
+      {field.required && (
+        <span className="tnt-required" aria-hidden="true">
+          {" *"}
+        </span>
+      )}
+    </label>
+  );
+  const after = (
+    <>
+      {hint && (
+        <p id={hintId} className="tnt-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} className={invalid ? "tnt-error" : "tnt-warning"}>
+          {error}
+        </p>
+      )}
+    </>
+  );
+  const common = {
+    id,
+    name: field.name,
+    "aria-describedby": describedBy,
+    "aria-invalid": invalid || undefined,
+    "aria-required": field.required || undefined,
+  };
+
+  if (field.kind === "boolean") {
+    return (
+      <div className="tnt-field tnt-field-checkbox" data-invalid={invalid || undefined}>
+        <input
+          {...common}
+          type="checkbox"
+          className="tnt-checkbox"
+          checked={field.input === true}
+          disabled={readOnly}
+          onChange={(event) => controller.setValue(field.name, event.target.checked)}
+        />
+        <div>
+          {label}
+          {after}
+        </div>
+      </div>
+    );
+  }
+
+  if (field.kind === "secret") {
+    return (
+      <SecretFieldRow
+        i18n={i18n}
+        field={field}
+        controller={controller}
+        label={label}
+        after={after}
+        common={common}
+      />
+    );
+  }
+
+  const text = typeof field.input === "string" ? field.input : "";
+  const onChange = (value: string) => controller.setValue(field.name, value);
+  let control: React.ReactNode;
+  if (field.kind === "select") {
+    control = (
+      <select
+        {...common}
+        className="tnt-input tnt-select"
+        value={text}
+        disabled={readOnly}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        <option value="">{i18n.t("fields.choose")}</option>
+        {field.options.map((option) => (
+          <option key={String(option)} value={String(option)}>
+            {typeof option === "number" ? i18n.formatNumber(option) : option}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    const definition = field.definition;
+    const numeric = definition.type === "number" || definition.type === "integer" ? definition : null;
+    const textual = definition.type === "string" ? definition : null;
+    control = (
+      <input
+        {...common}
+        className="tnt-input"
+        type={INPUT_TYPES[field.kind]}
+        inputMode={field.kind === "integer" ? "numeric" : field.kind === "number" ? "decimal" : undefined}
+        value={text}
+        readOnly={readOnly}
+        min={numeric?.minimum ?? numeric?.exclusiveMinimum}
+        max={numeric?.maximum ?? numeric?.exclusiveMaximum}
+        step={numeric ? (numeric.multipleOf ?? (field.kind === "integer" ? 1 : "any")) : undefined}
+        maxLength={textual?.maxLength}
+        autoComplete="off"
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  }
+  return (
+    <div className="tnt-field" data-invalid={invalid || undefined}>
+      {label}
+      {control}
+      {after}
+    </div>
+  );
+}
+
+const INPUT_TYPES: Record<string, string> = {
+  text: "text",
+  email: "email",
+  url: "url",
+  number: "number",
+  integer: "number",
+  date: "date",
+  datetime: "datetime-local",
+};
+
+function SecretFieldRow({
+  i18n,
+  field,
+  controller,
+  label,
+  after,
+  common,
+}: {
+  i18n: I18n;
+  field: TenantFieldState;
+  controller: TenantFieldsController;
+  label: React.ReactNode;
+  after: React.ReactNode;
+  common: { id: string; "aria-describedby": string | undefined };
+}) {
+  const edit = field.secretEdit;
+  const statusId = `${common.id}-status`;
+  const describedBy = [statusId, common["aria-describedby"]].filter(Boolean).join(" ");
+  return (
+    <div
+      className="tnt-field tnt-field-secret"
+      data-invalid={field.error || field.serverError ? true : undefined}
+    >
+      {edit?.action === "replace" ? (
+        label
+      ) : (
+        <span className="tnt-label" id={`${common.id}-label`}>
+          {field.label}
+        </span>
+      )}
+      <p id={statusId} className="tnt-secret-status">
+        {edit?.action === "remove"
+          ? i18n.t("fields.secret.willRemove")
+          : field.secretIsSet
+            ? i18n.t("fields.secret.isSet")
+            : i18n.t("fields.secret.notSet")}
+      </p>
+      {edit?.action === "replace" ? (
+        <div className="tnt-secret-editor">
+          <input
+            {...common}
+            aria-describedby={describedBy}
+            className="tnt-input"
+            type="password"
+            autoComplete="new-password"
+            // Focus moves here when the user chose Set/Replace: it is the next thing they type into.
+            // biome-ignore lint/a11y/noAutofocus: focus follows the user's own action
+            autoFocus
+            value={edit.value}
+            onChange={(event) =>
+              controller.setSecret(field.name, { action: "replace", value: event.target.value })
+            }
+          />
+          <button type="button" className="tnt-button" onClick={() => controller.setSecret(field.name, null)}>
+            {i18n.t("fields.secret.cancel")}
+          </button>
+        </div>
+      ) : (
+        !controller.readOnly && (
+          <div className="tnt-secret-actions">
+            <button
+              type="button"
+              className="tnt-button"
+              aria-describedby={describedBy}
+              aria-label={`${field.secretIsSet ? i18n.t("fields.secret.replace") : i18n.t("fields.secret.set")}: ${field.label}`}
+              onClick={() => controller.setSecret(field.name, { action: "replace", value: "" })}
+            >
+              {field.secretIsSet ? i18n.t("fields.secret.replace") : i18n.t("fields.secret.set")}
+            </button>
+            {field.secretIsSet && !field.required && edit?.action !== "remove" && (
+              <button
+                type="button"
+                className="tnt-button tnt-button-danger"
+                aria-label={`${i18n.t("fields.secret.remove")}: ${field.label}`}
+                onClick={() => controller.setSecret(field.name, { action: "remove" })}
+              >
+                {i18n.t("fields.secret.remove")}
+              </button>
+            )}
+            {edit?.action === "remove" && (
+              <button
+                type="button"
+                className="tnt-button"
+                onClick={() => controller.setSecret(field.name, null)}
+              >
+                {i18n.t("fields.secret.cancel")}
+              </button>
+            )}
+          </div>
+        )
+      )}
+      {after}
+    </div>
+  );
+}
