@@ -105,4 +105,4 @@ ALTER TABLE "users" ADD CONSTRAINT "users_workspace_id_workspaces_id_fk" FOREIGN
 CREATE INDEX "group_members_workspace_id_user_id_index" ON "group_members" USING btree ("workspace_id","user_id");--> statement-breakpoint
 CREATE INDEX "invitations_workspace_id_membership_id_index" ON "invitations" USING btree ("workspace_id","membership_id");--> statement-breakpoint
 CREATE INDEX "memberships_workspace_id_user_id_index" ON "memberships" USING btree ("workspace_id","user_id");--> statement-breakpoint
-CREATE INDEX "role_bindings_workspace_id_tenant_id_subject_type_subject_id_index" ON "role_bindings" USING btree ("workspace_id","tenant_id","subject_type","subject_id");
+CREATE INDEX "role_bindings_workspace_id_tenant_id_subject_id_index" ON "role_bindings" USING btree ("workspace_id","tenant_id","subject_id");

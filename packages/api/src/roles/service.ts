@@ -197,42 +197,6 @@ export async function deleteRole(sc: RolesContext, id: string): Promise<void> {
 // Permissions of a member
 
 /**
- * Every permission the user holds in the tenant through roles bound to them or to their groups.
- * Says nothing about the membership itself; callers check that first.
- */
-export async function permissionsFor(
-  db: Executor,
-  workspaceId: string,
-  tenantId: string,
-  userId: string,
-): Promise<{ permissions: Set<string>; grantedBy: Map<string, string> }> {
-  const rows = await db
-    .select({ key: roles.key, permissions: roles.permissions })
-    .from(roleBindings)
-    .innerJoin(roles, and(eq(roles.workspaceId, roleBindings.workspaceId), eq(roles.id, roleBindings.roleId)))
-    .where(
-      and(
-        eq(roleBindings.workspaceId, workspaceId),
-        eq(roleBindings.tenantId, tenantId),
-        sql`((${roleBindings.subjectType} = 'user' and ${roleBindings.subjectId} = ${userId}) or
-             (${roleBindings.subjectType} = 'group' and ${roleBindings.subjectId} in (
-               select ${groupMembers.groupId} from ${groupMembers}
-               where ${groupMembers.workspaceId} = ${workspaceId} and ${groupMembers.userId} = ${userId})))`,
-      ),
-    )
-    .orderBy(asc(roles.key));
-  const permissions = new Set<string>();
-  const grantedBy = new Map<string, string>();
-  for (const row of rows) {
-    for (const permission of row.permissions) {
-      permissions.add(permission);
-      if (!grantedBy.has(permission)) grantedBy.set(permission, row.key);
-    }
-  }
-  return { permissions, grantedBy };
-}
-
-/**
  * The membership and permissions an access token's user (`user.id` = the user's `externalId`) has in
  * a tenant, in one prepared round trip. Read on every request, uncached, so a suspension counts on
  * the very next request in every process.
@@ -246,15 +210,18 @@ export async function memberForToken(
       .select({
         userId: users.id,
         status: memberships.status,
+        // Driven from the user's subjects (themselves and their groups) into the bindings index, so
+        // the cost does not grow with the number of members or bindings in the tenant.
         permissions: sql<string[] | null>`(
-          select array_agg(distinct p) from ${roleBindings} b
+          select array_agg(distinct p) from (
+            select ${users.id} as subject_id union all
+            select gm.group_id from ${groupMembers} gm
+            where gm.workspace_id = ${users.workspaceId} and gm.user_id = ${users.id}
+          ) s
+          join ${roleBindings} b on b.workspace_id = ${users.workspaceId}
+            and b.tenant_id = ${memberships.tenantId} and b.subject_id = s.subject_id
           join ${roles} r on r.workspace_id = b.workspace_id and r.id = b.role_id
-          cross join lateral unnest(r.permissions) as p
-          where b.workspace_id = ${users.workspaceId} and b.tenant_id = ${memberships.tenantId}
-            and ((b.subject_type = 'user' and b.subject_id = ${users.id})
-              or (b.subject_type = 'group' and b.subject_id in (
-                select gm.group_id from ${groupMembers} gm
-                where gm.workspace_id = ${users.workspaceId} and gm.user_id = ${users.id}))))`,
+          cross join lateral unnest(r.permissions) as p)`,
       })
       .from(users)
       .innerJoin(
@@ -282,21 +249,46 @@ export async function memberForToken(
   return row ? { userId: row.userId, status: row.status, permissions: row.permissions ?? [] } : null;
 }
 
+/**
+ * The membership precheck and the first role (by key) that grants the permission, in one prepared
+ * round trip: this sits on every widget call that asks "may this user…".
+ */
+function authorizationStatement(db: Database) {
+  return prepared(db, "authz_check", (d) =>
+    d
+      .select({
+        status: memberships.status,
+        // Spelled out: drizzle leaves columns unqualified in a single-table select.
+        grantedBy: sql<string | null>`(
+          select r.key from (
+            select "memberships"."user_id" as subject_id union all
+            select gm.group_id from ${groupMembers} gm
+            where gm.workspace_id = "memberships"."workspace_id" and gm.user_id = "memberships"."user_id"
+          ) s
+          join ${roleBindings} b on b.workspace_id = "memberships"."workspace_id"
+            and b.tenant_id = "memberships"."tenant_id" and b.subject_id = s.subject_id
+          join ${roles} r on r.workspace_id = b.workspace_id and r.id = b.role_id
+          where ${sql.placeholder("permission")}::text = any(r.permissions)
+          order by r.key limit 1)`,
+      })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.workspaceId, sql.placeholder("workspaceId")),
+          eq(memberships.tenantId, sql.placeholder("tenantId")),
+          eq(memberships.userId, sql.placeholder("userId")),
+        ),
+      )
+      .prepare("authz_check"),
+  );
+}
+
 export async function checkAuthorization(
   db: Database,
   workspaceId: string,
   input: { tenantId: string; userId: string; permission: Permission },
 ): Promise<{ allowed: boolean; reason: string }> {
-  const [membership] = await db
-    .select({ status: memberships.status })
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.workspaceId, workspaceId),
-        eq(memberships.tenantId, input.tenantId),
-        eq(memberships.userId, input.userId),
-      ),
-    );
+  const [membership] = await authorizationStatement(db).execute({ workspaceId, ...input });
   if (!membership) {
     const [tenant] = await db
       .select({ id: tenants.id })
@@ -311,10 +303,8 @@ export async function checkAuthorization(
     return { allowed: false, reason: "not_a_member" };
   }
   if (membership.status !== "active") return { allowed: false, reason: `membership_${membership.status}` };
-  const { grantedBy } = await permissionsFor(db, workspaceId, input.tenantId, input.userId);
-  const role = grantedBy.get(input.permission);
-  return role
-    ? { allowed: true, reason: `granted_by_role:${role}` }
+  return membership.grantedBy
+    ? { allowed: true, reason: `granted_by_role:${membership.grantedBy}` }
     : { allowed: false, reason: "no_role_grants_it" };
 }
 

@@ -203,7 +203,8 @@ export const roleBindings = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     unique("role_bindings_unique").on(t.workspaceId, t.tenantId, t.roleId, t.subjectType, t.subjectId),
-    index().on(t.workspaceId, t.tenantId, t.subjectType, t.subjectId),
+    // Subject ids carry their kind in their prefix (user_, grp_), so lookups go by id alone.
+    index().on(t.workspaceId, t.tenantId, t.subjectId),
     foreignKey({
       columns: [t.workspaceId, t.tenantId],
       foreignColumns: [tenants.workspaceId, tenants.id],
