@@ -9,6 +9,7 @@ import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { newId } from "@tenantry/db/ids";
 import { memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
 import { createHttpServer } from "@tenantry/server/http-server";
+import { sql } from "drizzle-orm";
 import { base64url, SignJWT } from "jose";
 import pino from "pino";
 import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
@@ -35,6 +36,7 @@ for (const driver of benchDrivers()) {
     owner: { email: "owner@example.com", externalId: "host-owner" },
   });
 
+  const seedStarted = performance.now();
   const roleIds: string[] = [];
   for (let r = 0; r < ROLES; r++) {
     const id = newId("role");
@@ -91,6 +93,11 @@ for (const driver of benchDrivers()) {
     userIds.push(...batch.map((u) => u.id));
   }
 
+  // Fresh statistics, as autovacuum would have them after a bulk load (plans depend on them).
+  await handle.db.execute(sql`analyze`);
+  console.log(
+    `${driver}: seeded ${MEMBERS} members in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
   const signing = await api.signingKeys.create({ algorithm: "HS256" });
   const secret = base64url.decode(signing.secret!);
   const tokens = await Promise.all(
@@ -107,6 +114,15 @@ for (const driver of benchDrivers()) {
   const permission = (i: number) => PERMISSIONS[i % PERMISSIONS.length]!;
   const user = (i: number) => userIds[(i * 7919) % userIds.length]!;
 
+  if (process.env.BENCH_DEBUG) {
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await api.roles.check({ tenantId: tenant.id, userId: user(i), permission: permission(i) });
+      const t1 = performance.now();
+      await authenticateAccessToken(ctx, tokens[i]!);
+      console.log(`check ${(t1 - t0).toFixed(1)} ms, token ${(performance.now() - t1).toFixed(1)} ms`);
+    }
+  }
   const rows: Measurement[] = [];
   rows.push(
     await measure(`${driver}: authz.check`, (i) =>
