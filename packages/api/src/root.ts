@@ -5,6 +5,7 @@ import { fieldsRouter } from "./fields/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
 import { createCallerFactory, router } from "./trpc";
+import { usageRouter } from "./usage/router";
 import { workspacesRouter } from "./workspaces/router";
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   signingKeys: signingKeysRouter,
   accessTokens: accessTokensRouter,
   workspaces: workspacesRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -105,7 +105,11 @@ async function resolveLimit(
     );
   if (override) return { unit: definition.unit, limit: override.limit, limitSource: "tenant" };
   if (tenant.planKey !== null && Object.hasOwn(definition.planLimits, tenant.planKey)) {
-    return { unit: definition.unit, limit: definition.planLimits[tenant.planKey] ?? null, limitSource: "plan" };
+    return {
+      unit: definition.unit,
+      limit: definition.planLimits[tenant.planKey] ?? null,
+      limitSource: "plan",
+    };
   }
   if (definition.defaultLimit !== null) {
     return { unit: definition.unit, limit: definition.defaultLimit, limitSource: "default" };
@@ -164,7 +168,9 @@ export async function recordUsage(
   const outcome: Outcome = await uc.db.transaction(async (tx) => {
     const tenant = await loadTenant(tx, workspaceId, input.tenantId);
     if (tenant.status !== "active") {
-      throw appError("CONFLICT", "tenant_inactive", `The tenant is ${tenant.status}`, { status: tenant.status });
+      throw appError("CONFLICT", "tenant_inactive", `The tenant is ${tenant.status}`, {
+        status: tenant.status,
+      });
     }
     const { limit } = await resolveLimit(tx, workspaceId, input.tenantId, tenant, input.metric);
 
@@ -201,10 +207,7 @@ export async function recordUsage(
         target: [usageBuckets.workspaceId, usageBuckets.tenantId, usageBuckets.metric, usageBuckets.hour],
         set: { amount: sql`${usageBuckets.amount} + ${input.amount}` },
       });
-    await tx
-      .update(usageCounters)
-      .set({ total: used, windowStart: window.start })
-      .where(counterWhere(key));
+    await tx.update(usageCounters).set({ total: used, windowStart: window.start }).where(counterWhere(key));
     const result: RecordResult = {
       metric: input.metric,
       amount: input.amount,
@@ -217,7 +220,14 @@ export async function recordUsage(
     if (input.idempotencyKey && requestHash) {
       await tx
         .insert(usageIdempotencyKeys)
-        .values({ workspaceId, tenantId: input.tenantId, key: input.idempotencyKey, requestHash, response: result, createdAt: now })
+        .values({
+          workspaceId,
+          tenantId: input.tenantId,
+          key: input.idempotencyKey,
+          requestHash,
+          response: result,
+          createdAt: now,
+        })
         .onConflictDoUpdate({
           target: [usageIdempotencyKeys.workspaceId, usageIdempotencyKeys.tenantId, usageIdempotencyKeys.key],
           set: { requestHash, response: result, createdAt: now },
@@ -284,7 +294,11 @@ async function previousAnswer(
     );
   if (!stored || now.getTime() - stored.createdAt.getTime() >= IDEMPOTENCY_TTL_MS) return null;
   if (stored.requestHash !== requestHash) {
-    throw appError("CONFLICT", "idempotency_key_reused", "This idempotency key was already used with another body");
+    throw appError(
+      "CONFLICT",
+      "idempotency_key_reused",
+      "This idempotency key was already used with another body",
+    );
   }
   return stored.response as RecordResult;
 }
@@ -399,7 +413,11 @@ export async function setTenantLimit(
     if (input.metric === AI_CREDITS) {
       await tx
         .update(tenants)
-        .set({ aiCreditsRolling30DayLimit: input.limit, updatedAt: new Date(), version: sql`${tenants.version} + 1` })
+        .set({
+          aiCreditsRolling30DayLimit: input.limit,
+          updatedAt: new Date(),
+          version: sql`${tenants.version} + 1`,
+        })
         .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.tenantId)));
     } else {
       await tx
@@ -434,7 +452,11 @@ export async function clearTenantLimit(
     if (input.metric === AI_CREDITS) {
       await tx
         .update(tenants)
-        .set({ aiCreditsRolling30DayLimit: null, updatedAt: new Date(), version: sql`${tenants.version} + 1` })
+        .set({
+          aiCreditsRolling30DayLimit: null,
+          updatedAt: new Date(),
+          version: sql`${tenants.version} + 1`,
+        })
         .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.tenantId)));
     } else {
       await tx
@@ -458,4 +480,106 @@ export async function clearTenantLimit(
     });
   });
   return getMetricUsage(uc, input.tenantId, input.metric);
+}
+
+export interface UsageMetric {
+  key: string;
+  unit: string;
+  defaultLimit: number | null;
+  planLimits: Record<string, number | null>;
+}
+
+const toMetric = (row: typeof usageMetrics.$inferSelect): UsageMetric => ({
+  key: row.key,
+  unit: row.unit,
+  defaultLimit: row.defaultLimit,
+  planLimits: row.planLimits,
+});
+
+export async function listMetrics(uc: UsageContext): Promise<{ items: UsageMetric[] }> {
+  const rows = await uc.db
+    .select()
+    .from(usageMetrics)
+    .where(eq(usageMetrics.workspaceId, uc.actor.workspaceId))
+    .orderBy(asc(usageMetrics.key));
+  return {
+    items: [{ key: AI_CREDITS, unit: "credits", defaultLimit: null, planLimits: {} }, ...rows.map(toMetric)],
+  };
+}
+
+/** Creates or replaces a metric definition; limit changes are logged (workspace-level, no tenant). */
+export async function putMetric(uc: UsageContext, input: UsageMetric): Promise<UsageMetric> {
+  if (input.key === AI_CREDITS) {
+    throw appError("BAD_REQUEST", "invalid_input", "ai_credits is built in; set it per tenant", {
+      key: input.key,
+    });
+  }
+  const workspaceId = uc.actor.workspaceId;
+  return uc.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(usageMetrics)
+      .where(and(eq(usageMetrics.workspaceId, workspaceId), eq(usageMetrics.key, input.key)))
+      .for("update");
+    const [row] = await tx
+      .insert(usageMetrics)
+      .values({ workspaceId, ...input })
+      .onConflictDoUpdate({
+        target: [usageMetrics.workspaceId, usageMetrics.key],
+        set: {
+          unit: input.unit,
+          defaultLimit: input.defaultLimit,
+          planLimits: input.planLimits,
+          updatedAt: new Date(),
+        },
+      })
+      .returning();
+    await recordActivity(tx, uc, {
+      tenantId: null,
+      action: before ? "usage.metric_updated" : "usage.metric_created",
+      targetType: "usage_metric",
+      targetId: input.key,
+      before: before ? { ...toMetric(before) } : null,
+      after: { ...input },
+    });
+    return toMetric(row!);
+  });
+}
+
+export async function deleteMetric(uc: UsageContext, key: string): Promise<void> {
+  const workspaceId = uc.actor.workspaceId;
+  await uc.db.transaction(async (tx) => {
+    const [before] = await tx
+      .delete(usageMetrics)
+      .where(and(eq(usageMetrics.workspaceId, workspaceId), eq(usageMetrics.key, key)))
+      .returning();
+    if (!before) throw notFound("Usage metric", key);
+    await recordActivity(tx, uc, {
+      tenantId: null,
+      action: "usage.metric_deleted",
+      targetType: "usage_metric",
+      targetId: key,
+      before: { ...toMetric(before) },
+      after: null,
+    });
+  });
+}
+
+/** Refused records per tenant and metric on one UTC day, most refused first. */
+export async function listRefusals(
+  uc: UsageContext,
+  day: string,
+): Promise<{ items: { tenantId: string; metric: string; day: string; count: number }[] }> {
+  const rows = await uc.db
+    .select({
+      tenantId: usageRefusals.tenantId,
+      metric: usageRefusals.metric,
+      day: usageRefusals.day,
+      count: usageRefusals.count,
+    })
+    .from(usageRefusals)
+    .where(and(eq(usageRefusals.workspaceId, uc.actor.workspaceId), eq(usageRefusals.day, day)))
+    .orderBy(sql`${usageRefusals.count} desc`)
+    .limit(1000);
+  return { items: rows };
 }

@@ -1,4 +1,14 @@
-import { bigint, date, foreignKey, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  date,
+  foreignKey,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 import { workspaces } from "./workspaces";
 
@@ -33,9 +43,10 @@ export const usageLimitOverrides = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.tenantId, t.metric] }),
-    foreignKey({ columns: [t.workspaceId, t.tenantId], foreignColumns: [tenants.workspaceId, tenants.id] }).onDelete(
-      "cascade",
-    ),
+    foreignKey({
+      columns: [t.workspaceId, t.tenantId],
+      foreignColumns: [tenants.workspaceId, tenants.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -51,9 +62,10 @@ export const usageBuckets = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.tenantId, t.metric, t.hour] }),
-    foreignKey({ columns: [t.workspaceId, t.tenantId], foreignColumns: [tenants.workspaceId, tenants.id] }).onDelete(
-      "cascade",
-    ),
+    foreignKey({
+      columns: [t.workspaceId, t.tenantId],
+      foreignColumns: [tenants.workspaceId, tenants.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -72,9 +84,10 @@ export const usageCounters = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.tenantId, t.metric] }),
-    foreignKey({ columns: [t.workspaceId, t.tenantId], foreignColumns: [tenants.workspaceId, tenants.id] }).onDelete(
-      "cascade",
-    ),
+    foreignKey({
+      columns: [t.workspaceId, t.tenantId],
+      foreignColumns: [tenants.workspaceId, tenants.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -90,9 +103,10 @@ export const usageRefusals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.tenantId, t.metric, t.day] }),
-    foreignKey({ columns: [t.workspaceId, t.tenantId], foreignColumns: [tenants.workspaceId, tenants.id] }).onDelete(
-      "cascade",
-    ),
+    foreignKey({
+      columns: [t.workspaceId, t.tenantId],
+      foreignColumns: [tenants.workspaceId, tenants.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -109,8 +123,9 @@ export const usageIdempotencyKeys = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.tenantId, t.key] }),
-    foreignKey({ columns: [t.workspaceId, t.tenantId], foreignColumns: [tenants.workspaceId, tenants.id] }).onDelete(
-      "cascade",
-    ),
+    foreignKey({
+      columns: [t.workspaceId, t.tenantId],
+      foreignColumns: [tenants.workspaceId, tenants.id],
+    }).onDelete("cascade"),
   ],
 );
