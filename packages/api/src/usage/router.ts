@@ -65,6 +65,7 @@ export const usageRouter = router({
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/usage",
+        status: 201,
         tags,
         summary: "Record usage; 429 usage_limit_exceeded when it would pass the tenant's 30-day limit",
       },
