@@ -7,6 +7,7 @@ import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
 import { createCallerFactory, router } from "./trpc";
+import { usageRouter } from "./usage/router";
 import { workspacesRouter } from "./workspaces/router";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   workspaces: workspacesRouter,
   members: membersRouter,
   roles: rolesRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,7 @@ export type AppErrorCode =
   | "invitation_invalid"
   | "payload_too_large"
   | "rate_limited"
+  | "usage_limit_exceeded"
   | "internal_error";
 
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */
