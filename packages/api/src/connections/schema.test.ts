@@ -35,26 +35,22 @@ describe("connections schema", () => {
 
   it("keeps app keys unique per workspace and refuses an unknown connection status", async () => {
     const appId = newId("app");
-    await h.handle.db
-      .insert(apps)
-      .values({
-        workspaceId: h.workspaceId,
-        id: appId,
-        key: "github",
-        name: "GitHub",
-        authType: "oauth2",
-        oauth2: oauth2Settings,
-      });
+    await h.handle.db.insert(apps).values({
+      workspaceId: h.workspaceId,
+      id: appId,
+      key: "github",
+      name: "GitHub",
+      authType: "oauth2",
+      oauth2: oauth2Settings,
+    });
     await expect(
-      h.handle.db
-        .insert(apps)
-        .values({
-          workspaceId: h.workspaceId,
-          id: newId("app"),
-          key: "github",
-          name: "Again",
-          authType: "basic",
-        }),
+      h.handle.db.insert(apps).values({
+        workspaceId: h.workspaceId,
+        id: newId("app"),
+        key: "github",
+        name: "Again",
+        authType: "basic",
+      }),
     ).rejects.toThrow();
 
     const tenant = await h.api.tenants.create({ name: "Schema Co" });
@@ -74,15 +70,13 @@ describe("connections schema", () => {
     const [app] = await h.handle.db.select().from(apps).where(eq(apps.key, "github"));
     const tenant = await h.api.tenants.create({ name: "Cascade Co" });
     const connectionId = newId("conn");
-    await h.handle.db
-      .insert(connections)
-      .values({
-        workspaceId: h.workspaceId,
-        id: connectionId,
-        tenantId: tenant.id,
-        appId: app!.id,
-        name: "c",
-      });
+    await h.handle.db.insert(connections).values({
+      workspaceId: h.workspaceId,
+      id: connectionId,
+      tenantId: tenant.id,
+      appId: app!.id,
+      name: "c",
+    });
     await h.handle.db.insert(oauthStates).values({
       id: "state-1",
       workspaceId: h.workspaceId,
