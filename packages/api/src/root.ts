@@ -1,6 +1,7 @@
 import { accessTokensRouter } from "./access-tokens/router";
 import { activityRouter } from "./activity/router";
 import { apiKeysRouter } from "./api-keys/router";
+import { appsRouter } from "./apps/router";
 import { fieldsRouter } from "./fields/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
@@ -15,6 +16,7 @@ export const appRouter = router({
   signingKeys: signingKeysRouter,
   accessTokens: accessTokensRouter,
   workspaces: workspacesRouter,
+  apps: appsRouter,
 });
 
 export type AppRouter = typeof appRouter;
