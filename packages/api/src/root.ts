@@ -2,6 +2,7 @@ import { accessTokensRouter } from "./access-tokens/router";
 import { activityRouter } from "./activity/router";
 import { apiKeysRouter } from "./api-keys/router";
 import { appsRouter } from "./apps/router";
+import { connectionsRouter } from "./connections/router";
 import { fieldsRouter } from "./fields/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
@@ -17,6 +18,7 @@ export const appRouter = router({
   accessTokens: accessTokensRouter,
   workspaces: workspacesRouter,
   apps: appsRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
