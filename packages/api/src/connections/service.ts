@@ -1,13 +1,14 @@
-import type { Executor } from "@tenantry/db/database";
+import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apps, connections } from "@tenantry/db/schema/connections";
 import { tenants } from "@tenantry/db/schema/tenants";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { loadAppRow } from "../apps/service";
 import { assertTenantAccess, requirePermission } from "../auth/access";
 import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
 import { appError, notFound } from "../shared/errors";
+import { prepared } from "../shared/prepared";
 import type { ServiceContext } from "../tenants/service";
 import type { Connection, CreateConnectionInput, Credentials } from "./schemas";
 
@@ -167,11 +168,24 @@ export async function createConnection(
   });
 }
 
+/** Prepared: the credential read is the host backend's hot path (see bench/connections.bench.ts). */
+function connectionByIdStatement(db: Database) {
+  return prepared(db, "connection_by_id", (d) =>
+    d
+      .select()
+      .from(connections)
+      .where(
+        and(
+          eq(connections.workspaceId, sql.placeholder("workspaceId")),
+          eq(connections.id, sql.placeholder("id")),
+        ),
+      )
+      .prepare("connection_by_id"),
+  );
+}
+
 async function loadConnectionRow(sc: ServiceContext, id: string): Promise<ConnectionRow> {
-  const [row] = await sc.db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.workspaceId, sc.actor.workspaceId), eq(connections.id, id)));
+  const [row] = await connectionByIdStatement(sc.db).execute({ workspaceId: sc.actor.workspaceId, id });
   if (!row) throw notFound("Connection", id);
   // Another tenant's connection is answered exactly like a missing one.
   if (sc.actor.type === "access_token" && sc.actor.tenantId !== row.tenantId)
