@@ -1,6 +1,8 @@
 import { accessTokensRouter } from "./access-tokens/router";
 import { activityRouter } from "./activity/router";
 import { apiKeysRouter } from "./api-keys/router";
+import { appsRouter } from "./apps/router";
+import { connectionsRouter } from "./connections/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
 import { rolesRouter } from "./roles/router";
@@ -21,6 +23,8 @@ export const appRouter = router({
   members: membersRouter,
   roles: rolesRouter,
   usage: usageRouter,
+  apps: appsRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

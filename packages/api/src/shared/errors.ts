@@ -17,6 +17,8 @@ export type AppErrorCode =
   | "idempotency_key_reused"
   | "invalid_field_schema"
   | "invalid_fields"
+  | "invalid_parameters"
+  | "connection_test_failed"
   | "tenant_inactive"
   | "origin_not_allowed"
   | "membership_exists"

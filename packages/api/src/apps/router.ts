@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { apiKeyProcedure, router } from "../trpc";
+import { appListSchema, appRefInput, appSchema, createAppInput } from "./schemas";
+import { createApp, getApp, listApps } from "./service";
+
+const tags = ["Apps"];
+
+export const appsRouter = router({
+  create: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: { method: "POST", path: "/apps", status: 201, tags, summary: "Add an app to the catalog" },
+    })
+    .input(createAppInput)
+    .output(appSchema)
+    .mutation(({ ctx, input }) => createApp(ctx, input)),
+
+  get: apiKeyProcedure
+    .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/apps/{id}", tags, summary: "Get an app" } })
+    .input(appRefInput)
+    .output(appSchema)
+    .query(({ ctx, input }) => getApp(ctx.db, ctx.actor.workspaceId, input.id)),
+
+  list: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: { method: "GET", path: "/apps", tags, summary: "List the app catalog" },
+    })
+    .input(z.strictObject({}).optional())
+    .output(appListSchema)
+    .query(({ ctx }) => listApps(ctx.db, ctx.actor.workspaceId)),
+});

@@ -1,0 +1,63 @@
+import { APP_AUTH_TYPES } from "@tenantry/db/schema/connections";
+import { z } from "zod";
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+export const appOAuth2Input = z.strictObject({
+  authorizeUrl: httpUrl,
+  tokenUrl: httpUrl,
+  revokeUrl: httpUrl.optional(),
+  clientId: z.string().min(1).max(500),
+  clientSecret: z.string().min(1).max(2000),
+  scopes: z.array(z.string().min(1).max(200)).max(100).default([]),
+  pkce: z.literal(true).default(true),
+  extraAuthorizeParams: z.record(z.string().max(100), z.string().max(1000)).optional(),
+});
+
+export const appTestRequestInput = z.strictObject({
+  url: httpUrl,
+  method: z.enum(["GET", "POST"]).default("GET"),
+  headers: z.record(z.string().max(100), z.string().max(2000)).optional(),
+});
+
+export const createAppInput = z.strictObject({
+  key: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lower-case letters, digits, - and _ (at most 63)"),
+  name: z.string().trim().min(1).max(200),
+  logoUrl: httpUrl.optional(),
+  authType: z.enum(APP_AUTH_TYPES),
+  oauth2: appOAuth2Input.optional(),
+  parametersSchema: z.record(z.string(), z.unknown()).optional(),
+  testRequest: appTestRequestInput.optional(),
+});
+export type CreateAppInput = z.infer<typeof createAppInput>;
+
+export const appRefInput = z.strictObject({ id: z.string().min(1).max(200) });
+
+/** An app as read: the OAuth2 settings without the client secret, which is write-only. */
+export const appSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  logoUrl: z.string().nullable(),
+  authType: z.enum(APP_AUTH_TYPES),
+  oauth2: z
+    .object({
+      authorizeUrl: z.string(),
+      tokenUrl: z.string(),
+      revokeUrl: z.string().optional(),
+      clientId: z.string(),
+      scopes: z.array(z.string()),
+      pkce: z.boolean(),
+      extraAuthorizeParams: z.record(z.string(), z.string()).optional(),
+      hasClientSecret: z.boolean(),
+    })
+    .nullable(),
+  parametersSchema: z.record(z.string(), z.unknown()).nullable(),
+  testRequest: appTestRequestInput.nullable(),
+  archivedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type App = z.infer<typeof appSchema>;
+
+export const appListSchema = z.object({ items: z.array(appSchema) });

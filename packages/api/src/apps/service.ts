@@ -1,0 +1,124 @@
+import type { Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { apps } from "@tenantry/db/schema/connections";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { recordActivity } from "../activity/service";
+import { compileFieldSchema } from "../fields/field-schema";
+import { violatedUniqueConstraint } from "../shared/db-errors";
+import { appError, notFound } from "../shared/errors";
+import type { ServiceContext } from "../tenants/service";
+import type { App, CreateAppInput } from "./schemas";
+
+type AppRow = typeof apps.$inferSelect;
+
+/** The client secret is sealed to its app row, so a sealed value copied to another app will not open. */
+export const clientSecretAad = (appId: string) => `app:${appId}:client_secret`;
+
+export function toApp(row: AppRow): App {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    logoUrl: row.logoUrl,
+    authType: row.authType,
+    oauth2: row.oauth2 ? { ...row.oauth2, hasClientSecret: row.clientSecretSealed !== null } : null,
+    parametersSchema: row.parametersSchema,
+    testRequest: row.testRequest
+      ? { url: row.testRequest.url, method: row.testRequest.method, headers: row.testRequest.headers }
+      : null,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function checkAppShape(input: CreateAppInput): void {
+  if (input.authType === "oauth2" && !input.oauth2) {
+    throw appError("BAD_REQUEST", "invalid_input", "An oauth2 app needs its oauth2 settings", {
+      issues: [{ path: "oauth2", message: "is required for authType oauth2" }],
+    });
+  }
+  if (input.authType !== "oauth2" && input.oauth2) {
+    throw appError("BAD_REQUEST", "invalid_input", "Only an oauth2 app has oauth2 settings", {
+      issues: [{ path: "oauth2", message: `is not allowed for authType ${input.authType}` }],
+    });
+  }
+  if (input.authType === "oauth2" && (input.parametersSchema || input.testRequest)) {
+    throw appError("BAD_REQUEST", "invalid_input", "An oauth2 app takes no parameters or test request", {
+      issues: [{ path: input.parametersSchema ? "parametersSchema" : "testRequest", message: "not allowed" }],
+    });
+  }
+  // Same JSON Schema subset and Ajv compile as tenant fields: a broken schema is refused here, not later.
+  if (input.parametersSchema) compileFieldSchema(input.parametersSchema);
+}
+
+export async function createApp(sc: ServiceContext, input: CreateAppInput): Promise<App> {
+  checkAppShape(input);
+  const workspaceId = sc.actor.workspaceId;
+  const id = newId("app");
+  const { clientSecret, ...oauth2 } = input.oauth2 ?? { clientSecret: undefined };
+  const clientSecretSealed = clientSecret ? await sc.keyring.seal(clientSecret, clientSecretAad(id)) : null;
+  try {
+    return await sc.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(apps)
+        .values({
+          workspaceId,
+          id,
+          key: input.key,
+          name: input.name,
+          logoUrl: input.logoUrl ?? null,
+          authType: input.authType,
+          oauth2: input.oauth2 ? (oauth2 as NonNullable<AppRow["oauth2"]>) : null,
+          clientSecretSealed,
+          parametersSchema: input.parametersSchema ?? null,
+          testRequest: input.testRequest
+            ? {
+                url: input.testRequest.url,
+                method: input.testRequest.method,
+                headers: input.testRequest.headers,
+              }
+            : null,
+        })
+        .returning();
+      const app = toApp(row!);
+      await recordActivity(tx, sc, {
+        tenantId: null,
+        action: "app.created",
+        targetType: "app",
+        targetId: id,
+        after: app,
+      });
+      return app;
+    });
+  } catch (error) {
+    if (violatedUniqueConstraint(error) === "apps_key_unique") {
+      throw appError("CONFLICT", "conflict", `An app with key "${input.key}" already exists`, {
+        issues: [{ path: "key", message: "is taken" }],
+      });
+    }
+    throw error;
+  }
+}
+
+export async function loadAppRow(db: Executor, workspaceId: string, id: string): Promise<AppRow> {
+  const [row] = await db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.workspaceId, workspaceId), eq(apps.id, id)));
+  if (!row) throw notFound("App", id);
+  return row;
+}
+
+export async function getApp(db: Executor, workspaceId: string, id: string): Promise<App> {
+  return toApp(await loadAppRow(db, workspaceId, id));
+}
+
+export async function listApps(db: Executor, workspaceId: string): Promise<{ items: App[] }> {
+  const rows = await db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.workspaceId, workspaceId), isNull(apps.archivedAt)))
+    .orderBy(asc(apps.key));
+  return { items: rows.map(toApp) };
+}

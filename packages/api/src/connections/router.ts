@@ -1,0 +1,87 @@
+import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import {
+  connectionListSchema,
+  connectionRefInput,
+  connectionSchema,
+  createConnectionInput,
+  createdConnectionSchema,
+  credentialsSchema,
+  tenantConnectionsInput,
+} from "./schemas";
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listTenantConnections,
+  readConnectionCredentials,
+} from "./service";
+
+const tags = ["Connections"];
+
+export const connectionsRouter = router({
+  create: tenantProcedure
+    .meta({
+      callers: ["apiKey", "accessToken"],
+      rest: {
+        method: "POST",
+        path: "/tenants/{tenantId}/connections",
+        status: 201,
+        tags,
+        summary: "Connect a tenant to an app",
+      },
+    })
+    .input(createConnectionInput)
+    .output(createdConnectionSchema)
+    .mutation(({ ctx, input }) => createConnection(ctx, input)),
+
+  listForTenant: tenantProcedure
+    .meta({
+      callers: ["apiKey", "accessToken"],
+      rest: {
+        method: "GET",
+        path: "/tenants/{tenantId}/connections",
+        tags,
+        summary: "A tenant's connections",
+      },
+    })
+    .input(tenantConnectionsInput)
+    .output(connectionListSchema)
+    .query(({ ctx, input }) => listTenantConnections(ctx, input.tenantId)),
+
+  get: tenantProcedure
+    .meta({
+      callers: ["apiKey", "accessToken"],
+      rest: {
+        method: "GET",
+        path: "/connections/{id}",
+        tags,
+        summary: "Get a connection (never its secrets)",
+      },
+    })
+    .input(connectionRefInput)
+    .output(connectionSchema)
+    .query(({ ctx, input }) => getConnection(ctx, input.id)),
+
+  delete: tenantProcedure
+    .meta({
+      callers: ["apiKey", "accessToken"],
+      rest: { method: "DELETE", path: "/connections/{id}", tags, summary: "Disconnect and wipe credentials" },
+    })
+    .input(connectionRefInput)
+    .output(connectionSchema)
+    .mutation(({ ctx, input }) => deleteConnection(ctx, input.id)),
+
+  credentials: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "GET",
+        path: "/connections/{id}/credentials",
+        tags,
+        summary: "Fresh credentials for the host's backend",
+      },
+    })
+    .input(connectionRefInput)
+    .output(credentialsSchema)
+    .query(({ ctx, input }) => readConnectionCredentials(ctx, input.id)),
+});

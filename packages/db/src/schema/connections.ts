@@ -1,0 +1,128 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+import { tenants } from "./tenants";
+import { workspaces } from "./workspaces";
+
+export const APP_AUTH_TYPES = ["oauth2", "api_key", "basic"] as const;
+export const CONNECTION_STATUSES = ["pending", "connected", "needs_reauth", "error", "disconnected"] as const;
+
+/** OAuth2 settings of an app, as stored: everything but the client secret (sealed in its own column). */
+export interface AppOAuth2Settings {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  clientId: string;
+  scopes: string[];
+  pkce: boolean;
+  extraAuthorizeParams?: Record<string, string>;
+}
+
+/** An optional request made with the parameters before an api_key/basic connection is saved. */
+export interface AppTestRequest {
+  url: string;
+  method: "GET" | "POST";
+  /** Header name → template using `{{parameterName}}`. */
+  headers?: Record<string, string>;
+}
+
+/** The workspace's catalog of external apps a tenant can connect to. */
+export const apps = pgTable(
+  "apps",
+  {
+    workspaceId: text().notNull(),
+    id: text().notNull(),
+    key: text().notNull(),
+    name: text().notNull(),
+    logoUrl: text(),
+    authType: text({ enum: APP_AUTH_TYPES }).notNull(),
+    oauth2: jsonb().$type<AppOAuth2Settings>(),
+    /** The OAuth2 client secret, sealed with the app id as associated data; never read back. */
+    clientSecretSealed: text(),
+    parametersSchema: jsonb().$type<Record<string, unknown>>(),
+    testRequest: jsonb().$type<AppTestRequest>(),
+    archivedAt: timestamp({ withTimezone: true }),
+    version: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    unique("apps_key_unique").on(t.workspaceId, t.key),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade"),
+    check("apps_auth_type_check", sql`${t.authType} in ('oauth2', 'api_key', 'basic')`),
+    check("apps_oauth2_settings_check", sql`(${t.authType} = 'oauth2') = (${t.oauth2} is not null)`),
+  ],
+);
+
+/** A tenant's account in an external app, with credentials sealed to this connection's id. */
+export const connections = pgTable(
+  "connections",
+  {
+    workspaceId: text().notNull(),
+    id: text().notNull(),
+    tenantId: text().notNull(),
+    appId: text().notNull(),
+    name: text().notNull(),
+    status: text({ enum: CONNECTION_STATUSES }).notNull().default("pending"),
+    /** Tokens or parameters, sealed with `connection:{id}:credentials` as associated data. */
+    credentialsSealed: text(),
+    accessTokenExpiresAt: timestamp({ withTimezone: true }),
+    connectedAt: timestamp({ withTimezone: true }),
+    lastRefreshAt: timestamp({ withTimezone: true }),
+    lastError: text(),
+    version: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index().on(t.workspaceId, t.tenantId, t.id),
+    // The periodic refresher scans connected rows by expiry.
+    index().on(t.status, t.accessTokenExpiresAt),
+    foreignKey({
+      columns: [t.workspaceId, t.tenantId],
+      foreignColumns: [tenants.workspaceId, tenants.id],
+    }).onDelete("cascade"),
+    foreignKey({ columns: [t.workspaceId, t.appId], foreignColumns: [apps.workspaceId, apps.id] }),
+    check(
+      "connections_status_check",
+      sql`${t.status} in ('pending', 'connected', 'needs_reauth', 'error', 'disconnected')`,
+    ),
+    check("connections_version_check", sql`${t.version} >= 1`),
+  ],
+);
+
+/** One authorization attempt: single use (`usedAt`), expiring, PKCE verifier sealed server-side. */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    connectionId: text().notNull(),
+    /** Sealed with `oauth_state:{id}:code_verifier` as associated data. */
+    codeVerifierSealed: text().notNull(),
+    origin: text(),
+    returnTo: text(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index().on(t.expiresAt),
+    foreignKey({
+      columns: [t.workspaceId, t.connectionId],
+      foreignColumns: [connections.workspaceId, connections.id],
+    }).onDelete("cascade"),
+  ],
+);
