@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Keyring } from "@tenantry/api/secrets/keyring";
 import { createDb } from "@tenantry/db/create-db";
-import type { DatabaseHandle } from "@tenantry/db/database";
+import type { Database, DatabaseHandle } from "@tenantry/db/database";
 import { withDatabase } from "@tenantry/db/test-database";
+import { createHttpServer } from "@tenantry/server/http-server";
+import pino from "pino";
 import postgres from "postgres";
 
 export type Driver = "pglite" | "postgres";
@@ -114,4 +118,23 @@ export function report(title: string, rows: Measurement[]): void {
       `| ${r.name} | ${r.samples} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.mean.toFixed(3)} | ${Math.round(r.opsPerSecond)} |`,
     );
   }
+}
+
+/** The real HTTP server on a free loopback port, quiet; `base` is its REST root. */
+export async function startBenchServer(
+  db: Database,
+  keyring: Keyring,
+): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = createHttpServer({
+    state: { db, keyring },
+    logger: pino({ level: "silent" }),
+    publicUrl: "http://127.0.0.1",
+    bodyLimitBytes: 1024 * 1024,
+    version: "bench",
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import { authenticateAccessToken } from "@tenantry/api/access-tokens/service";
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { PERMISSIONS } from "@tenantry/api/auth/permissions";
@@ -8,11 +7,9 @@ import { randomKeyring } from "@tenantry/api/secrets/keyring";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { newId } from "@tenantry/db/ids";
 import { memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
-import { createHttpServer } from "@tenantry/server/http-server";
 import { sql } from "drizzle-orm";
 import { base64url, SignJWT } from "jose";
-import pino from "pino";
-import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
+import { benchDatabase, benchDrivers, type Measurement, measure, report, startBenchServer } from "./lib";
 
 /**
  * Issue 4's targets: authz.check and the per-request membership check of a member token, with
@@ -114,15 +111,6 @@ for (const driver of benchDrivers()) {
   const permission = (i: number) => PERMISSIONS[i % PERMISSIONS.length]!;
   const user = (i: number) => userIds[(i * 7919) % userIds.length]!;
 
-  if (process.env.BENCH_DEBUG) {
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      await api.roles.check({ tenantId: tenant.id, userId: user(i), permission: permission(i) });
-      const t1 = performance.now();
-      await authenticateAccessToken(ctx, tokens[i]!);
-      console.log(`check ${(t1 - t0).toFixed(1)} ms, token ${(performance.now() - t1).toFixed(1)} ms`);
-    }
-  }
   const rows: Measurement[] = [];
   rows.push(
     await measure(`${driver}: authz.check`, (i) =>
@@ -135,15 +123,8 @@ for (const driver of benchDrivers()) {
     ),
   );
 
-  const server = createHttpServer({
-    state: { db: handle.db, keyring },
-    logger: pino({ level: "silent" }),
-    publicUrl: "http://127.0.0.1",
-    bodyLimitBytes: 1024 * 1024,
-    version: "bench",
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const server = await startBenchServer(handle.db, keyring);
+  const base = server.base;
   rows.push(
     await measure(`${driver}: HTTP POST /authz/check`, async (i) => {
       const response = await fetch(`${base}/authz/check`, {
@@ -164,7 +145,7 @@ for (const driver of benchDrivers()) {
       return response.arrayBuffer();
     }),
   );
-  server.close();
+  await server.close();
   report(`Members: ${MEMBERS.toLocaleString("en")} in one tenant, ${ROLES} roles (${driver})`, rows);
   await handle.close();
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
@@ -8,10 +7,8 @@ import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { newId } from "@tenantry/db/ids";
 import { scopes } from "@tenantry/db/schema/scopes";
 import { tenants } from "@tenantry/db/schema/tenants";
-import { createHttpServer } from "@tenantry/server/http-server";
 import { desc, sql } from "drizzle-orm";
-import pino from "pino";
-import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
+import { benchDatabase, benchDrivers, type Measurement, measure, report, startBenchServer } from "./lib";
 
 /**
  * Issue 2's targets: with 100,000 tenants, get by id, a page of 50 at the start and deep at the end
@@ -85,15 +82,8 @@ for (const driver of benchDrivers()) {
     }),
   );
 
-  const server = createHttpServer({
-    state: { db: handle.db, keyring },
-    logger: pino({ level: "silent" }),
-    publicUrl: "http://127.0.0.1",
-    bodyLimitBytes: 1024 * 1024,
-    version: "bench",
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const server = await startBenchServer(handle.db, keyring);
+  const base = server.base;
   const get = async (path: string) => {
     const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
     if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
@@ -106,7 +96,7 @@ for (const driver of benchDrivers()) {
       get(`/tenants?limit=50&cursor=${deepCursor}`),
     ),
   );
-  server.close();
+  await server.close();
 
   report(
     `Tenants with ${TENANTS.toLocaleString("en")} seeded (${driver}; seeding took ${seedSeconds.toFixed(1)} s)`,

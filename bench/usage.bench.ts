@@ -1,14 +1,19 @@
-import type { AddressInfo } from "node:net";
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
 import { windowOf } from "@tenantry/api/usage/service";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
-import { createHttpServer } from "@tenantry/server/http-server";
 import { sql } from "drizzle-orm";
-import { pino } from "pino";
-import { benchDatabase, benchDrivers, type Measurement, measure, report, throughput } from "./lib";
+import {
+  benchDatabase,
+  benchDrivers,
+  type Measurement,
+  measure,
+  report,
+  startBenchServer,
+  throughput,
+} from "./lib";
 
 /**
  * Issue 8's targets: a record's p99 under 2 ms in process with 1,000,000 events already in the
@@ -40,15 +45,8 @@ for (const driver of benchDrivers()) {
   const seeded = await api.usage.get({ tenantId: hot.id, metric: "ai_credits" });
   console.log(`\n${driver}: hot tenant seeded with ${seeded.used} credits in the window`);
 
-  const server = createHttpServer({
-    state: { db: handle.db, keyring },
-    logger: pino({ level: "silent" }),
-    publicUrl: "http://127.0.0.1",
-    bodyLimitBytes: 1_000_000,
-    version: "bench",
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const server = await startBenchServer(handle.db, keyring);
+  const base = server.base;
   const headers = { "x-api-key": key, "content-type": "application/json" };
   const body = JSON.stringify({ metric: "ai_credits", amount: 1 });
 
@@ -85,6 +83,6 @@ for (const driver of benchDrivers()) {
     ),
   );
   report(`Usage records (${driver})`, rows);
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await handle.close();
 }
