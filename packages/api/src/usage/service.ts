@@ -174,15 +174,16 @@ export async function recordUsage(
     }
     const { limit } = await resolveLimit(tx, workspaceId, input.tenantId, tenant, input.metric);
 
-    await tx
+    // One statement creates the counter row on first use or locks the existing one (an upsert
+    // locks the row it conflicts with), and answers the total as the last record left it.
+    const [counter] = await tx
       .insert(usageCounters)
       .values({ ...key, total: 0, windowStart: window.start })
-      .onConflictDoNothing();
-    const [counter] = await tx
-      .select({ total: usageCounters.total, windowStart: usageCounters.windowStart })
-      .from(usageCounters)
-      .where(counterWhere(key))
-      .for("update");
+      .onConflictDoUpdate({
+        target: [usageCounters.workspaceId, usageCounters.tenantId, usageCounters.metric],
+        set: { total: sql`${usageCounters.total}` },
+      })
+      .returning({ total: usageCounters.total, windowStart: usageCounters.windowStart });
     if (!counter) throw new Error("usage counter row vanished");
 
     if (input.idempotencyKey && requestHash) {
@@ -200,14 +201,15 @@ export async function recordUsage(
       return { refused: { used: total, limit } };
     }
     const used = total + input.amount;
-    await tx
-      .insert(usageBuckets)
-      .values({ ...key, hour: new Date(floorHour(now.getTime())), amount: input.amount })
-      .onConflictDoUpdate({
-        target: [usageBuckets.workspaceId, usageBuckets.tenantId, usageBuckets.metric, usageBuckets.hour],
-        set: { amount: sql`${usageBuckets.amount} + ${input.amount}` },
-      });
-    await tx.update(usageCounters).set({ total: used, windowStart: window.start }).where(counterWhere(key));
+    // The hour's bucket and the running total move in one round trip.
+    await tx.execute(sql`
+      with bucket as (
+        insert into ${usageBuckets} (workspace_id, tenant_id, metric, hour, amount)
+        values (${workspaceId}, ${input.tenantId}, ${input.metric}, ${new Date(floorHour(now.getTime())).toISOString()}, ${input.amount})
+        on conflict (workspace_id, tenant_id, metric, hour) do update set amount = ${usageBuckets}.amount + excluded.amount
+      )
+      update ${usageCounters} set total = ${used}, window_start = ${window.start.toISOString()}
+      where workspace_id = ${workspaceId} and tenant_id = ${input.tenantId} and metric = ${input.metric}`);
     const result: RecordResult = {
       metric: input.metric,
       amount: input.amount,
