@@ -1,4 +1,4 @@
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
 import { type FormEvent, useId, useMemo, useState } from "react";
 import type { I18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages";
@@ -165,7 +165,9 @@ function LoadingState({ i18n }: { i18n: I18n }) {
   );
 }
 
-const columns = createColumnHelper<Member>();
+// Only the core: the server filters, searches and pages, so no client-side table features are bundled.
+const features = tableFeatures({});
+const columns = createColumnHelper<typeof features, Member>();
 
 function Members({
   i18n,
@@ -182,94 +184,95 @@ function Members({
   const { members, filters, problem, notice } = controller;
 
   const tableColumns = useMemo(
-    () => [
-      columns.display({
-        id: "member",
-        header: () => i18n.t("members.col.member"),
-        cell: ({ row }) => {
-          const member = row.original;
-          const name = displayName(member);
-          return (
-            <div className="tnt-person">
-              <span className="tnt-avatar" aria-hidden="true">
-                {initials(name)}
-              </span>
-              <span className="tnt-person-text">
-                <span className="tnt-person-name">
-                  {name}
-                  {member.userId === controller.selfUserId && (
-                    <span className="tnt-tag">{i18n.t("members.you")}</span>
+    () =>
+      columns.columns([
+        columns.display({
+          id: "member",
+          header: () => i18n.t("members.col.member"),
+          cell: ({ row }) => {
+            const member = row.original;
+            const name = displayName(member);
+            return (
+              <div className="tnt-person">
+                <span className="tnt-avatar" aria-hidden="true">
+                  {initials(name)}
+                </span>
+                <span className="tnt-person-text">
+                  <span className="tnt-person-name">
+                    {name}
+                    {member.userId === controller.selfUserId && (
+                      <span className="tnt-tag">{i18n.t("members.you")}</span>
+                    )}
+                  </span>
+                  {name !== member.user.email && (
+                    <span className="tnt-person-email">{member.user.email}</span>
                   )}
                 </span>
-                {name !== member.user.email && <span className="tnt-person-email">{member.user.email}</span>}
-              </span>
-            </div>
-          );
-        },
-      }),
-      columns.accessor("type", {
-        header: () => i18n.t("members.col.type"),
-        cell: ({ getValue }) => i18n.t(`type.${getValue()}` as MessageKey),
-      }),
-      columns.accessor("status", {
-        header: () => i18n.t("members.col.status"),
-        cell: ({ getValue }) => (
-          <span className={`tnt-badge tnt-badge-${getValue()}`}>
-            {i18n.t(`status.${getValue()}` as MessageKey)}
-          </span>
-        ),
-      }),
-      columns.accessor("roles", {
-        header: () => i18n.t("members.col.roles"),
-        cell: ({ getValue }) => {
-          const keys = getValue();
-          if (keys.length === 0) return <span className="tnt-muted">{i18n.t("members.noRoles")}</span>;
-          const names = new Map(controller.roles.map((role) => [role.key, role.name]));
-          return keys.map((key) => names.get(key) ?? key).join(", ");
-        },
-      }),
-      columns.accessor("joinedAt", {
-        header: () => i18n.t("members.col.joined"),
-        cell: ({ getValue }) => {
-          const joined = getValue();
-          return joined ? (
-            i18n.formatDate(joined)
-          ) : (
-            <span className="tnt-muted">{i18n.t("members.notJoined")}</span>
-          );
-        },
-      }),
-      columns.display({
-        id: "actions",
-        header: () => <span className="tnt-visually-hidden">{i18n.t("members.col.actions")}</span>,
-        cell: ({ row }) => {
-          const member = row.original;
-          const allowed = Object.values(controller.actionsFor(member)).some(Boolean);
-          if (!allowed) return null;
-          return (
-            <button
-              type="button"
-              className="tnt-button tnt-button-small"
-              aria-label={i18n.t("members.manageLabel", { name: displayName(member) })}
-              disabled={controller.pending.has(member.userId)}
-              onClick={() => onManage(member)}
-            >
-              {i18n.t("members.manage")}
-            </button>
-          );
-        },
-      }),
-    ],
+              </div>
+            );
+          },
+        }),
+        columns.accessor("type", {
+          header: () => i18n.t("members.col.type"),
+          cell: ({ getValue }) => i18n.t(`type.${getValue()}` as MessageKey),
+        }),
+        columns.accessor("status", {
+          header: () => i18n.t("members.col.status"),
+          cell: ({ getValue }) => (
+            <span className={`tnt-badge tnt-badge-${getValue()}`}>
+              {i18n.t(`status.${getValue()}` as MessageKey)}
+            </span>
+          ),
+        }),
+        columns.accessor("roles", {
+          header: () => i18n.t("members.col.roles"),
+          cell: ({ getValue }) => {
+            const keys = getValue();
+            if (keys.length === 0) return <span className="tnt-muted">{i18n.t("members.noRoles")}</span>;
+            const names = new Map(controller.roles.map((role) => [role.key, role.name]));
+            return keys.map((key) => names.get(key) ?? key).join(", ");
+          },
+        }),
+        columns.accessor("joinedAt", {
+          header: () => i18n.t("members.col.joined"),
+          cell: ({ getValue }) => {
+            const joined = getValue();
+            return joined ? (
+              i18n.formatDate(joined)
+            ) : (
+              <span className="tnt-muted">{i18n.t("members.notJoined")}</span>
+            );
+          },
+        }),
+        columns.display({
+          id: "actions",
+          header: () => <span className="tnt-visually-hidden">{i18n.t("members.col.actions")}</span>,
+          cell: ({ row }) => {
+            const member = row.original;
+            const allowed = Object.values(controller.actionsFor(member)).some(Boolean);
+            if (!allowed) return null;
+            return (
+              <button
+                type="button"
+                className="tnt-button tnt-button-small"
+                aria-label={i18n.t("members.manageLabel", { name: displayName(member) })}
+                disabled={controller.pending.has(member.userId)}
+                onClick={() => onManage(member)}
+              >
+                {i18n.t("members.manage")}
+              </button>
+            );
+          },
+        }),
+      ]),
     [i18n, controller, onManage],
   );
 
-  const table = useReactTable({
+  const table = useTable({
+    features,
     data: members,
     columns: tableColumns,
-    getCoreRowModel: getCoreRowModel(),
     getRowId: (member) => member.userId,
-    manualPagination: true,
-    manualFiltering: true,
   });
 
   return (
@@ -377,7 +380,7 @@ function Members({
             <tbody>
               {table.getRowModel().rows.map((row) => (
                 <tr key={row.id} data-pending={controller.pending.has(row.id) || undefined}>
-                  {row.getVisibleCells().map((cell) => (
+                  {row.getAllCells().map((cell) => (
                     <td key={cell.id} className={`tnt-col-${cell.column.id}`}>
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
