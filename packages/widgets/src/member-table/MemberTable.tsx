@@ -1,5 +1,5 @@
 import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
-import { type FormEvent, useId, useMemo, useState } from "react";
+import { type FormEvent, useId, useMemo, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages";
 import { useI18n } from "../provider/TenantryProvider";
@@ -182,6 +182,10 @@ function Members({
   const statusId = useId();
   const typeId = useId();
   const { members, filters, problem, notice } = controller;
+  // flexRender renders each cell function as a component: the columns must keep their identity across
+  // renders, or every row's buttons would be remounted (and lose keyboard focus) on each update.
+  const latest = useRef({ controller, onManage });
+  latest.current = { controller, onManage };
 
   const tableColumns = useMemo(
     () =>
@@ -200,7 +204,7 @@ function Members({
                 <span className="tnt-person-text">
                   <span className="tnt-person-name">
                     {name}
-                    {member.userId === controller.selfUserId && (
+                    {member.userId === latest.current.controller.selfUserId && (
                       <span className="tnt-tag">{i18n.t("members.you")}</span>
                     )}
                   </span>
@@ -229,7 +233,7 @@ function Members({
           cell: ({ getValue }) => {
             const keys = getValue();
             if (keys.length === 0) return <span className="tnt-muted">{i18n.t("members.noRoles")}</span>;
-            const names = new Map(controller.roles.map((role) => [role.key, role.name]));
+            const names = new Map(latest.current.controller.roles.map((role) => [role.key, role.name]));
             return keys.map((key) => names.get(key) ?? key).join(", ");
           },
         }),
@@ -249,15 +253,15 @@ function Members({
           header: () => <span className="tnt-visually-hidden">{i18n.t("members.col.actions")}</span>,
           cell: ({ row }) => {
             const member = row.original;
-            const allowed = Object.values(controller.actionsFor(member)).some(Boolean);
+            const allowed = Object.values(latest.current.controller.actionsFor(member)).some(Boolean);
             if (!allowed) return null;
             return (
               <button
                 type="button"
                 className="tnt-button tnt-button-small"
                 aria-label={i18n.t("members.manageLabel", { name: displayName(member) })}
-                disabled={controller.pending.has(member.userId)}
-                onClick={() => onManage(member)}
+                disabled={latest.current.controller.pending.has(member.userId)}
+                onClick={() => latest.current.onManage(member)}
               >
                 {i18n.t("members.manage")}
               </button>
@@ -265,7 +269,7 @@ function Members({
           },
         }),
       ]),
-    [i18n, controller, onManage],
+    [i18n],
   );
 
   const table = useTable({
