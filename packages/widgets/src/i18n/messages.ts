@@ -107,7 +107,7 @@ export const en = {
   "members.done.revoked": "The invitation to {name} was revoked.",
   "members.done.transferred": "{name} is now the owner.",
   "members.error.lastOwner":
-    "{name} is the only active owner, and every tenant needs at least one. Make another member the owner first (Manage → Make owner), then try again.",
+    "{name} is the only active owner, and every tenant needs at least one. Make another member an owner first (change their type to Owner, or transfer ownership), then try again.",
   "members.error.seatLimit": "All seats are taken. Remove a member or revoke an invitation to make room.",
   "members.error.exists": "That person is a member of this tenant already.",
   "members.error.inactive": "Only an active member can become the owner.",
@@ -248,7 +248,7 @@ export const sv: Catalog = {
   "members.done.revoked": "Inbjudan till {name} är återkallad.",
   "members.done.transferred": "{name} är nu ägare.",
   "members.error.lastOwner":
-    "{name} är den enda aktiva ägaren, och varje kund behöver minst en. Gör först en annan medlem till ägare (Hantera → Gör till ägare) och försök sedan igen.",
+    "{name} är den enda aktiva ägaren, och varje kund behöver minst en. Gör först en annan medlem till ägare (byt hens typ till Ägare eller överför ägarskapet) och försök sedan igen.",
   "members.error.seatLimit":
     "Alla platser är upptagna. Ta bort en medlem eller återkalla en inbjudan för att få plats.",
   "members.error.exists": "Personen är redan medlem hos kunden.",

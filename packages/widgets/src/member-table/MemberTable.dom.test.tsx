@@ -231,7 +231,7 @@ describe("MemberTable against the real router", () => {
     );
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain(
-      "Ellen Ekström is the only active owner, and every tenant needs at least one. Make another member the owner first",
+      "Ellen Ekström is the only active owner, and every tenant needs at least one. Make another member an owner first",
     );
     await waitFor(() => expect(within(rowOf("Ellen Ekström")).getByText("Active")).toBeTruthy());
     expect((await h.api.members.get({ tenantId, userId: ownerUserId })).status).toBe("active");

@@ -179,6 +179,6 @@ export const Swedish: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await canvas.findByRole("heading", { name: "Medlemmar" }, LOAD);
-    await canvas.findByText("Inbjuden", {}, LOAD);
+    await canvas.findByText("Inbjuden", { selector: ".tnt-badge" }, LOAD);
   },
 };
