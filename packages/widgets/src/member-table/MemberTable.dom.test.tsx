@@ -101,13 +101,17 @@ describe("MemberTable against the real router", () => {
     const { ownerToken } = await team({ extra: 8 });
     renderWithTenantry(<MemberTable pageSize={5} />, { link, token: ownerToken, locale: "en" });
     await screen.findByText("Page 1");
-    const firstPage = screen.getAllByRole("row").map((row) => row.textContent);
-    expect(firstPage).toHaveLength(6);
+    // Compared by email: the roles column turns keys into names once the roles have loaded.
+    const emails = () =>
+      [...document.querySelectorAll("tbody tr .tnt-person-email")].map((e) => e.textContent);
+    const firstPage = emails();
+    expect(firstPage).toHaveLength(5);
     expect(screen.getByRole("button", { name: "Previous page" })).toHaveProperty("disabled", true);
 
     await user.click(screen.getByRole("button", { name: "Next page" }));
     await screen.findByText("Page 2");
-    await waitFor(() => expect(screen.getAllByRole("row").map((r) => r.textContent)).not.toEqual(firstPage));
+    await waitFor(() => expect(emails()).not.toEqual(firstPage));
+    expect(emails().filter((email) => firstPage.includes(email))).toEqual([]);
     await user.click(screen.getByRole("button", { name: "Next page" }));
     await screen.findByText("Page 3");
     // 15 members: 5 + 5 + 5, and the last page has no next one.
@@ -117,7 +121,7 @@ describe("MemberTable against the real router", () => {
     await user.click(screen.getByRole("button", { name: "Previous page" }));
     await user.click(screen.getByRole("button", { name: "Previous page" }));
     await screen.findByText("Page 1");
-    await waitFor(() => expect(screen.getAllByRole("row").map((r) => r.textContent)).toEqual(firstPage));
+    await waitFor(() => expect(emails()).toEqual(firstPage));
   });
 
   it("invites by email through a labelled dialog; a bad email is caught before anything is sent", async () => {
