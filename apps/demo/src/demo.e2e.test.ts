@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -14,7 +16,9 @@ import { allowOrigin, type DemoSeed, seedDemo } from "./seed";
  */
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
-const artifacts = fileURLToPath(new URL("../../../test-artifacts/demo/", import.meta.url));
+// `pnpm test` runs this once per driver at the same time: each run has its own screenshots and build.
+const driver = process.env.TENANTRY_TEST_DRIVER ?? "pglite";
+const artifacts = fileURLToPath(new URL(`../../../test-artifacts/demo/${driver}/`, import.meta.url));
 const demoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 if (!hasChromium) console.warn(`demo e2e skipped: ${CHROMIUM} is missing (install Debian's chromium)`);
@@ -36,14 +40,15 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     tenantry = await startTestServer();
-    await build({ configFile: `${demoRoot}vite.config.ts`, logLevel: "warn" });
+    const outDir = mkdtempSync(join(tmpdir(), "tenantry-demo-pages-"));
+    await build({ configFile: `${demoRoot}vite.config.ts`, logLevel: "warn", build: { outDir } });
     seed = await seedDemo(tenantry.url, tenantry.apiKey);
     demo = await startDemoBackend({
       tenantryUrl: tenantry.url,
       signingKey: seed.signingKey,
       organization: seed.organization,
       user: seed.user,
-      staticDir: `${demoRoot}dist`,
+      staticDir: outDir,
     });
     await allowOrigin(tenantry.url, tenantry.apiKey, demo.url);
     browser = await chromium.launch({
