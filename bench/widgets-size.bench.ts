@@ -12,6 +12,7 @@ const widgets = fileURLToPath(new URL("../packages/widgets/", import.meta.url));
 const entries = {
   provider: "src/entries/provider.ts",
   "tenant-fields-form": "src/entries/tenant-fields-form.ts",
+  "member-table": "src/entries/member-table.ts",
   "all widgets (root entry)": "src/entries/index.ts",
 };
 const BUDGET_KB = 45;

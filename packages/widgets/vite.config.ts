@@ -11,6 +11,7 @@ export const widgetEntries = {
   index: here("src/entries/index.ts"),
   provider: here("src/entries/provider.ts"),
   "tenant-fields-form": here("src/entries/tenant-fields-form.ts"),
+  "member-table": here("src/entries/member-table.ts"),
 };
 
 /** What the host provides (peer dependencies); everything else (tRPC client, validator) is bundled. */

@@ -39,7 +39,13 @@ describe("the browser bundle", () => {
   it("has the root entry, one entry per widget and one stylesheet", () => {
     const names = listFiles(outDir);
     expect(names).toEqual(
-      expect.arrayContaining(["index.js", "provider.js", "tenant-fields-form.js", "styles.css"]),
+      expect.arrayContaining([
+        "index.js",
+        "provider.js",
+        "tenant-fields-form.js",
+        "member-table.js",
+        "styles.css",
+      ]),
     );
     const css = readFileSync(join(outDir, "styles.css"), "utf8");
     // Every rule is scoped under the widgets' root class (keyframes and media wrappers aside).

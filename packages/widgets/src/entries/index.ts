@@ -2,6 +2,18 @@
 // import its subpath instead and pay only for it.
 export type { I18n } from "../i18n/i18n";
 export type { MessageKey } from "../i18n/messages";
+export type { MemberTableProps } from "../member-table/MemberTable";
+export { MemberTable } from "../member-table/MemberTable";
+export type {
+  Member,
+  MemberActions,
+  MemberProblem,
+  MemberStatus,
+  MembersFilters,
+  MemberType,
+  Role,
+} from "../member-table/useMembers";
+export { useMembers } from "../member-table/useMembers";
 export type { TenantryProviderProps, Theme } from "../provider/TenantryProvider";
 export { TenantryProvider, useI18n, useMe } from "../provider/TenantryProvider";
 export type { TenantFieldsFormProps } from "../tenant-fields-form/TenantFieldsForm";

@@ -7,7 +7,7 @@ import type { Database } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { openPglite } from "@tenantry/db/pglite";
 import { workspaces } from "@tenantry/db/schema/workspaces";
-import { createTenantFor, createWidgetWorld, type WidgetWorld } from "./world";
+import { createTeam, createTenantFor, createWidgetWorld, SAMPLE_PEOPLE, type WidgetWorld } from "./world";
 
 /**
  * The real Tenantry router and database inside the browser, for Storybook: PGlite in memory,
@@ -42,6 +42,47 @@ export interface StoryWorld extends WidgetWorld {
   token: string;
 }
 
+/** A fresh workspace in the shared in-browser database, with its API key caller and token signer. */
+async function storyWorkspace(schema?: FieldSchemaDocument) {
+  const { db, keyring } = await browserBackend();
+  const workspaceId = newId("ws");
+  await db.insert(workspaces).values({ id: workspaceId, name: "Storybook" });
+  const { key } = await createApiKey(db, { workspaceId, name: "storybook" });
+  const api = createCaller(
+    createContext({
+      db,
+      keyring,
+      header: (name) => (name === "authorization" ? `Bearer ${key}` : undefined),
+    }),
+  );
+  const world = await createWidgetWorld(api, schema ? { schema } : {});
+  return { db, keyring, world };
+}
+
+/**
+ * The member table's stories: a fresh workspace and a team seeded through the members API; the token
+ * acts as `as` (the owner by default, or one of the sample people by first name, e.g. "amara").
+ */
+export async function createStoryTeam(
+  options: Parameters<typeof createTeam>[2] & { as?: string; invalidToken?: boolean } = {},
+): Promise<StoryWorld> {
+  const { db, keyring, world } = await storyWorkspace();
+  const sub = "acme-corp";
+  const { as, invalidToken, ...teamOptions } = options;
+  const team = await createTeam(world, sub, teamOptions);
+  const person = as ? (options.people ?? SAMPLE_PEOPLE).find((p) => p.firstName.toLowerCase() === as) : null;
+  const userId = person
+    ? `${sub}-${person.firstName.toLowerCase()}-${person.lastName.toLowerCase()}`
+    : `${sub}-owner`;
+  const token = await world.signToken({
+    sub,
+    user: { id: userId },
+    expiresIn: 3600,
+    ...(invalidToken ? { unknownKey: true } : {}),
+  });
+  return { ...world, db, keyring, tenantId: team.tenantId, token };
+}
+
 /**
  * A fresh workspace (its own schema, keys and tenant) in the shared in-browser database, so stories
  * do not see each other's data.
@@ -54,20 +95,9 @@ export async function createStoryWorld(options: {
   /** A token signed by a key the workspace does not know: every call answers 401. */
   invalidToken?: boolean;
 }): Promise<StoryWorld> {
-  const { db, keyring } = await browserBackend();
-  const workspaceId = newId("ws");
-  await db.insert(workspaces).values({ id: workspaceId, name: "Storybook" });
-  const { key } = await createApiKey(db, { workspaceId, name: "storybook" });
-  const api = createCaller(
-    createContext({
-      db,
-      keyring,
-      header: (name) => (name === "authorization" ? `Bearer ${key}` : undefined),
-    }),
-  );
-  const world = await createWidgetWorld(api, options.schema ? { schema: options.schema } : {});
+  const { db, keyring, world } = await storyWorkspace(options.schema);
   const sub = "acme-corp";
-  const tenantId = await createTenantFor(api, sub, {
+  const tenantId = await createTenantFor(world.api, sub, {
     name: "Acme Corp",
     ...(options.values ? { fields: options.values } : {}),
     ...(options.locale ? { locale: options.locale } : {}),

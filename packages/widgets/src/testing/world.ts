@@ -73,6 +73,8 @@ export interface WidgetWorld {
     name?: string;
     scope?: string;
     fields?: Record<string, unknown>;
+    /** The host's user: the token then acts with that member's roles. */
+    user?: { id: string; email?: string; firstName?: string; lastName?: string };
     /** Seconds from now; negative for an expired token. */
     expiresIn?: number;
     /** Sign with a key the workspace does not know (answers 401). */
@@ -116,4 +118,80 @@ export async function createTenantFor(
     ...(options.locale ? { locale: options.locale } : {}),
   });
   return created.id;
+}
+
+/** People for the member table's stories and tests: realistic names, every status and type. */
+export const SAMPLE_PEOPLE: {
+  firstName: string;
+  lastName: string;
+  type: "admin" | "member" | "contractor" | "service_operator" | "readonly_auditor";
+  status: "active" | "invited";
+}[] = [
+  { firstName: "Björn", lastName: "Lindqvist", type: "admin", status: "active" },
+  { firstName: "Amara", lastName: "Okafor", type: "member", status: "active" },
+  { firstName: "Chen", lastName: "Wei", type: "contractor", status: "active" },
+  { firstName: "Sofia", lastName: "Moreno", type: "member", status: "invited" },
+  { firstName: "Lars", lastName: "Nyström", type: "readonly_auditor", status: "active" },
+  { firstName: "Priya", lastName: "Raman", type: "service_operator", status: "active" },
+];
+
+/**
+ * A tenant whose first owner is the token's user (Tenantry makes the first user of a new tenant its
+ * owner), with `people` added through the members API; `extra` more generated members for long lists.
+ */
+export async function createTeam(
+  world: WidgetWorld,
+  sub: string,
+  options: {
+    people?: typeof SAMPLE_PEOPLE;
+    extra?: number;
+    locale?: string;
+    maxUsers?: number;
+    owner?: { firstName: string; lastName: string };
+  } = {},
+): Promise<{
+  tenantId: string;
+  ownerUserId: string;
+  ownerToken: string;
+  userIdsByEmail: Map<string, string>;
+}> {
+  const domain = `${sub.replace(/[^a-z0-9-]/gi, "").toLowerCase()}.example`;
+  const ownerName = options.owner ?? { firstName: "Ellen", lastName: "Ekström" };
+  const tenant = await world.api.tenants.create({
+    name: `Team ${sub}`,
+    internalId: sub,
+    ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.maxUsers ? { maxUsers: options.maxUsers } : {}),
+    owner: { email: `ellen@${domain}`, externalId: `${sub}-owner`, ...ownerName },
+  });
+  const userIdsByEmail = new Map<string, string>();
+  const people = [
+    ...(options.people ?? SAMPLE_PEOPLE),
+    ...Array.from({ length: options.extra ?? 0 }, (_, i) => ({
+      firstName: `Person`,
+      lastName: String(i + 1).padStart(3, "0"),
+      type: "member" as const,
+      status: "active" as const,
+    })),
+  ];
+  for (const person of people) {
+    const email = `${person.firstName}.${person.lastName}@${domain}`
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
+    const created = await world.api.members.create({
+      tenantId: tenant.id,
+      email,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      type: person.type,
+      status: person.status,
+      externalId: `${sub}-${person.firstName.toLowerCase()}-${person.lastName.toLowerCase()}`,
+      roles: [person.type === "admin" ? "admin" : person.type === "readonly_auditor" ? "viewer" : "member"],
+    });
+    userIdsByEmail.set(email, created.userId);
+  }
+  const owner = (await world.api.members.list({ tenantId: tenant.id, type: "owner" })).items[0]!;
+  const ownerToken = await world.signToken({ sub, user: { id: `${sub}-owner` } });
+  return { tenantId: tenant.id, ownerUserId: owner.userId, ownerToken, userIdsByEmail };
 }

@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoBackend } from "./backend";
+import { allowOrigin, type DemoSeed, seedDemo } from "./seed";
+
+/**
+ * The demo host app end to end in a real Chromium: its pages (built with Vite) and its backend (which
+ * signs access tokens) against a real Tenantry HTTP server. Screenshots go to test-artifacts/demo/.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+// `pnpm test` runs this once per driver at the same time: each run has its own screenshots and build.
+const driver = process.env.TENANTRY_TEST_DRIVER ?? "pglite";
+const artifacts = fileURLToPath(new URL(`../../../test-artifacts/demo/${driver}/`, import.meta.url));
+const demoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+if (!hasChromium) console.warn(`demo e2e skipped: ${CHROMIUM} is missing (install Debian's chromium)`);
+
+describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tenantry server", () => {
+  let tenantry: TestServer;
+  let demo: { url: string; server: Server };
+  let seed: DemoSeed;
+  let browser: Browser;
+  let page: Page;
+
+  const api = async <T>(path: string): Promise<T> => {
+    const response = await tenantry.call("GET", `/api/v1${path}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+  const shot = (name: string) => page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    tenantry = await startTestServer();
+    const outDir = mkdtempSync(join(tmpdir(), "tenantry-demo-pages-"));
+    await build({ configFile: `${demoRoot}vite.config.ts`, logLevel: "warn", build: { outDir } });
+    seed = await seedDemo(tenantry.url, tenantry.apiKey);
+    demo = await startDemoBackend({
+      tenantryUrl: tenantry.url,
+      signingKey: seed.signingKey,
+      organization: seed.organization,
+      user: seed.user,
+      staticDir: outDir,
+    });
+    await allowOrigin(tenantry.url, tenantry.apiKey, demo.url);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on("pageerror", (error) => console.error("page error:", error));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    demo?.server.closeAllConnections();
+    await new Promise<void>((resolve) => (demo ? demo.server.close(() => resolve()) : resolve()));
+    await tenantry?.close();
+  });
+
+  it("loads the host page with the fields form and the member table", async () => {
+    await page.goto(demo.url);
+    await page.getByText("Amara Okafor").waitFor({ timeout: 20_000 });
+    await expect(page.getByLabel(/Company name/).inputValue()).resolves.toBe("Northwind Traders");
+    await shot("01-loaded");
+  });
+
+  it("invites a member", async () => {
+    await page.getByRole("button", { name: "Invite member" }).click();
+    const dialog = page.getByRole("dialog", { name: "Invite a member" });
+    await dialog.getByLabel(/Email/).fill("noor.haddad@northwind.example");
+    await dialog.getByLabel("First name").fill("Noor");
+    await dialog.getByLabel("Last name").fill("Haddad");
+    await shot("02-invite-dialog");
+    await dialog.getByRole("button", { name: "Send invitation" }).click();
+    await page.getByText("Invitation sent to noor.haddad@northwind.example.").waitFor();
+    await page.getByText("Noor Haddad").waitFor();
+    const list = await api<{ items: { status: string; user: { email: string } }[] }>(
+      `/tenants/${seed.tenantId}/memberships?q=noor`,
+    );
+    expect(list.items).toMatchObject([
+      { status: "invited", user: { email: "noor.haddad@northwind.example" } },
+    ]);
+  });
+
+  it("suspends a member after confirming", async () => {
+    await page.getByRole("button", { name: "Manage Amara Okafor" }).click();
+    await page
+      .getByRole("dialog", { name: "Manage Amara Okafor" })
+      .getByRole("button", { name: "Suspend" })
+      .click();
+    const confirm = page.getByRole("dialog", { name: "Suspend Amara Okafor?" });
+    await shot("03-confirm-suspend");
+    await confirm.getByRole("button", { name: "Suspend" }).click();
+    await page.getByText("Amara Okafor is suspended.").waitFor();
+    const list = await api<{ items: { status: string }[] }>(`/tenants/${seed.tenantId}/memberships?q=amara`);
+    expect(list.items).toMatchObject([{ status: "suspended" }]);
+    await shot("04-suspended");
+  });
+
+  it("edits a field and saves it", async () => {
+    const name = page.getByLabel(/Company name/);
+    await name.fill("Northwind Traders AB");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Changes saved.").waitFor();
+    const fields = await api<{ values: { companyName: string } }>(`/tenants/${seed.tenantId}/fields`);
+    expect(fields.values.companyName).toBe("Northwind Traders AB");
+  });
+
+  it("shows a validation error and saves nothing", async () => {
+    await page.getByLabel(/Billing email/).fill("not-an-email");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Enter an email address, like name@example.com.").waitFor();
+    await expect(page.getByLabel(/Billing email/).getAttribute("aria-invalid")).resolves.toBe("true");
+    const fields = await api<{ values: { billingEmail: string } }>(`/tenants/${seed.tenantId}/fields`);
+    expect(fields.values.billingEmail).toBe("billing@northwind.example");
+    await shot("05-validation-error");
+  });
+
+  it("switches to the dark theme", async () => {
+    await page.getByRole("button", { name: "Dark theme" }).click();
+    await page.locator('.tnt-root[data-theme="dark"]').first().waitFor();
+    expect(await page.locator('.tnt-root[data-theme="dark"]').count()).toBe(2);
+    const background = await page
+      .locator(".tnt-members .tnt-card")
+      .evaluate((element) => getComputedStyle(element).backgroundColor);
+    expect(background).toBe("rgb(23, 26, 33)");
+    await shot("06-dark");
+  });
+});
