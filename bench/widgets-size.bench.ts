@@ -13,6 +13,7 @@ const entries = {
   provider: "src/entries/provider.ts",
   "tenant-fields-form": "src/entries/tenant-fields-form.ts",
   "member-table": "src/entries/member-table.ts",
+  "usage-meter": "src/entries/usage-meter.ts",
   "all widgets (root entry)": "src/entries/index.ts",
 };
 const BUDGET_KB = 45;

@@ -12,6 +12,7 @@ export const widgetEntries = {
   provider: here("src/entries/provider.ts"),
   "tenant-fields-form": here("src/entries/tenant-fields-form.ts"),
   "member-table": here("src/entries/member-table.ts"),
+  "usage-meter": here("src/entries/usage-meter.ts"),
 };
 
 /** What the host provides (peer dependencies); everything else (tRPC client, validator) is bundled. */

@@ -20,3 +20,7 @@ export type { TenantFieldsFormProps } from "../tenant-fields-form/TenantFieldsFo
 export { TenantFieldsForm } from "../tenant-fields-form/TenantFieldsForm";
 export type { SecretEdit, TenantFieldState } from "../tenant-fields-form/useTenantFields";
 export { useTenantFields } from "../tenant-fields-form/useTenantFields";
+export type { UsageMeterProps } from "../usage-meter/UsageMeter";
+export { UsageMeter } from "../usage-meter/UsageMeter";
+export type { UsageItem, UsageState } from "../usage-meter/useUsage";
+export { useUsage } from "../usage-meter/useUsage";

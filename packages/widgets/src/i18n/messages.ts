@@ -134,6 +134,15 @@ export const en = {
   "type.contractor": "Contractor",
   "type.service_operator": "Service operator",
   "type.readonly_auditor": "Read-only auditor",
+  "usage.title": "Usage",
+  "usage.empty": "There is no usage to show yet.",
+  "usage.aiCredits": "AI credits",
+  "usage.usedOfLimit": "{used} of {limit} {unit}",
+  "usage.usedUnlimited": "{used} {unit}, no limit",
+  "usage.percent": "{percent} % used",
+  "usage.nearLimit": "{percent} % of the limit used.",
+  "usage.atLimit": "Limit reached: new usage is refused until older usage leaves the window.",
+  "usage.window": "Last 30 days, {start} – {end}.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -276,6 +285,15 @@ export const sv: Catalog = {
   "type.contractor": "Konsult",
   "type.service_operator": "Driftoperatör",
   "type.readonly_auditor": "Granskare (läsbehörighet)",
+  "usage.title": "Förbrukning",
+  "usage.empty": "Det finns ingen förbrukning att visa än.",
+  "usage.aiCredits": "AI-krediter",
+  "usage.usedOfLimit": "{used} av {limit} {unit}",
+  "usage.usedUnlimited": "{used} {unit}, ingen gräns",
+  "usage.percent": "{percent} % förbrukat",
+  "usage.nearLimit": "{percent} % av gränsen är förbrukat.",
+  "usage.atLimit": "Gränsen är nådd: ny förbrukning nekas tills äldre förbrukning lämnar perioden.",
+  "usage.window": "Senaste 30 dagarna, {start} – {end}.",
 };
 
 export const catalogs = { en, sv } as const;
