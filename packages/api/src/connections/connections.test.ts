@@ -176,13 +176,14 @@ describe("tenant access tokens", () => {
     ).toEqual([own.id]);
 
     const before = await connectionCount();
+    // Called one at a time: a rejected promise nobody awaits yet would be an unhandled rejection.
     for (const call of [
-      mine.caller.connections.create({ tenantId: other.id, appKey: "jira", parameters: {} }),
-      mine.caller.connections.get({ id: theirs.id }),
-      mine.caller.connections.listForTenant({ tenantId: other.id }),
-      mine.caller.connections.delete({ id: theirs.id }),
+      () => mine.caller.connections.create({ tenantId: other.id, appKey: "jira", parameters: {} }),
+      () => mine.caller.connections.get({ id: theirs.id }),
+      () => mine.caller.connections.listForTenant({ tenantId: other.id }),
+      () => mine.caller.connections.delete({ id: theirs.id }),
     ]) {
-      expect(await failure(call)).toMatchObject({ status: 404, code: "not_found" });
+      expect(await failure(call())).toMatchObject({ status: 404, code: "not_found" });
     }
     expect(await connectionCount()).toBe(before);
     expect((await h.api.connections.get({ id: theirs.id })).status).toBe("connected");
