@@ -22,6 +22,7 @@ import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
+import { containsPattern } from "../shared/like";
 import { normalizeEmail } from "./email";
 
 export interface MembersContext {
@@ -421,7 +422,7 @@ export async function listMemberships(
   if (input.status) conditions.push(eq(memberships.status, input.status));
   if (input.type) conditions.push(eq(memberships.type, input.type));
   if (input.q) {
-    const pattern = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(input.q);
     conditions.push(
       or(
         ilike(users.email, pattern),
@@ -438,11 +439,10 @@ export async function listMemberships(
     .where(and(...conditions))
     .orderBy(desc(memberships.id))
     .limit(input.limit + 1);
-  const page = pageOf(
-    rows.map((r) => ({ ...toMembership(r.membership, r.user, r.roleKeys) })),
+  return pageOf(
+    rows.map((r) => toMembership(r.membership, r.user, r.roleKeys)),
     input.limit,
   );
-  return page;
 }
 
 const STATUS_ACTIONS: Partial<Record<MembershipStatus, string>> = {

@@ -14,6 +14,7 @@ import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/cryp
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
+import { containsPattern } from "../shared/like";
 import { isTransaction, prepared } from "../shared/prepared";
 import type {
   CreateTenantInput,
@@ -340,10 +341,6 @@ function tenantByIdStatement(db: Database) {
   );
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export async function listTenants(
   db: Executor,
   workspaceId: string,
@@ -355,7 +352,7 @@ export async function listTenants(
   if (input.kind) conditions.push(eq(tenants.kind, input.kind));
   if (input.internalId) conditions.push(eq(tenants.internalId, input.internalId));
   if (input.q) {
-    const pattern = `%${escapeLike(input.q)}%`;
+    const pattern = containsPattern(input.q);
     conditions.push(
       or(
         ilike(tenants.name, pattern),

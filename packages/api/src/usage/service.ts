@@ -403,6 +403,14 @@ export async function usageHistory(
   return { items: rows.map((r) => ({ start: new Date(r.start).toISOString(), amount: Number(r.amount) })) };
 }
 
+/** `ai_credits` has no override row: its tenant limit is the tenant's own field, versioned with it. */
+async function setAiCreditsLimit(tx: Executor, workspaceId: string, tenantId: string, limit: number | null) {
+  await tx
+    .update(tenants)
+    .set({ aiCreditsRolling30DayLimit: limit, updatedAt: new Date(), version: sql`${tenants.version} + 1` })
+    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)));
+}
+
 /** A tenant's own limit for a metric (null = unlimited); logged in the activity log. */
 export async function setTenantLimit(
   uc: UsageContext,
@@ -413,14 +421,7 @@ export async function setTenantLimit(
     const tenant = await loadTenant(tx, workspaceId, input.tenantId);
     const before = await resolveLimit(tx, workspaceId, input.tenantId, tenant, input.metric);
     if (input.metric === AI_CREDITS) {
-      await tx
-        .update(tenants)
-        .set({
-          aiCreditsRolling30DayLimit: input.limit,
-          updatedAt: new Date(),
-          version: sql`${tenants.version} + 1`,
-        })
-        .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.tenantId)));
+      await setAiCreditsLimit(tx, workspaceId, input.tenantId, input.limit);
     } else {
       await tx
         .insert(usageLimitOverrides)
@@ -452,14 +453,7 @@ export async function clearTenantLimit(
     const tenant = await loadTenant(tx, workspaceId, input.tenantId);
     const before = await resolveLimit(tx, workspaceId, input.tenantId, tenant, input.metric);
     if (input.metric === AI_CREDITS) {
-      await tx
-        .update(tenants)
-        .set({
-          aiCreditsRolling30DayLimit: null,
-          updatedAt: new Date(),
-          version: sql`${tenants.version} + 1`,
-        })
-        .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.tenantId)));
+      await setAiCreditsLimit(tx, workspaceId, input.tenantId, null);
     } else {
       await tx
         .delete(usageLimitOverrides)
