@@ -16,3 +16,18 @@ export interface DatabaseHandle {
   driver: Driver;
   close(): Promise<void>;
 }
+
+const drivers = new WeakMap<Database, Driver>();
+
+/** Remembers which driver a database runs on (set by the openers). */
+export function registerDriver(db: Database, driver: Driver): void {
+  drivers.set(db, driver);
+}
+
+/**
+ * PGlite serves one process (its data dir is locked) and runs one statement at a time, so code that
+ * would hold a row lock across a slow call (e.g. an OAuth refresh) uses in-process single flight there.
+ */
+export function driverOf(db: Database): Driver {
+  return drivers.get(db) ?? "postgres";
+}

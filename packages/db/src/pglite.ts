@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
-import type { Database, DatabaseHandle } from "./database";
+import { type Database, type DatabaseHandle, registerDriver } from "./database";
 
 export interface PgliteOptions {
   /** A directory (Node), `idb://name` (browser) or undefined for memory. */
@@ -16,5 +16,6 @@ export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseH
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   const db = drizzle({ client, casing: "snake_case" }) as unknown as Database;
+  registerDriver(db, "pglite");
   return { db, driver: "pglite", client, close: () => client.close() };
 }

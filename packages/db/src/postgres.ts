@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { Database, DatabaseHandle } from "./database";
+import { type Database, type DatabaseHandle, registerDriver } from "./database";
 
 export interface PostgresOptions {
   url: string;
@@ -15,5 +15,6 @@ export function openPostgres(options: PostgresOptions): DatabaseHandle & { clien
     connection: { application_name: "tenantry" },
   });
   const db = drizzle({ client, casing: "snake_case" }) as unknown as Database;
+  registerDriver(db, "postgres");
   return { db, driver: "postgres", client, close: () => client.end({ timeout: 5 }) };
 }

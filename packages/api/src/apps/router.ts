@@ -1,7 +1,14 @@
 import { z } from "zod";
-import { apiKeyProcedure, router } from "../trpc";
-import { appListSchema, appRefInput, appSchema, createAppInput } from "./schemas";
-import { createApp, getApp, listApps } from "./service";
+import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import {
+  appListSchema,
+  appRefInput,
+  appSchema,
+  catalogInput,
+  catalogSchema,
+  createAppInput,
+} from "./schemas";
+import { createApp, getApp, listApps, listCatalogForTenant } from "./service";
 
 const tags = ["Apps"];
 
@@ -29,4 +36,18 @@ export const appsRouter = router({
     .input(z.strictObject({}).optional())
     .output(appListSchema)
     .query(({ ctx }) => listApps(ctx.db, ctx.actor.workspaceId)),
+
+  catalog: tenantProcedure
+    .meta({
+      callers: ["apiKey", "accessToken"],
+      rest: {
+        method: "GET",
+        path: "/tenants/{tenantId}/apps",
+        tags,
+        summary: "The apps a tenant can connect to (no OAuth client settings)",
+      },
+    })
+    .input(catalogInput)
+    .output(catalogSchema)
+    .query(({ ctx, input }) => listCatalogForTenant(ctx, input.tenantId)),
 });

@@ -61,3 +61,16 @@ export const appSchema = z.object({
 export type App = z.infer<typeof appSchema>;
 
 export const appListSchema = z.object({ items: z.array(appSchema) });
+
+/** What a tenant's widget sees of an app: enough to show and connect it, nothing of its OAuth client. */
+export const catalogAppSchema = appSchema.pick({
+  id: true,
+  key: true,
+  name: true,
+  logoUrl: true,
+  authType: true,
+  parametersSchema: true,
+});
+export type CatalogApp = z.infer<typeof catalogAppSchema>;
+export const catalogSchema = z.object({ items: z.array(catalogAppSchema) });
+export const catalogInput = z.strictObject({ tenantId: z.string().min(1).max(200) });

@@ -3,11 +3,12 @@ import { newId } from "@tenantry/db/ids";
 import { apps } from "@tenantry/db/schema/connections";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
+import { assertTenantAccess, requirePermission } from "../auth/access";
 import { compileFieldSchema } from "../fields/field-schema";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../tenants/service";
-import type { App, CreateAppInput } from "./schemas";
+import type { App, CatalogApp, CreateAppInput } from "./schemas";
 
 type AppRow = typeof apps.$inferSelect;
 
@@ -121,4 +122,24 @@ export async function listApps(db: Executor, workspaceId: string): Promise<{ ite
     .where(and(eq(apps.workspaceId, workspaceId), isNull(apps.archivedAt)))
     .orderBy(asc(apps.key));
   return { items: rows.map(toApp) };
+}
+
+/** The catalog as a tenant's widget lists it (active apps only). */
+export async function listCatalogForTenant(
+  sc: ServiceContext,
+  tenantId: string,
+): Promise<{ items: CatalogApp[] }> {
+  assertTenantAccess(sc.actor, tenantId);
+  requirePermission(sc.actor, "connections:read");
+  const { items } = await listApps(sc.db, sc.actor.workspaceId);
+  return {
+    items: items.map(({ id, key, name, logoUrl, authType, parametersSchema }) => ({
+      id,
+      key,
+      name,
+      logoUrl,
+      authType,
+      parametersSchema,
+    })),
+  };
 }

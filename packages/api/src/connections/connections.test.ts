@@ -203,3 +203,33 @@ describe("tenant access tokens", () => {
     });
   });
 });
+
+describe("the catalog a tenant sees", () => {
+  it("lists the apps without any OAuth client settings, only for the token's own tenant", async () => {
+    await h.api.apps.create({
+      key: `crm-${unique()}`,
+      name: "CRM",
+      authType: "oauth2",
+      oauth2: {
+        authorizeUrl: "https://crm.example/authorize",
+        tokenUrl: "https://crm.example/token",
+        clientId: "client-visible-only-to-the-host",
+        clientSecret: "secret-never-to-a-tenant",
+        scopes: ["read"],
+      },
+    });
+    const reader = await tokenFor(`host-${unique()}`, "connections:read");
+    const catalog = await reader.caller.apps.catalog({ tenantId: reader.tenantId });
+    expect(catalog.items.map((app) => app.key)).toEqual(expect.arrayContaining(["jira", "stripe"]));
+    expect(catalog.items.find((app) => app.key === "stripe")?.parametersSchema).toMatchObject({
+      required: ["apiKey"],
+    });
+    expect(JSON.stringify(catalog)).not.toMatch(/client-visible-only-to-the-host|secret-never|crm\.example/);
+    const other = await h.api.tenants.create({ name: "Catalog Other Co" });
+    expect(await failure(reader.caller.apps.catalog({ tenantId: other.id }))).toMatchObject({ status: 404 });
+    const blind = await tokenFor(`host-${unique()}`, "fields:read");
+    expect(await failure(blind.caller.apps.catalog({ tenantId: blind.tenantId }))).toMatchObject({
+      status: 403,
+    });
+  });
+});

@@ -7,6 +7,7 @@ import { recordActivity } from "../activity/service";
 import { loadAppRow } from "../apps/service";
 import { assertTenantAccess, requirePermission } from "../auth/access";
 import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
+import { base64Utf8 } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
 import type { ServiceContext } from "../tenants/service";
@@ -88,7 +89,7 @@ async function runTestRequest(app: AppRow, parameters: Record<string, unknown>):
     headers[name] = fillTemplate(template, parameters);
   }
   if (app.authType === "basic" && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization")) {
-    const basic = Buffer.from(`${parameters.username ?? ""}:${parameters.password ?? ""}`).toString("base64");
+    const basic = base64Utf8(`${parameters.username ?? ""}:${parameters.password ?? ""}`);
     headers.authorization = `Basic ${basic}`;
   }
   let status: number;

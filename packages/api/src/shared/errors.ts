@@ -31,6 +31,11 @@ export type AppErrorCode =
   | "payload_too_large"
   | "rate_limited"
   | "usage_limit_exceeded"
+  | "invalid_state"
+  | "needs_reauth"
+  | "provider_error"
+  | "provider_unavailable"
+  | "unsafe_url"
   | "internal_error";
 
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */
@@ -73,7 +78,9 @@ const HTTP_STATUS: Partial<Record<TRPC_ERROR_CODE_KEY, number>> = {
   CLIENT_CLOSED_REQUEST: 499,
   INTERNAL_SERVER_ERROR: 500,
   NOT_IMPLEMENTED: 501,
+  BAD_GATEWAY: 502,
   SERVICE_UNAVAILABLE: 503,
+  GATEWAY_TIMEOUT: 504,
 };
 
 const DEFAULT_APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppErrorCode>> = {
@@ -123,7 +130,8 @@ function zodIssues(cause: unknown): InputIssue[] | undefined {
  */
 export function describeError(error: TRPCError): { status: number; body: ErrorBody } {
   const status = HTTP_STATUS[error.code] ?? 500;
-  if (status >= 500) {
+  // A 5xx is described only when it was raised on purpose (e.g. an OAuth provider is down).
+  if (status >= 500 && !(error.cause instanceof AppErrorCause)) {
     return { status, body: { code: "internal_error", message: "Internal server error" } };
   }
   const cause = error.cause;
