@@ -1,0 +1,163 @@
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
+import { base64url, SignJWT } from "jose";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./testing/test-server";
+
+/**
+ * The OAuth2 popup flow in a real Chromium: a host page on its own origin (allowed by the workspace)
+ * holds an access token, starts a connection, opens the provider in a popup; the user clicks Allow
+ * at the provider; Tenantry's callback posts the result back to exactly the host's origin and closes.
+ * Without a popup, the same flow returns the whole tab to `returnTo`.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+
+const HOST_SCRIPT = `
+const config = JSON.parse(document.getElementById("config").textContent);
+const headers = { authorization: "Bearer " + config.token, "content-type": "application/json" };
+const out = document.getElementById("result");
+window.addEventListener("message", (event) => {
+  out.textContent = JSON.stringify({ origin: event.origin, data: event.data });
+});
+async function start(returnTo) {
+  const me = await (await fetch(config.tenantry + "/api/v1/me", { headers })).json();
+  const response = await fetch(config.tenantry + "/api/v1/tenants/" + me.tenant.id + "/connections", {
+    method: "POST", headers, body: JSON.stringify({ appKey: "loopback", returnTo }),
+  });
+  return (await response.json()).authorizationUrl;
+}
+document.getElementById("popup").addEventListener("click", async () => {
+  const popup = window.open("about:blank", "tenantry-oauth", "popup,width=600,height=720");
+  popup.location.href = await start(location.href);
+});
+document.getElementById("tab").addEventListener("click", async () => {
+  location.assign(await start(location.href));
+});
+if (location.search) out.textContent = JSON.stringify(Object.fromEntries(new URLSearchParams(location.search)));
+`;
+
+describe.skipIf(!hasChromium)("the OAuth popup in Chromium", () => {
+  let tenantry: TestServer;
+  let provider: ProviderProcess;
+  let host: Server;
+  let hostUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [tenantry, provider] = await Promise.all([startTestServer(), startProviderProcess()]);
+    const signingKey = (await (
+      await tenantry.call("POST", "/api/v1/signing-keys", { algorithm: "HS256", name: "host" })
+    ).json()) as { id: string; secret: string };
+    const token = await new SignJWT({
+      sub: "host-org-1",
+      name: "Popup Co",
+      scope: "connections:read connections:write",
+    })
+      .setProtectedHeader({ alg: "HS256", kid: signingKey.id })
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(base64url.decode(signingKey.secret));
+    host = createServer((req, res) => {
+      if (req.url === "/host.js") {
+        res.writeHead(200, { "content-type": "text/javascript" });
+        return res.end(HOST_SCRIPT);
+      }
+      res.writeHead(200, {
+        "content-type": "text/html",
+        "content-security-policy": `default-src 'self'; connect-src 'self' ${tenantry.url}`,
+      });
+      res.end(`<!doctype html><title>Host app</title>
+<script type="application/json" id="config">${JSON.stringify({ tenantry: tenantry.url, token })}</script>
+<button id="popup">Connect in a popup</button><button id="tab">Connect in this tab</button>
+<pre id="result"></pre><script src="/host.js"></script>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    // Another origin than Tenantry's: a different host name for the same loopback address.
+    hostUrl = `http://localhost:${(host.address() as AddressInfo).port}`;
+    expect((await tenantry.call("PUT", "/api/v1/allowed-origins", { origins: [hostUrl] })).status).toBe(200);
+    expect(
+      (
+        await tenantry.call("POST", "/api/v1/apps", {
+          key: "loopback",
+          name: "Loopback CRM",
+          authType: "oauth2",
+          oauth2: {
+            authorizeUrl: `${provider.url}/authorize`,
+            tokenUrl: `${provider.url}/token`,
+            clientId: provider.clientId,
+            clientSecret: provider.clientSecret,
+            scopes: ["contacts.read"],
+          },
+        })
+      ).status,
+    ).toBe(201);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    host?.closeAllConnections();
+    await new Promise<void>((resolve) => (host ? host.close(() => resolve()) : resolve()));
+    await Promise.all([tenantry?.close(), provider?.stop()]);
+  });
+
+  it("posts the result to the host's exact origin and closes the popup", async () => {
+    const page = await browser.newPage();
+    await page.goto(hostUrl);
+    const popupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect in a popup" }).click();
+    const popup = await popupOpened;
+    await popup.getByRole("button", { name: "Allow" }).click();
+    await popup.waitForEvent("close", { timeout: 20_000 });
+    const result = JSON.parse((await page.locator("#result").textContent({ timeout: 20_000 }))!) as {
+      origin: string;
+      data: { type: string; status: string; connectionId: string };
+    };
+    expect(result.origin).toBe(tenantry.url);
+    expect(result.data).toMatchObject({ type: "tenantry:oauth-result", status: "connected" });
+    const connection = (await (
+      await tenantry.call("GET", `/api/v1/connections/${result.data.connectionId}`)
+    ).json()) as {
+      status: string;
+    };
+    expect(connection.status).toBe("connected");
+    await page.close();
+  });
+
+  it("reports a denial at the provider in the popup's message", async () => {
+    const page = await browser.newPage();
+    await page.goto(hostUrl);
+    const popupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect in a popup" }).click();
+    const popup = await popupOpened;
+    await popup.getByRole("button", { name: "Deny" }).click();
+    await page.locator("#result").filter({ hasText: "error" }).waitFor({ timeout: 20_000 });
+    const result = JSON.parse((await page.locator("#result").textContent())!) as {
+      data: { status: string; error: { code: string; message: string } };
+    };
+    expect(result.data).toMatchObject({ status: "error", error: { code: "provider_error" } });
+    expect(result.data.error.message).toContain("denied");
+    await page.close();
+  });
+
+  it("without a popup, returns the tab to the host page with the outcome in the query", async () => {
+    const page = await browser.newPage();
+    await page.goto(hostUrl);
+    await page.getByRole("button", { name: "Connect in this tab" }).click();
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.waitForURL((url) => url.origin === hostUrl && url.searchParams.has("tenantry_status"), {
+      timeout: 20_000,
+    });
+    const query = new URL(page.url()).searchParams;
+    expect(query.get("tenantry_status")).toBe("connected");
+    expect(query.get("tenantry_connection")).toMatch(/^conn_/);
+    await page.close();
+  });
+});
