@@ -105,3 +105,55 @@ describe("app catalog", () => {
     expect(await failure(h.callerWith({}).apps.list())).toMatchObject({ status: 401 });
   });
 });
+
+describe("changing and archiving apps", () => {
+  it("updates settings in place, replaces the client secret write-only, and logs without secrets", async () => {
+    const app = await h.api.apps.create({ key: "linear", name: "Linear", authType: "oauth2", oauth2 });
+    const updated = await h.api.apps.update({
+      id: app.id,
+      name: "Linear (EU)",
+      oauth2: { scopes: ["read"], clientSecret: "rotated-s3cret" },
+    });
+    expect(updated).toMatchObject({
+      name: "Linear (EU)",
+      oauth2: { clientId: "client-1", scopes: ["read"] },
+    });
+    const [row] = await h.handle.db.select().from(apps).where(eq(apps.id, app.id));
+    expect(await h.keyring.open(row!.clientSecretSealed!, clientSecretAad(app.id))).toBe("rotated-s3cret");
+    const entries = await h.handle.db.select().from(activityLog).where(eq(activityLog.targetId, app.id));
+    expect(entries.map((e) => e.action)).toEqual(["app.created", "app.updated"]);
+    expect(JSON.stringify(entries)).not.toContain("s3cret");
+
+    const basic = await h.api.apps.create({ key: "zendesk", name: "Zendesk", authType: "basic" });
+    const before = await h.api.apps.get({ id: basic.id });
+    expect(await failure(h.api.apps.update({ id: basic.id, oauth2: { clientId: "x" } }))).toMatchObject({
+      status: 400,
+    });
+    expect(
+      await failure(
+        h.api.apps.update({
+          id: basic.id,
+          parametersSchema: { type: "object", properties: { a: { type: "nope" } } },
+        }),
+      ),
+    ).toMatchObject({ status: 400 });
+    expect(await h.api.apps.get({ id: basic.id })).toEqual(before);
+  });
+
+  it("archives an app: gone from the catalog and from new connections, 404 on a second archive", async () => {
+    const app = await h.api.apps.create({ key: "trello", name: "Trello", authType: "api_key" });
+    const tenant = await h.api.tenants.create({ name: "Archive Co" });
+    const kept = await h.api.connections.create({ tenantId: tenant.id, appId: app.id, parameters: {} });
+    expect((await h.api.apps.archive({ id: app.id })).archivedAt).not.toBeNull();
+    expect((await h.api.apps.list()).items.map((a) => a.key)).not.toContain("trello");
+    expect((await h.api.apps.catalog({ tenantId: tenant.id })).items.map((a) => a.key)).not.toContain(
+      "trello",
+    );
+    expect(
+      await failure(h.api.connections.create({ tenantId: tenant.id, appId: app.id, parameters: {} })),
+    ).toMatchObject({ status: 404 });
+    expect(await failure(h.api.apps.archive({ id: app.id }))).toMatchObject({ status: 404 });
+    expect(await failure(h.api.apps.update({ id: app.id, name: "x" }))).toMatchObject({ status: 404 });
+    expect(await h.api.connections.credentials({ id: kept.id })).toMatchObject({ type: "api_key" });
+  });
+});

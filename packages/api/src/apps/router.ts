@@ -7,8 +7,9 @@ import {
   catalogInput,
   catalogSchema,
   createAppInput,
+  updateAppInput,
 } from "./schemas";
-import { createApp, getApp, listApps, listCatalogForTenant } from "./service";
+import { archiveApp, createApp, getApp, listApps, listCatalogForTenant, updateApp } from "./service";
 
 const tags = ["Apps"];
 
@@ -36,6 +37,34 @@ export const appsRouter = router({
     .input(z.strictObject({}).optional())
     .output(appListSchema)
     .query(({ ctx }) => listApps(ctx.db, ctx.actor.workspaceId)),
+
+  update: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "PATCH",
+        path: "/apps/{id}",
+        tags,
+        summary: "Change an app (a new client secret replaces the old)",
+      },
+    })
+    .input(updateAppInput)
+    .output(appSchema)
+    .mutation(({ ctx, input }) => updateApp(ctx, input)),
+
+  archive: apiKeyProcedure
+    .meta({
+      callers: ["apiKey"],
+      rest: {
+        method: "DELETE",
+        path: "/apps/{id}",
+        tags,
+        summary: "Archive an app (existing connections keep working)",
+      },
+    })
+    .input(appRefInput)
+    .output(appSchema)
+    .mutation(({ ctx, input }) => archiveApp(ctx, input.id)),
 
   catalog: tenantProcedure
     .meta({

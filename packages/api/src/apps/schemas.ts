@@ -31,6 +31,17 @@ export const createAppInput = z.strictObject({
 });
 export type CreateAppInput = z.infer<typeof createAppInput>;
 
+/** Everything but `key` and `authType` can change; a new client secret replaces the old one. */
+export const updateAppInput = z.strictObject({
+  id: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(200).optional(),
+  logoUrl: httpUrl.nullable().optional(),
+  oauth2: appOAuth2Input.partial().optional(),
+  parametersSchema: z.record(z.string(), z.unknown()).nullable().optional(),
+  testRequest: appTestRequestInput.nullable().optional(),
+});
+export type UpdateAppInput = z.infer<typeof updateAppInput>;
+
 export const appRefInput = z.strictObject({ id: z.string().min(1).max(200) });
 
 /** An app as read: the OAuth2 settings without the client secret, which is write-only. */

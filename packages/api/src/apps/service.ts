@@ -1,14 +1,14 @@
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apps } from "@tenantry/db/schema/connections";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { assertTenantAccess, requirePermission } from "../auth/access";
 import { compileFieldSchema } from "../fields/field-schema";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../tenants/service";
-import type { App, CatalogApp, CreateAppInput } from "./schemas";
+import type { App, CatalogApp, CreateAppInput, UpdateAppInput } from "./schemas";
 
 type AppRow = typeof apps.$inferSelect;
 
@@ -142,4 +142,90 @@ export async function listCatalogForTenant(
       parametersSchema,
     })),
   };
+}
+
+/** Changes an app in place; connections keep working, and OAuth changes apply to the next authorization. */
+export async function updateApp(sc: ServiceContext, input: UpdateAppInput): Promise<App> {
+  const workspaceId = sc.actor.workspaceId;
+  return sc.db.transaction(async (tx) => {
+    const [existing] = await tx
+      .select()
+      .from(apps)
+      .where(and(eq(apps.workspaceId, workspaceId), eq(apps.id, input.id)))
+      .for("update");
+    if (!existing || existing.archivedAt) throw notFound("App", input.id);
+    if (input.oauth2 && existing.authType !== "oauth2") {
+      throw appError("BAD_REQUEST", "invalid_input", "Only an oauth2 app has oauth2 settings", {
+        issues: [{ path: "oauth2", message: `is not allowed for authType ${existing.authType}` }],
+      });
+    }
+    if (existing.authType === "oauth2" && (input.parametersSchema || input.testRequest)) {
+      throw appError("BAD_REQUEST", "invalid_input", "An oauth2 app takes no parameters or test request");
+    }
+    if (input.parametersSchema) compileFieldSchema(input.parametersSchema);
+    const { clientSecret, ...oauth2Changes } = input.oauth2 ?? {};
+    const oauth2 =
+      existing.oauth2 && input.oauth2 ? { ...existing.oauth2, ...oauth2Changes } : existing.oauth2;
+    const [row] = await tx
+      .update(apps)
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.logoUrl !== undefined ? { logoUrl: input.logoUrl } : {}),
+        ...(input.parametersSchema !== undefined ? { parametersSchema: input.parametersSchema } : {}),
+        ...(input.testRequest !== undefined
+          ? {
+              testRequest: input.testRequest
+                ? {
+                    url: input.testRequest.url,
+                    method: input.testRequest.method,
+                    headers: input.testRequest.headers,
+                  }
+                : null,
+            }
+          : {}),
+        oauth2,
+        ...(clientSecret
+          ? { clientSecretSealed: await sc.keyring.seal(clientSecret, clientSecretAad(existing.id)) }
+          : {}),
+        version: sql`${apps.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(apps.workspaceId, workspaceId), eq(apps.id, input.id)))
+      .returning();
+    const before = toApp(existing);
+    const after = toApp(row!);
+    await recordActivity(tx, sc, {
+      tenantId: null,
+      action: "app.updated",
+      targetType: "app",
+      targetId: existing.id,
+      before: { ...before, clientSecretChanged: false },
+      after: { ...after, clientSecretChanged: Boolean(clientSecret) },
+    });
+    return after;
+  });
+}
+
+/**
+ * Archives an app: it leaves the catalog and takes no new connections; existing connections keep
+ * their credentials and refreshes until they are disconnected.
+ */
+export async function archiveApp(sc: ServiceContext, id: string): Promise<App> {
+  const workspaceId = sc.actor.workspaceId;
+  return sc.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apps)
+      .set({ archivedAt: new Date(), updatedAt: new Date(), version: sql`${apps.version} + 1` })
+      .where(and(eq(apps.workspaceId, workspaceId), eq(apps.id, id), isNull(apps.archivedAt)))
+      .returning();
+    if (!row) throw notFound("App", id);
+    await recordActivity(tx, sc, {
+      tenantId: null,
+      action: "app.archived",
+      targetType: "app",
+      targetId: id,
+      after: { archivedAt: row.archivedAt!.toISOString() },
+    });
+    return toApp(row);
+  });
 }
