@@ -4,13 +4,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startProviderProcess } from "@tenantry/oauth-provider/process";
 import { build } from "vite";
 import { startDemoBackend } from "./backend";
 import { allowOrigin, seedDemo } from "./seed";
 
 /**
  * `pnpm demo`: Tenantry on `PORT` (default 4000) over a fresh embedded data dir, seeded with a signing
- * key, the demo's origin, a field schema and a tenant with a few members; then the demo host app on
+ * key, the demo's origin, a field schema, a tenant with a few members and an app catalog (with an
+ * OAuth2 app on a loopback provider started here); then the demo host app on
  * `DEMO_PORT` (default 4100). Ctrl-C stops both.
  */
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -35,8 +37,10 @@ const server = spawn(
     stdio: ["ignore", "inherit", "inherit"],
   },
 );
+let stopProvider = async () => {};
 const stop = () => {
   server.kill("SIGTERM");
+  void stopProvider();
   process.exit(0);
 };
 process.on("SIGINT", stop);
@@ -57,7 +61,10 @@ for (let attempt = 0; ; attempt++) {
 }
 
 await build({ configFile: join(root, "vite.config.ts"), logLevel: "warn" });
-const seed = await seedDemo(tenantryUrl, apiKey);
+// The demo's OAuth app signs in at a small provider of its own on loopback (consent page included).
+const provider = await startProviderProcess();
+stopProvider = provider.stop;
+const seed = await seedDemo(tenantryUrl, apiKey, { oauthProvider: provider });
 const demo = await startDemoBackend({
   tenantryUrl,
   signingKey: seed.signingKey,
@@ -69,5 +76,6 @@ const demo = await startDemoBackend({
 await allowOrigin(tenantryUrl, apiKey, demo.url);
 console.log(`
 Tenantry:  ${tenantryUrl}  (data in ${dataDir}; API key ${apiKey})
+OAuth app: ${provider.url}  (the demo's own loopback provider, for "Loopback CRM")
 Demo host: ${demo.url}  (signed in as ${seed.user.name}, owner of ${seed.organization.name})
 `);

@@ -1,6 +1,8 @@
 /**
  * Seeds a Tenantry workspace for the demo over its REST API with an API key, as a host's setup script
- * would: a signing key, the demo's browser origin, a field schema, and a tenant with a few members.
+ * would: a signing key, the demo's browser origin, a field schema, a tenant with a few members, and
+ * an app catalog: an API-key app and, when a provider is given, an OAuth2 app on the demo's own
+ * loopback provider.
  */
 export interface DemoSeed {
   signingKey: { id: string; secret: string };
@@ -51,8 +53,49 @@ export async function allowOrigin(tenantryUrl: string, apiKey: string, origin: s
   await caller(tenantryUrl, apiKey)("PUT", "/allowed-origins", { origins: [origin] });
 }
 
-export async function seedDemo(tenantryUrl: string, apiKey: string): Promise<DemoSeed> {
+export interface DemoOAuthProvider {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+async function seedApps(call: ReturnType<typeof caller>, provider: DemoOAuthProvider | undefined) {
+  await call("POST", "/apps", {
+    key: "acme-analytics",
+    name: "Acme Analytics",
+    authType: "api_key",
+    parametersSchema: {
+      type: "object",
+      required: ["apiKey"],
+      properties: {
+        apiKey: { type: "string", title: "API key", minLength: 12, writeOnly: true, "x-order": 1 },
+        region: { type: "string", title: "Region", enum: ["eu", "us"], default: "eu", "x-order": 2 },
+      },
+    },
+  });
+  if (!provider) return;
+  await call("POST", "/apps", {
+    key: "loopback-crm",
+    name: "Loopback CRM",
+    authType: "oauth2",
+    oauth2: {
+      authorizeUrl: `${provider.url}/authorize`,
+      tokenUrl: `${provider.url}/token`,
+      revokeUrl: `${provider.url}/revoke`,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      scopes: ["contacts.read", "offline_access"],
+    },
+  });
+}
+
+export async function seedDemo(
+  tenantryUrl: string,
+  apiKey: string,
+  options: { oauthProvider?: DemoOAuthProvider } = {},
+): Promise<DemoSeed> {
   const call = caller(tenantryUrl, apiKey);
+  await seedApps(call, options.oauthProvider);
   const key = await call<{ id: string; secret: string }>("POST", "/signing-keys", {
     algorithm: "HS256",
     name: "demo host",
