@@ -4,8 +4,9 @@ import type { MessageKey } from "../i18n/messages";
 import { useI18n } from "../provider/TenantryProvider";
 import { WidgetRoot } from "../provider/WidgetRoot";
 import { ConfirmDialog, Dialog } from "../shared/Dialog";
+import { FieldInput } from "../shared/FieldInput";
 import type { InputValue } from "../tenant-fields-form/field-model";
-import { initialInputs, type ParameterField, parameterFieldsOf, readParameters } from "./parameters-model";
+import { initialInputs, parameterFieldsOf, readParameters } from "./parameters-model";
 import {
   type AppEntry,
   type CatalogApp,
@@ -159,7 +160,7 @@ function AppList({
       {entries.length === 0 ? (
         <p className="tnt-empty">{i18n.t("connections.empty")}</p>
       ) : (
-        <ul className="tnt-app-list" aria-label={i18n.t("connections.list")} aria-busy={controller.fetching}>
+        <ul className="tnt-app-list" aria-busy={controller.fetching}>
           {entries.map((entry) => (
             <AppRow
               key={entry.appId}
@@ -178,7 +179,7 @@ function AppList({
 
 function AppLogo({ entry }: { entry: AppEntry }) {
   const [failed, setFailed] = useState(false);
-  const logoUrl = entry.app?.logoUrl;
+  const logoUrl = entry.app.logoUrl;
   if (logoUrl && !failed) {
     // The app's name is written right beside its logo: the image adds nothing to read out (WCAG H67).
     return <img className="tnt-app-logo" src={logoUrl} alt="" onError={() => setFailed(true)} />;
@@ -215,7 +216,6 @@ function AppRow({
   const active = entry.connections.filter((connection) => connection.status !== "disconnected");
   const busy = controller.busy.has(entry.appId) || controller.waitingFor === entry.appId;
   const connect = () => {
-    if (!app) return;
     if (app.authType === "oauth2") void controller.connectOAuth(app);
     else onParameters(app, null);
   };
@@ -223,14 +223,9 @@ function AppRow({
     <li className="tnt-app">
       <div className="tnt-app-main">
         <AppLogo entry={entry} />
-        <span className="tnt-app-text">
-          <span className="tnt-app-name">{name}</span>
-          {app && (
-            <span className="tnt-muted">{i18n.t(`connections.by.${app.authType}`, { app: name })}</span>
-          )}
-        </span>
+        <span className="tnt-app-name">{name}</span>
         {active.length === 0 && <span className="tnt-badge">{i18n.t("connections.status.none")}</span>}
-        {controller.canWrite && app && active.length === 0 && (
+        {controller.canWrite && active.length === 0 && (
           <button
             type="button"
             className="tnt-button tnt-button-primary tnt-button-small"
@@ -290,18 +285,14 @@ function ConnectionRow({
     status === "connected" && connection.connectedAt
       ? i18n.t("connections.connectedSince", { date: i18n.formatDate(connection.connectedAt) })
       : status === "needs_reauth"
-        ? i18n.t("connections.needsReauthHint", { app: entry.name })
+        ? i18n.t("connections.error.needs_reauth", { app: entry.name })
         : status === "error"
-          ? i18n.t("connections.errorHint", { app: entry.name })
-          : status === "pending" && !waiting
-            ? i18n.t("connections.pendingHint", { app: entry.name })
-            : null;
+          ? i18n.t("connections.errorHint")
+          : null;
   const repair = () => {
-    if (!app) return;
     if (app.authType === "oauth2") void controller.reauthorize(connection);
     else onParameters(app, connection);
   };
-  const canRepair = controller.canWrite && app !== null;
   return (
     <li className="tnt-connection" data-status={status}>
       <span className={`tnt-badge tnt-badge-${status}`}>{i18n.t(statusKey)}</span>
@@ -311,7 +302,7 @@ function ConnectionRow({
       </span>
       {controller.canWrite && (
         <span className="tnt-connection-actions">
-          {canRepair && (status === "needs_reauth" || status === "error") && (
+          {(status === "needs_reauth" || status === "error") && (
             <button
               type="button"
               className="tnt-button tnt-button-primary tnt-button-small"
@@ -322,7 +313,7 @@ function ConnectionRow({
               {i18n.t("connections.reconnect")}
             </button>
           )}
-          {canRepair && status === "pending" && !waiting && (
+          {status === "pending" && !waiting && (
             <button
               type="button"
               className="tnt-button tnt-button-small"
@@ -438,135 +429,18 @@ function ParametersDialog({
         )}
         <div className="tnt-field-list">
           {fields.map((field) => (
-            <ParameterRow
+            <FieldInput
               key={field.name}
               i18n={i18n}
               field={field}
               input={inputs[field.name] ?? ""}
-              error={errors[field.name] ?? null}
+              message={errors[field.name] ?? null}
+              invalid={Boolean(errors[field.name])}
               onChange={(value) => setInput(field.name, value)}
             />
           ))}
         </div>
       </form>
     </Dialog>
-  );
-}
-
-const INPUT_TYPES: Record<string, string> = {
-  text: "text",
-  email: "email",
-  url: "url",
-  number: "number",
-  integer: "number",
-  date: "date",
-  datetime: "datetime-local",
-  secret: "password",
-};
-
-function ParameterRow({
-  i18n,
-  field,
-  input,
-  error,
-  onChange,
-}: {
-  i18n: I18n;
-  field: ParameterField;
-  input: InputValue;
-  error: string | null;
-  onChange: (value: InputValue) => void;
-}) {
-  const id = useId();
-  const hintId = field.description ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const common = {
-    id,
-    name: field.name,
-    "aria-describedby": [hintId, errorId].filter(Boolean).join(" ") || undefined,
-    "aria-invalid": error ? true : undefined,
-    "aria-required": field.required || undefined,
-  };
-  const label = (
-    <label htmlFor={id} className="tnt-label">
-      {field.label}
-      {field.required && (
-        <span className="tnt-required" aria-hidden="true">
-          {" *"}
-        </span>
-      )}
-    </label>
-  );
-  const after = (
-    <>
-      {field.description && (
-        <p id={hintId} className="tnt-hint">
-          {field.description}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="tnt-error">
-          {error}
-        </p>
-      )}
-    </>
-  );
-
-  if (field.kind === "boolean") {
-    return (
-      <div className="tnt-field tnt-field-checkbox" data-invalid={error ? true : undefined}>
-        <input
-          {...common}
-          type="checkbox"
-          className="tnt-checkbox"
-          checked={input === true}
-          onChange={(event) => onChange(event.target.checked)}
-        />
-        <div>
-          {label}
-          {after}
-        </div>
-      </div>
-    );
-  }
-  const text = typeof input === "string" ? input : "";
-  const definition = field.definition;
-  const numeric = definition.type === "number" || definition.type === "integer" ? definition : null;
-  return (
-    <div className="tnt-field" data-invalid={error ? true : undefined}>
-      {label}
-      {field.kind === "select" ? (
-        <select
-          {...common}
-          className="tnt-input tnt-select"
-          value={text}
-          onChange={(event) => onChange(event.target.value)}
-        >
-          <option value="">{i18n.t("fields.choose")}</option>
-          {field.options.map((option) => (
-            <option key={String(option)} value={String(option)}>
-              {typeof option === "number" ? i18n.formatNumber(option) : option}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input
-          {...common}
-          className="tnt-input"
-          type={INPUT_TYPES[field.kind] ?? "text"}
-          inputMode={field.kind === "integer" ? "numeric" : field.kind === "number" ? "decimal" : undefined}
-          value={text}
-          min={numeric?.minimum ?? numeric?.exclusiveMinimum}
-          max={numeric?.maximum ?? numeric?.exclusiveMaximum}
-          step={numeric ? (numeric.multipleOf ?? (field.kind === "integer" ? 1 : "any")) : undefined}
-          maxLength={definition.type === "string" ? definition.maxLength : undefined}
-          // Keys and passwords for another service: the browser must not offer to save them as the host's.
-          autoComplete={field.kind === "secret" ? "new-password" : "off"}
-          spellCheck={false}
-          onChange={(event) => onChange(event.target.value)}
-        />
-      )}
-      {after}
-    </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
+import type { FieldModel } from "../shared/FieldInput";
 import {
   checkValue,
-  type FieldKind,
   type FieldMessage,
   fromInput,
   type InputValue,
@@ -14,15 +14,7 @@ import {
  * JSON Schema document as the tenant field schema (the server checks both with one Ajv setup), so
  * the tenant fields form's model turns it into inputs and judges the values, with no second engine.
  */
-export interface ParameterField {
-  name: string;
-  label: string;
-  description: string | null;
-  kind: FieldKind;
-  definition: FieldDefinition;
-  required: boolean;
-  options: readonly (string | number)[];
-}
+export type ParameterField = FieldModel;
 
 interface SchemaDocument {
   properties?: Record<string, FieldDefinition>;

@@ -21,8 +21,7 @@ type StartedConnection = Outputs["connections"]["create"];
 
 /** One app of the catalog with the tenant's connections to it, newest first. */
 export interface AppEntry {
-  /** Null for connections to an app that left the catalog: they can still be disconnected. */
-  app: CatalogApp | null;
+  app: CatalogApp;
   appId: string;
   name: string;
   connections: Connection[];
@@ -129,17 +128,8 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
       group.push(connection);
       byApp.set(connection.appId, group);
     }
-    const known = apps.map((app) => ({
-      app,
-      appId: app.id,
-      name: app.name,
-      connections: byApp.get(app.id) ?? [],
-    }));
-    const catalogIds = new Set(apps.map((app) => app.id));
-    const orphans = [...byApp.entries()]
-      .filter(([appId]) => !catalogIds.has(appId))
-      .map(([appId, connections]) => ({ app: null, appId, name: connections[0]!.name, connections }));
-    return [...known, ...orphans];
+    // Connections to an app that left the catalog are not shown: the host's backend manages those.
+    return apps.map((app) => ({ app, appId: app.id, name: app.name, connections: byApp.get(app.id) ?? [] }));
   }, [catalog.data, list.data, options.showDisconnected]);
 
   const appNameOf = useCallback(
