@@ -1,6 +1,7 @@
 /**
  * Seeds a Tenantry workspace for the demo over its REST API with an API key, as a host's setup script
- * would: a signing key, the demo's browser origin, a field schema, and a tenant with a few members.
+ * would: a signing key, the demo's browser origin, a field schema, a tenant with a few members, and an
+ * API-key app to connect.
  */
 export interface DemoSeed {
   signingKey: { id: string; secret: string };
@@ -84,5 +85,19 @@ export async function seedDemo(tenantryUrl: string, apiKey: string): Promise<Dem
       roles: person.roles,
     });
   }
+  // An API-key app for the connection UI's parameters form (the OAuth demo app comes with its provider).
+  await call("POST", "/apps", {
+    key: "acme-crm",
+    name: "Acme CRM",
+    authType: "api_key",
+    parametersSchema: {
+      type: "object",
+      required: ["apiKey"],
+      properties: {
+        apiKey: { type: "string", title: "API key", minLength: 10, writeOnly: true, "x-order": 1 },
+        region: { type: "string", title: "Region", enum: ["eu", "us"], "x-order": 2 },
+      },
+    },
+  });
   return { signingKey: key, organization, user, tenantId: tenant.id };
 }

@@ -264,7 +264,7 @@ describe("ConnectionUI against the real router", () => {
     await seedConnection(other.tenantId, apps.drive, "pending", { minutesAgo: 30 });
     renderWithTenantry(<ConnectionUI />, { link, token: other.token, locale: "en" });
     expect(await screen.findByText("Not finished")).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Try connecting Demo Drive again" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Try again to connect Demo Drive" })).toBeTruthy();
   });
 
   it("reads the redirect fallback's result from the address, announces it and removes it", async () => {
@@ -296,7 +296,7 @@ describe("ConnectionUI against the real router", () => {
     const { tenantId, token } = await tenant();
     const id = await seedConnection(tenantId, apps.drive, "pending");
     renderWithTenantry(<ConnectionUI />, { link, token, locale: "en" });
-    await screen.findByRole("button", { name: "Try connecting Demo Drive again" });
+    await screen.findByRole("button", { name: "Try again to connect Demo Drive" });
     await setStatus(id, "connected");
     const data = { type: "tenantry:oauth-result", connectionId: id, status: "connected" };
 
@@ -342,8 +342,8 @@ describe("ConnectionUI against the real router", () => {
       parameters: { apiKey: "crm-key-123456" },
     });
     const { container } = renderWithTenantry(<ConnectionUI />, { link, token, locale: "sv-SE" });
-    expect(await screen.findByText("Du kan se kopplingarna men inte ändra dem.")).toBeTruthy();
-    expect(within(rowOf("Acme CRM")).getByText("Kopplad")).toBeTruthy();
+    expect(await screen.findByText("Du kan se anslutningarna men inte ändra dem.")).toBeTruthy();
+    expect(within(rowOf("Acme CRM")).getByText("Ansluten")).toBeTruthy();
     expect(screen.queryAllByRole("button")).toEqual([]);
     expect(container.querySelector(".tnt-root")?.getAttribute("lang")).toBe("sv-SE");
     await expectNoAxeViolations(container);
