@@ -34,6 +34,13 @@ const envSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  /** How often the OAuth refresher renews tokens ahead of expiry; 0 turns it off. */
+  TENANTRY_REFRESH_INTERVAL_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.string().optional(),
 });
@@ -49,6 +56,7 @@ export interface Config {
   previousEncryptionKeys: Uint8Array[];
   publicUrl: string;
   bodyLimitBytes: number;
+  refreshIntervalMs: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   production: boolean;
 }
@@ -94,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.TENANTRY_PUBLIC_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
     ).replace(/\/$/, ""),
     bodyLimitBytes: e.TENANTRY_BODY_LIMIT_BYTES,
+    refreshIntervalMs: e.TENANTRY_REFRESH_INTERVAL_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     production,
   };

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { CALLBACK_PATH, completeAuthorization } from "@tenantry/api/connections/oauth";
 import { createContext } from "@tenantry/api/context";
 import { createRestHandler, type RestRequest } from "@tenantry/api/rest/handler";
 import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
@@ -11,6 +12,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
 import { readJsonBody } from "./body";
 import { landingPage } from "./landing-page";
+import { CALLBACK_PAGE_CSP, CALLBACK_SCRIPT, CALLBACK_STYLES, renderCallbackPage } from "./oauth-callback";
 
 export interface ServerState {
   db: Database | null;
@@ -92,6 +94,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     createCaller,
     createContext: (request: RestRequest) =>
       createContext({
+        publicUrl: options.publicUrl,
         db: state.db!,
         keyring: state.keyring,
         requestId: request.header("x-request-id"),
@@ -107,6 +110,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     maxBodySize: options.bodyLimitBytes,
     createContext: ({ req }) =>
       createContext({
+        publicUrl: options.publicUrl,
         db: state.db!,
         keyring: state.keyring,
         requestId: requestIds.get(req),
@@ -180,6 +184,34 @@ export function createHttpServer(options: HttpServerOptions): Server {
       });
       return send(res, answer.status, answer.body, answer.headers);
     }
+    if (path === CALLBACK_PATH && method === "GET") {
+      const result = await completeAuthorization(
+        state.db,
+        state.keyring,
+        options.publicUrl,
+        {
+          state: url.searchParams.get("state") ?? undefined,
+          code: url.searchParams.get("code") ?? undefined,
+          error: url.searchParams.get("error") ?? undefined,
+          errorDescription: url.searchParams.get("error_description") ?? undefined,
+        },
+        requestId,
+      );
+      if (result.error)
+        logger.warn(
+          { requestId, code: result.error.code, connectionId: result.connectionId },
+          "OAuth callback failed",
+        );
+      res.writeHead(result.httpStatus, {
+        ...PAGE_HEADERS,
+        "content-security-policy": CALLBACK_PAGE_CSP,
+        "cache-control": "no-store",
+        "content-type": "text/html; charset=utf-8",
+      });
+      return void res.end(renderCallbackPage(result));
+    }
+    if (path === `${CALLBACK_PATH}.js`) return sendText(res, 200, "text/javascript", CALLBACK_SCRIPT);
+    if (path === `${CALLBACK_PATH}.css`) return sendText(res, 200, "text/css", CALLBACK_STYLES);
     if (path === "/" && (method === "GET" || method === "HEAD")) {
       return sendText(res, 200, "text/html", landingPage(options.version));
     }

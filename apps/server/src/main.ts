@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, redactUrl } from "./config";
 import { lockDataDir } from "./data-dir-lock";
 import { loadKeyring } from "./encryption-key";
 import { createHttpServer, type ServerState } from "./http-server";
+import { startConnectionRefresher } from "./refresher";
 import { VERSION } from "./version";
 
 function fail(message: string): never {
@@ -83,6 +84,13 @@ async function main() {
     `${keyNotice}\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n\n`,
   );
 
+  const refresher = startConnectionRefresher({
+    db: handle.db,
+    keyring: keyring.keyring,
+    intervalMs: config.refreshIntervalMs,
+    logger,
+  });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -93,6 +101,7 @@ async function main() {
       server.closeAllConnections();
     }, 10_000);
     force.unref();
+    await refresher.stop();
     server.close();
     server.closeIdleConnections();
     await once(server, "close").catch(() => {});

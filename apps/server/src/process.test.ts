@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { testDriver, withDatabase } from "@tenantry/db/test-database";
+import { startProviderProcess } from "@tenantry/oauth-provider/process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -28,7 +29,13 @@ interface Run {
 function run(script: string, args: string[], env: Record<string, string>): Run {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: serverDir,
-    env: { PATH: process.env.PATH, LOG_LEVEL: "warn", TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY, ...env },
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: "warn",
+      TENANTRY_REFRESH_INTERVAL_SECONDS: "0",
+      TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -260,6 +267,75 @@ describe.runIf(testDriver() === "postgres")("several processes on one PostgreSQL
           headers: { authorization: `Bearer ${key}` },
         });
         expect(read.status).toBe(200);
+      }
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "refresh an expiring OAuth token once, however many reads arrive at the two processes together",
+    async () => {
+      const provider = await startProviderProcess({ autoApprove: true });
+      try {
+        const key = `tnt_sk_${"p".repeat(40)}`;
+        if (servers.length === 0) {
+          const env = { DATABASE_URL: databaseUrl, TENANTRY_BOOTSTRAP_API_KEY: key };
+          servers = await Promise.all([startServer(env), startServer(env)]);
+        }
+        const api = (server: { url: string }, method: string, path: string, body?: unknown) =>
+          fetch(`${server.url}/api/v1${path}`, {
+            method,
+            headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+        const [first, second] = servers as [Run & { url: string }, Run & { url: string }];
+        expect(
+          (
+            await api(first, "POST", "/apps", {
+              key: "loopback",
+              name: "Loopback",
+              authType: "oauth2",
+              oauth2: {
+                authorizeUrl: `${provider.url}/authorize`,
+                tokenUrl: `${provider.url}/token`,
+                clientId: provider.clientId,
+                clientSecret: provider.clientSecret,
+                scopes: ["read"],
+              },
+            })
+          ).status,
+        ).toBe(201);
+        const tenant = (await (await api(first, "POST", "/tenants", { name: "Two Procs Co" })).json()) as {
+          id: string;
+        };
+        await provider.configure({ accessTokenTtlSeconds: 2 });
+        const created = (await (
+          await api(first, "POST", `/tenants/${tenant.id}/connections`, { appKey: "loopback" })
+        ).json()) as { id: string; authorizationUrl: string };
+        // The browser's part: the provider approves and sends it back to the first process.
+        const approved = await fetch(created.authorizationUrl, { redirect: "manual" });
+        const callback = await fetch(approved.headers.get("location")!);
+        expect(callback.status).toBe(200);
+        await provider.configure({ accessTokenTtlSeconds: 3600, tokenDelayMs: 300 });
+        await delay(1100);
+
+        const before = (await provider.stats()).refreshGrants;
+        const reads = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            api(servers[i % 2]!, "GET", `/connections/${created.id}/credentials`),
+          ),
+        );
+        expect(reads.map((read) => read.status)).toEqual(Array(50).fill(200));
+        const tokens = new Set(
+          await Promise.all(
+            reads.map(async (read) => ((await read.json()) as { accessToken: string }).accessToken),
+          ),
+        );
+        expect(tokens.size).toBe(1);
+        expect((await provider.stats()).refreshGrants - before).toBe(1);
+        expect(second.stderr()).not.toContain("error");
+      } finally {
+        await provider.stop();
       }
     },
     PROCESS_TIMEOUT,

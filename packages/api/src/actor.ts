@@ -1,5 +1,5 @@
 /** Who is calling. Every change in the activity log names one. */
-export type Actor = ApiKeyActor | AccessTokenActor;
+export type Actor = ApiKeyActor | AccessTokenActor | SystemActor;
 
 /** The host's backend or the console: full access to its workspace. */
 export interface ApiKeyActor {
@@ -22,7 +22,16 @@ export interface AccessTokenActor {
   keyId: string;
 }
 
+/** Tenantry itself, acting for nobody in particular: the OAuth callback, the periodic refresher. */
+export interface SystemActor {
+  type: "system";
+  workspaceId: string;
+  /** Which part of Tenantry acted, e.g. `oauth_callback`. */
+  systemId: string;
+}
+
 export function actorId(actor: Actor): string {
   if (actor.type === "api_key") return actor.apiKeyId;
+  if (actor.type === "system") return actor.systemId;
   return actor.userId ?? `token:${actor.keyId}`;
 }

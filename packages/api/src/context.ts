@@ -20,6 +20,8 @@ export interface Context {
    * Tenantry's own origin); access tokens are refused from origins their workspace does not allow.
    */
   origin: string | null;
+  /** Where browsers reach this server (`TENANTRY_PUBLIC_URL`): OAuth redirect URIs are built on it. */
+  publicUrl: string | null;
 }
 
 type HeaderValue = string | string[] | undefined | null;
@@ -42,6 +44,7 @@ export function createContext(options: {
   requestId?: string | null;
   header: (name: string) => HeaderValue;
   origin?: string | null;
+  publicUrl?: string | null;
 }): Context {
   return {
     db: options.db,
@@ -49,5 +52,6 @@ export function createContext(options: {
     requestId: options.requestId || globalThis.crypto.randomUUID(),
     credentials: credentialsFromHeaders(options.header),
     origin: options.origin ?? null,
+    publicUrl: options.publicUrl ?? null,
   };
 }

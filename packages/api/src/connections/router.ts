@@ -6,6 +6,8 @@ import {
   createConnectionInput,
   createdConnectionSchema,
   credentialsSchema,
+  reauthorizeConnectionInput,
+  reauthorizedConnectionSchema,
   tenantConnectionsInput,
 } from "./schemas";
 import {
@@ -14,6 +16,7 @@ import {
   getConnection,
   listTenantConnections,
   readConnectionCredentials,
+  reauthorizeConnection,
 } from "./service";
 
 const tags = ["Connections"];
@@ -32,7 +35,21 @@ export const connectionsRouter = router({
     })
     .input(createConnectionInput)
     .output(createdConnectionSchema)
-    .mutation(({ ctx, input }) => createConnection(ctx, input)),
+    .mutation(({ ctx, input }) => createConnection(ctx, input, ctx)),
+
+  reauthorize: tenantProcedure
+    .meta({
+      callers: ["apiKey", "accessToken"],
+      rest: {
+        method: "POST",
+        path: "/connections/{id}/reauthorize",
+        tags,
+        summary: "Start a new OAuth2 authorization for a connection (reconnect)",
+      },
+    })
+    .input(reauthorizeConnectionInput)
+    .output(reauthorizedConnectionSchema)
+    .mutation(({ ctx, input }) => reauthorizeConnection(ctx, input, ctx)),
 
   listForTenant: tenantProcedure
     .meta({

@@ -39,6 +39,14 @@ export const connectionSchema = z.object({
 export type Connection = z.infer<typeof connectionSchema>;
 
 export const createdConnectionSchema = connectionSchema.extend({ authorizationUrl: z.string().optional() });
+export const reauthorizeConnectionInput = z.strictObject({
+  id: z.string().min(1).max(200),
+  returnTo: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
+});
+export const reauthorizedConnectionSchema = connectionSchema.extend({ authorizationUrl: z.string() });
 export const connectionListSchema = z.object({ items: z.array(connectionSchema) });
 
 export const credentialsSchema = z.discriminatedUnion("type", [

@@ -4,20 +4,21 @@ import { apps, connections } from "@tenantry/db/schema/connections";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
-import { loadAppRow } from "../apps/service";
+import { clientSecretAad, loadAppRow } from "../apps/service";
 import { assertTenantAccess, requirePermission } from "../auth/access";
 import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
 import { base64Utf8 } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
 import type { ServiceContext } from "../tenants/service";
+import { connectionCredentialsAad } from "./credentials-aad";
+import { beginAuthorization, checkedReturnTarget } from "./oauth";
+import { ProviderError, revokeToken, type StoredTokens } from "./provider-client";
+import { needsReauth, openTokens, REFRESH_MARGIN_MS, refreshConnection, refreshDue } from "./refresh";
 import type { Connection, CreateConnectionInput, Credentials } from "./schemas";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type AppRow = typeof apps.$inferSelect;
-
-/** Credentials are sealed to their connection row: copied to another row, they no longer open. */
-export const connectionCredentialsAad = (connectionId: string) => `connection:${connectionId}:credentials`;
 
 const TEST_REQUEST_TIMEOUT_MS = 5_000;
 
@@ -119,25 +120,79 @@ async function runTestRequest(app: AppRow, parameters: Record<string, unknown>):
   }
 }
 
-/** api_key and basic apps: validated (and tested) parameters, sealed, connected at once. */
+/** Where the request came from: OAuth redirect URIs and the popup's target origin depend on it. */
+export interface RequestOrigin {
+  origin: string | null;
+  publicUrl: string | null;
+}
+
+function requirePublicUrl(request: RequestOrigin): string {
+  if (!request.publicUrl) {
+    throw appError(
+      "BAD_REQUEST",
+      "invalid_input",
+      "OAuth2 needs the server's public URL (TENANTRY_PUBLIC_URL)",
+    );
+  }
+  return request.publicUrl;
+}
+
+/**
+ * api_key and basic apps: validated (and tested) parameters, sealed, connected at once.
+ * oauth2 apps: a `pending` connection and the provider's authorization URL to send the user to.
+ */
 export async function createConnection(
   sc: ServiceContext,
   input: CreateConnectionInput,
-): Promise<Connection> {
+  request: RequestOrigin,
+): Promise<Connection & { authorizationUrl?: string }> {
   assertTenantAccess(sc.actor, input.tenantId);
   requirePermission(sc.actor, "connections:write");
   const workspaceId = sc.actor.workspaceId;
   await assertTenantExists(sc.db, workspaceId, input.tenantId);
   const app = await resolveApp(sc.db, workspaceId, input);
   if (app.archivedAt) throw notFound("App", app.id);
+  const id = newId("conn");
+
   if (app.authType === "oauth2") {
-    throw appError("BAD_REQUEST", "invalid_input", "OAuth2 connections are not available yet");
+    if (input.parameters !== undefined) {
+      throw appError("BAD_REQUEST", "invalid_input", "An OAuth2 connection takes no parameters", {
+        issues: [{ path: "parameters", message: "not allowed for an oauth2 app" }],
+      });
+    }
+    const publicUrl = requirePublicUrl(request);
+    const target = await checkedReturnTarget(sc.db, workspaceId, {
+      ...request,
+      publicUrl,
+      returnTo: input.returnTo,
+    });
+    return sc.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(connections)
+        .values({ workspaceId, id, tenantId: input.tenantId, appId: app.id, name: input.name ?? app.name })
+        .returning();
+      const authorizationUrl = await beginAuthorization(tx, sc.keyring, {
+        workspaceId,
+        connectionId: id,
+        app,
+        publicUrl,
+        ...target,
+      });
+      const connection = toConnection(row!);
+      await recordActivity(tx, sc, {
+        tenantId: input.tenantId,
+        action: "connection.created",
+        targetType: "connection",
+        targetId: id,
+        after: { appId: app.id, name: connection.name, status: connection.status },
+      });
+      return { ...connection, authorizationUrl };
+    });
   }
+
   const parameters = input.parameters ?? {};
   checkParameters(app, parameters);
   await runTestRequest(app, parameters);
-
-  const id = newId("conn");
   const credentialsSealed = await sc.keyring.seal(
     JSON.stringify({ type: app.authType, parameters }),
     connectionCredentialsAad(id),
@@ -166,6 +221,51 @@ export async function createConnection(
       after: { appId: app.id, name: connection.name, status: connection.status },
     });
     return connection;
+  });
+}
+
+/** A new authorization for an existing OAuth2 connection: reconnect after `needs_reauth`, or retry. */
+export async function reauthorizeConnection(
+  sc: ServiceContext,
+  input: { id: string; returnTo?: string | undefined },
+  request: RequestOrigin,
+): Promise<Connection & { authorizationUrl: string }> {
+  requirePermission(sc.actor, "connections:write");
+  const row = await loadConnectionRow(sc, input.id);
+  const app = await loadAppRow(sc.db, row.workspaceId, row.appId);
+  if (app.authType !== "oauth2") {
+    throw appError(
+      "BAD_REQUEST",
+      "invalid_input",
+      `${app.name} connections are not OAuth2; create a new connection`,
+    );
+  }
+  if (row.status === "disconnected") {
+    throw appError("CONFLICT", "conflict", `Connection ${row.id} is disconnected; create a new connection`);
+  }
+  if (app.archivedAt) throw notFound("App", app.id);
+  const publicUrl = requirePublicUrl(request);
+  const target = await checkedReturnTarget(sc.db, row.workspaceId, {
+    ...request,
+    publicUrl,
+    returnTo: input.returnTo,
+  });
+  return sc.db.transaction(async (tx) => {
+    const authorizationUrl = await beginAuthorization(tx, sc.keyring, {
+      workspaceId: row.workspaceId,
+      connectionId: row.id,
+      app,
+      publicUrl,
+      ...target,
+    });
+    await recordActivity(tx, sc, {
+      tenantId: row.tenantId,
+      action: "connection.reauthorization_started",
+      targetType: "connection",
+      targetId: row.id,
+      after: { status: row.status },
+    });
+    return { ...toConnection(row), authorizationUrl };
   });
 }
 
@@ -214,10 +314,15 @@ export async function listTenantConnections(
   return { items: rows.map(toConnection) };
 }
 
-/** Disconnects: the credentials are wiped, the row stays as a record that the connection existed. */
+/**
+ * Disconnects: revokes the grant at the provider when the app has a revocation URL, then wipes the
+ * credentials. The row stays as a record that the connection existed. A provider that cannot be
+ * reached does not keep a tenant connected against its will: the wipe happens, the log says so.
+ */
 export async function deleteConnection(sc: ServiceContext, id: string): Promise<Connection> {
   requirePermission(sc.actor, "connections:write");
   const existing = await loadConnectionRow(sc, id);
+  const revocation = await revokeAtProvider(sc, existing);
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
       .update(connections)
@@ -226,7 +331,7 @@ export async function deleteConnection(sc: ServiceContext, id: string): Promise<
         credentialsSealed: null,
         accessTokenExpiresAt: null,
         updatedAt: new Date(),
-        version: existing.version + 1,
+        version: sql`${connections.version} + 1`,
       })
       .where(and(eq(connections.workspaceId, existing.workspaceId), eq(connections.id, id)))
       .returning();
@@ -236,19 +341,56 @@ export async function deleteConnection(sc: ServiceContext, id: string): Promise<
       targetType: "connection",
       targetId: id,
       before: { status: existing.status },
-      after: { status: "disconnected" },
+      after: { status: "disconnected", ...(revocation ? { revocation } : {}) },
     });
     return toConnection(row!);
   });
 }
 
-/** The host backend's read of fresh credentials (API key only, checked by the procedure). */
+/** `revoked`, `failed: …`, or null when there was nothing to revoke at the provider. */
+async function revokeAtProvider(sc: ServiceContext, row: ConnectionRow): Promise<string | null> {
+  if (!row.credentialsSealed) return null;
+  const app = await loadAppRow(sc.db, row.workspaceId, row.appId);
+  const revokeUrl = app.oauth2?.revokeUrl;
+  if (app.authType !== "oauth2" || !revokeUrl || !app.clientSecretSealed) return null;
+  const tokens = await openTokens(sc.keyring, row);
+  const client = {
+    settings: app.oauth2!,
+    revokeUrl,
+    clientSecret: await sc.keyring.open(app.clientSecretSealed, clientSecretAad(app.id)),
+  };
+  try {
+    // Revoking the refresh token ends the whole grant at providers that follow RFC 7009 §2.1.
+    if (tokens.refreshToken) await revokeToken(client, tokens.refreshToken, "refresh_token");
+    else await revokeToken(client, tokens.accessToken, "access_token");
+    return "revoked";
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    return `failed: ${error.message}`;
+  }
+}
+
+/**
+ * The host backend's read of fresh credentials (API key only, checked by the procedure). An OAuth2
+ * access token that expires within the margin is refreshed first, once per connection at a time.
+ */
 export async function readConnectionCredentials(sc: ServiceContext, id: string): Promise<Credentials> {
   const row = await loadConnectionRow(sc, id);
+  if (row.status === "needs_reauth") throw needsReauth(id);
   if (row.status !== "connected" || !row.credentialsSealed) {
     throw appError("CONFLICT", "conflict", `Connection ${id} is ${row.status}, it has no credentials`);
   }
-  return JSON.parse(
-    await sc.keyring.open(row.credentialsSealed, connectionCredentialsAad(id)),
-  ) as Credentials;
+  const stored = JSON.parse(await sc.keyring.open(row.credentialsSealed, connectionCredentialsAad(id))) as
+    | StoredTokens
+    | Exclude<Credentials, { type: "oauth2" }>;
+  if (stored.type !== "oauth2") return stored;
+  const tokens = refreshDue(stored, REFRESH_MARGIN_MS)
+    ? await refreshConnection(sc.db, sc.keyring, row, sc)
+    : stored;
+  return {
+    type: "oauth2",
+    accessToken: tokens.accessToken,
+    tokenType: tokens.tokenType,
+    expiresAt: tokens.expiresAt,
+  };
 }

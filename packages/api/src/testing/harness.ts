@@ -6,6 +6,9 @@ import { createCaller } from "../root";
 import { type Keyring, randomKeyring } from "../secrets/keyring";
 import { bootstrapDefaultWorkspace } from "../workspaces/bootstrap";
 
+/** The server URL tRPC callers in tests act as if they were reached at (OAuth redirect URIs). */
+export const HARNESS_PUBLIC_URL = "http://127.0.0.1:4000";
+
 export interface Harness {
   handle: DatabaseHandle;
   keyring: Keyring;
@@ -31,6 +34,7 @@ export async function createHarness(): Promise<Harness> {
         keyring,
         header: (name) => headers[name],
         origin: options.origin ?? null,
+        publicUrl: HARNESS_PUBLIC_URL,
       }),
     );
   return {

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { ProviderSettings, ProviderStats } from "./provider";
+
+/** The provider in its own OS process, driven over HTTP like any real one. */
+export interface ProviderProcess {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  stats(): Promise<ProviderStats>;
+  configure(settings: Partial<ProviderSettings>): Promise<void>;
+  revokeAllGrants(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+const tsx = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
+
+export async function startProviderProcess(
+  options: { autoApprove?: boolean } = {},
+): Promise<ProviderProcess> {
+  const child: ChildProcess = spawn(tsx, [main, ...(options.autoApprove ? ["--auto-approve"] : [])], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, OAUTH_CLIENT_ID: "tenantry-test", OAUTH_CLIENT_SECRET: "tenantry-test-secret" },
+  });
+  const ready = await new Promise<{ url: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => resolve(JSON.parse(line) as { url: string }));
+    child.once("exit", (code) => reject(new Error(`OAuth provider exited with ${code} before it was ready`)));
+  });
+  const control = async (path: string, body?: unknown) => {
+    const response = await fetch(`${ready.url}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`provider control ${path} answered ${response.status}`);
+    return response.json();
+  };
+  return {
+    url: ready.url,
+    clientId: "tenantry-test",
+    clientSecret: "tenantry-test-secret",
+    stats: () => control("/_control/stats") as Promise<ProviderStats>,
+    configure: async (settings) => void (await control("/_control/settings", settings)),
+    revokeAllGrants: async () => void (await control("/_control/revoke-all-grants", {})),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
