@@ -150,7 +150,7 @@ describe("ConnectionUI against the real router", () => {
         .map((e) => e.textContent),
     ).toEqual(["Acme CRM", "Demo Drive", "Ledgerly", "Tracker"]);
     expect(within(rowOf("Acme CRM")).getByText("Connected")).toBeTruthy();
-    expect(within(rowOf("Acme CRM")).getByText(/^Connected \w/)).toBeTruthy();
+    expect(within(rowOf("Acme CRM")).getByText(/^Since \w/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Disconnect Acme CRM" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Connect Acme CRM" })).toBeNull();
     // A disconnected connection is history: hidden, and the app can be connected again.

@@ -14,6 +14,7 @@ const PARAM_STATUS = "tenantry_status";
 const PARAM_ERROR = "tenantry_error";
 
 export interface OAuthResult {
+  /** Empty when the callback could not tell which connection it was about. */
   connectionId: string;
   status: "connected" | "error";
   /** The error code (`provider_error`, `invalid_state`, …) when `status` is `error`. */
@@ -29,11 +30,13 @@ export function oauthResultOf(event: MessageEvent, trustedOrigin: string | null)
   const data = event.data as unknown;
   if (typeof data !== "object" || data === null) return null;
   const message = data as { type?: unknown; connectionId?: unknown; status?: unknown; error?: unknown };
-  if (message.type !== OAUTH_MESSAGE_TYPE || typeof message.connectionId !== "string") return null;
+  if (message.type !== OAUTH_MESSAGE_TYPE) return null;
   if (message.status !== "connected" && message.status !== "error") return null;
+  // A sign-in that failed before its connection was known (a replayed state) names none.
+  const connectionId = typeof message.connectionId === "string" ? message.connectionId : "";
   const code = (message.error as { code?: unknown } | undefined)?.code;
   return {
-    connectionId: message.connectionId,
+    connectionId,
     status: message.status,
     errorCode: message.status === "error" ? (typeof code === "string" ? code : "provider_error") : null,
   };
@@ -49,7 +52,7 @@ export function redirectResultOf(href: string): OAuthResult | null {
   }
   const connectionId = url.searchParams.get(PARAM_CONNECTION);
   const status = url.searchParams.get(PARAM_STATUS);
-  if (!connectionId || (status !== "connected" && status !== "error")) return null;
+  if (connectionId === null || (status !== "connected" && status !== "error")) return null;
   return {
     connectionId,
     status,

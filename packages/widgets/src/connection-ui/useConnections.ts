@@ -101,6 +101,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
   );
   const create = trpc.connections.create.useMutation();
   const remove = trpc.connections.delete.useMutation();
+  const reauthorize = trpc.connections.reauthorize.useMutation();
 
   const [notice, setNotice] = useState<ConnectionNotice | null>(null);
   const [problem, setProblem] = useState<ConnectionProblem | null>(null);
@@ -225,7 +226,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
       const returnTo = window.location.href;
       try {
         const started: StartedConnection = existing
-          ? await reauthorizeWith(utils, { id: existing.id, returnTo })
+          ? await reauthorize.mutateAsync({ id: existing.id, returnTo })
           : await create.mutateAsync({ tenantId, appId, returnTo });
         void refresh();
         if (!started.authorizationUrl) {
@@ -254,7 +255,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
         mark(appId, false);
       }
     },
-    [tenantId, appNameOf, mark, utils, create, refresh],
+    [tenantId, appNameOf, mark, reauthorize, create, refresh],
   );
 
   /**
@@ -349,17 +350,4 @@ export type ConnectionsController = ReturnType<typeof useConnections>;
 /** A pending connection nobody is finishing any more (the popup was closed, or it is old). */
 export function isStalePending(connection: Connection, now = Date.now()): boolean {
   return connection.status === "pending" && now - Date.parse(connection.updatedAt) > PENDING_STALE_MS;
-}
-
-type Utils = ReturnType<typeof trpc.useUtils>;
-
-/**
- * `connections.reauthorize` arrives with the OAuth flow on the server; until its type is in the
- * router, the widget calls it through the untyped client path with the shape the issue gives it.
- */
-function reauthorizeWith(utils: Utils, input: { id: string; returnTo: string }): Promise<StartedConnection> {
-  const connections = utils.client.connections as unknown as {
-    reauthorize: { mutate(input: { id: string; returnTo: string }): Promise<StartedConnection> };
-  };
-  return connections.reauthorize.mutate(input);
 }
