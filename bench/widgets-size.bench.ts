@@ -14,6 +14,7 @@ const entries = {
   "tenant-fields-form": "src/entries/tenant-fields-form.ts",
   "member-table": "src/entries/member-table.ts",
   "usage-meter": "src/entries/usage-meter.ts",
+  "connection-ui": "src/entries/connection-ui.ts",
   "all widgets (root entry)": "src/entries/index.ts",
 };
 const BUDGET_KB = 45;

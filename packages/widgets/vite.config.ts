@@ -13,6 +13,7 @@ export const widgetEntries = {
   "tenant-fields-form": here("src/entries/tenant-fields-form.ts"),
   "member-table": here("src/entries/member-table.ts"),
   "usage-meter": here("src/entries/usage-meter.ts"),
+  "connection-ui": here("src/entries/connection-ui.ts"),
 };
 
 /** What the host provides (peer dependencies); everything else (tRPC client, validator) is bundled. */

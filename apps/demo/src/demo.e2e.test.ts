@@ -125,14 +125,26 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
     await shot("05-validation-error");
   });
 
+  it("connects an API-key app through the connection UI's parameters form", async () => {
+    await page.getByRole("button", { name: "Connect Acme CRM" }).click();
+    const dialog = page.getByRole("dialog", { name: "Connect Acme CRM" });
+    await dialog.getByLabel(/API key/).fill("acme-live-0123456789");
+    await dialog.getByRole("button", { name: "Connect" }).click();
+    await page.getByText("Acme CRM is connected.").waitFor();
+    await page.getByRole("button", { name: "Disconnect Acme CRM" }).waitFor();
+    const list = await api<{ items: { status: string }[] }>(`/tenants/${seed.tenantId}/connections`);
+    expect(list.items).toMatchObject([{ status: "connected" }]);
+    await shot("06-connected");
+  });
+
   it("switches to the dark theme", async () => {
     await page.getByRole("button", { name: "Dark theme" }).click();
     await page.locator('.tnt-root[data-theme="dark"]').first().waitFor();
-    expect(await page.locator('.tnt-root[data-theme="dark"]').count()).toBe(2);
+    expect(await page.locator('.tnt-root[data-theme="dark"]').count()).toBe(3);
     const background = await page
       .locator(".tnt-members .tnt-card")
       .evaluate((element) => getComputedStyle(element).backgroundColor);
     expect(background).toBe("rgb(23, 26, 33)");
-    await shot("06-dark");
+    await shot("07-dark");
   });
 });

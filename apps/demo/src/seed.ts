@@ -59,20 +59,7 @@ export interface DemoOAuthProvider {
   clientSecret: string;
 }
 
-async function seedApps(call: ReturnType<typeof caller>, provider: DemoOAuthProvider | undefined) {
-  await call("POST", "/apps", {
-    key: "acme-analytics",
-    name: "Acme Analytics",
-    authType: "api_key",
-    parametersSchema: {
-      type: "object",
-      required: ["apiKey"],
-      properties: {
-        apiKey: { type: "string", title: "API key", minLength: 12, writeOnly: true, "x-order": 1 },
-        region: { type: "string", title: "Region", enum: ["eu", "us"], default: "eu", "x-order": 2 },
-      },
-    },
-  });
+async function seedOAuthApp(call: ReturnType<typeof caller>, provider: DemoOAuthProvider | undefined) {
   if (!provider) return;
   await call("POST", "/apps", {
     key: "loopback-crm",
@@ -95,7 +82,7 @@ export async function seedDemo(
   options: { oauthProvider?: DemoOAuthProvider } = {},
 ): Promise<DemoSeed> {
   const call = caller(tenantryUrl, apiKey);
-  await seedApps(call, options.oauthProvider);
+  await seedOAuthApp(call, options.oauthProvider);
   const key = await call<{ id: string; secret: string }>("POST", "/signing-keys", {
     algorithm: "HS256",
     name: "demo host",
@@ -127,5 +114,19 @@ export async function seedDemo(
       roles: person.roles,
     });
   }
+  // An API-key app for the connection UI's parameters form (the OAuth demo app comes with its provider).
+  await call("POST", "/apps", {
+    key: "acme-crm",
+    name: "Acme CRM",
+    authType: "api_key",
+    parametersSchema: {
+      type: "object",
+      required: ["apiKey"],
+      properties: {
+        apiKey: { type: "string", title: "API key", minLength: 10, writeOnly: true, "x-order": 1 },
+        region: { type: "string", title: "Region", enum: ["eu", "us"], "x-order": 2 },
+      },
+    },
+  });
   return { signingKey: key, organization, user, tenantId: tenant.id };
 }

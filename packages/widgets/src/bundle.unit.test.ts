@@ -44,6 +44,8 @@ describe("the browser bundle", () => {
         "provider.js",
         "tenant-fields-form.js",
         "member-table.js",
+        "usage-meter.js",
+        "connection-ui.js",
         "styles.css",
       ]),
     );

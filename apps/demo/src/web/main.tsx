@@ -1,6 +1,6 @@
 import "@tenantry/widgets/styles.css";
 import "./host.css";
-import { MemberTable, TenantFieldsForm, TenantryProvider } from "@tenantry/widgets";
+import { ConnectionUI, MemberTable, TenantFieldsForm, TenantryProvider } from "@tenantry/widgets";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 
@@ -40,6 +40,7 @@ function App({ session }: { session: Session }) {
         <TenantryProvider baseUrl={session.tenantryUrl} getToken={getToken} theme={theme}>
           <TenantFieldsForm />
           <MemberTable />
+          <ConnectionUI />
         </TenantryProvider>
       </main>
     </div>

@@ -1,5 +1,17 @@
 // The package's root entry (`@tenantry/widgets`): every widget and hook. Hosts that use one widget
 // import its subpath instead and pay only for it.
+export type { ConnectionUIProps } from "../connection-ui/ConnectionUI";
+export { ConnectionUI } from "../connection-ui/ConnectionUI";
+export type {
+  AppEntry,
+  CatalogApp,
+  Connection,
+  ConnectionNotice,
+  ConnectionProblem,
+  ConnectionStatus,
+  ParametersOutcome,
+} from "../connection-ui/useConnections";
+export { useConnections } from "../connection-ui/useConnections";
 export type { I18n } from "../i18n/i18n";
 export type { MessageKey } from "../i18n/messages";
 export type { MemberTableProps } from "../member-table/MemberTable";
@@ -15,7 +27,7 @@ export type {
 } from "../member-table/useMembers";
 export { useMembers } from "../member-table/useMembers";
 export type { TenantryProviderProps, Theme } from "../provider/TenantryProvider";
-export { TenantryProvider, useI18n, useMe } from "../provider/TenantryProvider";
+export { TenantryProvider, useI18n, useMe, useTenantryOrigin } from "../provider/TenantryProvider";
 export type { TenantFieldsFormProps } from "../tenant-fields-form/TenantFieldsForm";
 export { TenantFieldsForm } from "../tenant-fields-form/TenantFieldsForm";
 export type { SecretEdit, TenantFieldState } from "../tenant-fields-form/useTenantFields";

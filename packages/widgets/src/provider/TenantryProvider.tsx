@@ -33,6 +33,7 @@ export interface TenantryProviderProps {
 interface TenantrySettings {
   theme: Theme;
   localeOverride: string | null;
+  baseUrl: string;
 }
 
 const SettingsContext = createContext<TenantrySettings | null>(null);
@@ -74,8 +75,8 @@ export function TenantryProvider(props: TenantryProviderProps) {
   }, [props.token, hasGetToken, props.baseUrl, props.link]);
 
   const settings = useMemo<TenantrySettings>(
-    () => ({ theme: props.theme ?? "system", localeOverride: props.locale ?? null }),
-    [props.theme, props.locale],
+    () => ({ theme: props.theme ?? "system", localeOverride: props.locale ?? null, baseUrl: props.baseUrl }),
+    [props.theme, props.locale, props.baseUrl],
   );
 
   return (
@@ -118,4 +119,20 @@ export function useI18n(): I18n {
 
 export function useTheme(): Theme {
   return useSettings().theme;
+}
+
+/**
+ * The origin of the provider's `baseUrl` (e.g. `https://tenantry.example.com`): the only origin whose
+ * messages a widget trusts, such as the OAuth callback page's result. Null when `baseUrl` is no URL.
+ */
+export function useTenantryOrigin(): string | null {
+  const { baseUrl } = useSettings();
+  return useMemo(() => {
+    try {
+      // A relative baseUrl (the host proxies Tenantry) means the page's own origin.
+      return new URL(baseUrl, globalThis.location?.href).origin;
+    } catch {
+      return null;
+    }
+  }, [baseUrl]);
 }

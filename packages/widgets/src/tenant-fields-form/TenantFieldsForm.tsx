@@ -2,7 +2,7 @@ import { type FormEvent, useId, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n";
 import { useI18n } from "../provider/TenantryProvider";
 import { WidgetRoot } from "../provider/WidgetRoot";
-import type { FieldMessage } from "./field-model";
+import { FieldInput } from "../shared/FieldInput";
 import { type TenantFieldState, type TenantFieldsController, useTenantFields } from "./useTenantFields";
 
 export interface TenantFieldsFormProps {
@@ -136,21 +136,6 @@ function FieldsForm({
   );
 }
 
-function message(i18n: I18n, value: FieldMessage | null): string | null {
-  return value ? i18n.t(value.key, value.params) : null;
-}
-
-function boundsHint(i18n: I18n, field: TenantFieldState): string | null {
-  const definition = field.definition;
-  if (definition.type !== "number" && definition.type !== "integer") return null;
-  const min = definition.minimum ?? definition.exclusiveMinimum;
-  const max = definition.maximum ?? definition.exclusiveMaximum;
-  if (min !== undefined && max !== undefined) return i18n.t("validation.range", { min, max });
-  if (min !== undefined) return i18n.t("validation.atLeast", { min });
-  if (max !== undefined) return i18n.t("validation.atMost", { max });
-  return null;
-}
-
 function FieldRow({
   i18n,
   field,
@@ -160,141 +145,23 @@ function FieldRow({
   field: TenantFieldState;
   controller: TenantFieldsController;
 }) {
-  const id = useId();
-  const hint = [field.description, boundsHint(i18n, field)].filter(Boolean).join(" ");
-  const error =
-    message(i18n, field.error) ??
+  const message =
+    (field.error && i18n.t(field.error.key, field.error.params)) ??
     field.serverError ??
     (field.storedIssue ? i18n.t("fields.storedInvalid", { message: field.storedIssue }) : null);
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
-  const invalid = Boolean(field.error || field.serverError);
-  const readOnly = controller.readOnly;
-
-  const label = (
-    <label htmlFor={id} className="tnt-label">
-      {field.label}
-      {field.required && (
-        <span className="tnt-required" aria-hidden="true">
-          {" *"}
-        </span>
-      )}
-    </label>
-  );
-  const after = (
-    <>
-      {hint && (
-        <p id={hintId} className="tnt-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className={invalid ? "tnt-error" : "tnt-warning"}>
-          {error}
-        </p>
-      )}
-    </>
-  );
-  const common = {
-    id,
-    name: field.name,
-    "aria-describedby": describedBy,
-    "aria-invalid": invalid || undefined,
-    "aria-required": field.required || undefined,
-  };
-
-  if (field.kind === "boolean") {
-    return (
-      <div className="tnt-field tnt-field-checkbox" data-invalid={invalid || undefined}>
-        <input
-          {...common}
-          type="checkbox"
-          className="tnt-checkbox"
-          checked={field.input === true}
-          disabled={readOnly}
-          onChange={(event) => controller.setValue(field.name, event.target.checked)}
-        />
-        <div>
-          {label}
-          {after}
-        </div>
-      </div>
-    );
-  }
-
-  if (field.kind === "secret") {
-    return (
-      <SecretFieldRow
-        i18n={i18n}
-        field={field}
-        controller={controller}
-        label={label}
-        after={after}
-        common={common}
-      />
-    );
-  }
-
-  const text = typeof field.input === "string" ? field.input : "";
-  const onChange = (value: string) => controller.setValue(field.name, value);
-  let control: React.ReactNode;
-  if (field.kind === "select") {
-    control = (
-      <select
-        {...common}
-        className="tnt-input tnt-select"
-        value={text}
-        disabled={readOnly}
-        onChange={(event) => onChange(event.target.value)}
-      >
-        <option value="">{i18n.t("fields.choose")}</option>
-        {field.options.map((option) => (
-          <option key={String(option)} value={String(option)}>
-            {typeof option === "number" ? i18n.formatNumber(option) : option}
-          </option>
-        ))}
-      </select>
-    );
-  } else {
-    const definition = field.definition;
-    const numeric = definition.type === "number" || definition.type === "integer" ? definition : null;
-    const textual = definition.type === "string" ? definition : null;
-    control = (
-      <input
-        {...common}
-        className="tnt-input"
-        type={INPUT_TYPES[field.kind]}
-        inputMode={field.kind === "integer" ? "numeric" : field.kind === "number" ? "decimal" : undefined}
-        value={text}
-        readOnly={readOnly}
-        min={numeric?.minimum ?? numeric?.exclusiveMinimum}
-        max={numeric?.maximum ?? numeric?.exclusiveMaximum}
-        step={numeric ? (numeric.multipleOf ?? (field.kind === "integer" ? 1 : "any")) : undefined}
-        maxLength={textual?.maxLength}
-        autoComplete="off"
-        onChange={(event) => onChange(event.target.value)}
-      />
-    );
-  }
   return (
-    <div className="tnt-field" data-invalid={invalid || undefined}>
-      {label}
-      {control}
-      {after}
-    </div>
+    <FieldInput
+      i18n={i18n}
+      field={field}
+      input={field.input}
+      message={message}
+      invalid={Boolean(field.error || field.serverError)}
+      readOnly={controller.readOnly}
+      onChange={(value) => controller.setValue(field.name, value)}
+      secret={(parts) => <SecretFieldRow i18n={i18n} field={field} controller={controller} {...parts} />}
+    />
   );
 }
-
-const INPUT_TYPES: Record<string, string> = {
-  text: "text",
-  email: "email",
-  url: "url",
-  number: "number",
-  integer: "number",
-  date: "date",
-  datetime: "datetime-local",
-};
 
 function SecretFieldRow({
   i18n,

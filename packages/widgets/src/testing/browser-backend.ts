@@ -37,6 +37,7 @@ export function browserBackend(): Promise<Backend> {
 export interface StoryWorld extends WidgetWorld {
   db: Database;
   keyring: Keyring;
+  workspaceId: string;
   tenantId: string;
   /** A token for the story's tenant, signed as the host's backend would sign it. */
   token: string;
@@ -56,7 +57,7 @@ async function storyWorkspace(schema?: FieldSchemaDocument) {
     }),
   );
   const world = await createWidgetWorld(api, schema ? { schema } : {});
-  return { db, keyring, world };
+  return { db, keyring, world, workspaceId };
 }
 
 /**
@@ -66,7 +67,7 @@ async function storyWorkspace(schema?: FieldSchemaDocument) {
 export async function createStoryTeam(
   options: Parameters<typeof createTeam>[2] & { as?: string; invalidToken?: boolean } = {},
 ): Promise<StoryWorld> {
-  const { db, keyring, world } = await storyWorkspace();
+  const { db, keyring, world, workspaceId } = await storyWorkspace();
   const sub = "acme-corp";
   const { as, invalidToken, ...teamOptions } = options;
   const team = await createTeam(world, sub, teamOptions);
@@ -80,7 +81,7 @@ export async function createStoryTeam(
     expiresIn: 3600,
     ...(invalidToken ? { unknownKey: true } : {}),
   });
-  return { ...world, db, keyring, tenantId: team.tenantId, token };
+  return { ...world, db, keyring, workspaceId, tenantId: team.tenantId, token };
 }
 
 /**
@@ -95,7 +96,7 @@ export async function createStoryWorld(options: {
   /** A token signed by a key the workspace does not know: every call answers 401. */
   invalidToken?: boolean;
 }): Promise<StoryWorld> {
-  const { db, keyring, world } = await storyWorkspace(options.schema);
+  const { db, keyring, world, workspaceId } = await storyWorkspace(options.schema);
   const sub = "acme-corp";
   const tenantId = await createTenantFor(world.api, sub, {
     name: "Acme Corp",
@@ -108,5 +109,5 @@ export async function createStoryWorld(options: {
     expiresIn: 3600,
     ...(options.invalidToken ? { unknownKey: true } : {}),
   });
-  return { ...world, db, keyring, tenantId, token };
+  return { ...world, db, keyring, workspaceId, tenantId, token };
 }
