@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { build } from "vite";
@@ -29,6 +30,7 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
   let seed: DemoSeed;
   let browser: Browser;
   let page: Page;
+  let provider: ProviderProcess;
 
   const api = async <T>(path: string): Promise<T> => {
     const response = await tenantry.call("GET", `/api/v1${path}`);
@@ -42,7 +44,8 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
     tenantry = await startTestServer();
     const outDir = mkdtempSync(join(tmpdir(), "tenantry-demo-pages-"));
     await build({ configFile: `${demoRoot}vite.config.ts`, logLevel: "warn", build: { outDir } });
-    seed = await seedDemo(tenantry.url, tenantry.apiKey);
+    provider = await startProviderProcess();
+    seed = await seedDemo(tenantry.url, tenantry.apiKey, { oauthProvider: provider });
     demo = await startDemoBackend({
       tenantryUrl: tenantry.url,
       signingKey: seed.signingKey,
@@ -63,7 +66,7 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
     await browser?.close();
     demo?.server.closeAllConnections();
     await new Promise<void>((resolve) => (demo ? demo.server.close(() => resolve()) : resolve()));
-    await tenantry?.close();
+    await Promise.all([tenantry?.close(), provider?.stop()]);
   });
 
   it("loads the host page with the fields form and the member table", async () => {
@@ -137,6 +140,26 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
     await shot("06-connected");
   });
 
+  it("connects the OAuth app in a popup: the user allows at the provider, the widget shows it connected", async () => {
+    const popupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect Loopback CRM" }).click();
+    const popup = await popupOpened;
+    await popup.getByRole("button", { name: "Allow" }).click();
+    await popup.waitForEvent("close", { timeout: 20_000 });
+    await page.getByText("Loopback CRM is connected.").waitFor({ timeout: 20_000 });
+    await page.getByRole("button", { name: "Disconnect Loopback CRM" }).waitFor();
+    const list = await api<{ items: { id: string; status: string; appId: string }[] }>(
+      `/tenants/${seed.tenantId}/connections`,
+    );
+    expect(list.items.map((c) => c.status)).toEqual(["connected", "connected"]);
+    // The host's backend now reads a working access token.
+    const credentials = await api<{ type: string; accessToken: string }>(
+      `/connections/${list.items[0]!.id}/credentials`,
+    );
+    expect(credentials.type).toBe("oauth2");
+    await shot("07-oauth-connected");
+  });
+
   it("switches to the dark theme", async () => {
     await page.getByRole("button", { name: "Dark theme" }).click();
     await page.locator('.tnt-root[data-theme="dark"]').first().waitFor();
@@ -145,6 +168,6 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
       .locator(".tnt-members .tnt-card")
       .evaluate((element) => getComputedStyle(element).backgroundColor);
     expect(background).toBe("rgb(23, 26, 33)");
-    await shot("07-dark");
+    await shot("08-dark");
   });
 });
