@@ -53,6 +53,8 @@ export async function allowOrigin(tenantryUrl: string, apiKey: string, origin: s
   await caller(tenantryUrl, apiKey)("PUT", "/allowed-origins", { origins: [origin] });
 }
 
+import { appSettingsFor } from "@tenantry/oauth-provider/process";
+
 export interface DemoOAuthProvider {
   url: string;
   clientId: string;
@@ -65,14 +67,7 @@ async function seedOAuthApp(call: ReturnType<typeof caller>, provider: DemoOAuth
     key: "loopback-crm",
     name: "Loopback CRM",
     authType: "oauth2",
-    oauth2: {
-      authorizeUrl: `${provider.url}/authorize`,
-      tokenUrl: `${provider.url}/token`,
-      revokeUrl: `${provider.url}/revoke`,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: ["contacts.read", "offline_access"],
-    },
+    oauth2: appSettingsFor(provider, ["contacts.read", "offline_access"]),
   });
 }
 

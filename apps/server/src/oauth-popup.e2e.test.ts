@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
+import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { base64url, SignJWT } from "jose";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,13 +85,7 @@ describe.skipIf(!hasChromium)("the OAuth popup in Chromium", () => {
           key: "loopback",
           name: "Loopback CRM",
           authType: "oauth2",
-          oauth2: {
-            authorizeUrl: `${provider.url}/authorize`,
-            tokenUrl: `${provider.url}/token`,
-            clientId: provider.clientId,
-            clientSecret: provider.clientSecret,
-            scopes: ["contacts.read"],
-          },
+          oauth2: appSettingsFor(provider),
         })
       ).status,
     ).toBe(201);

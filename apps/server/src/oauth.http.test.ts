@@ -1,4 +1,4 @@
-import { type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
+import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
@@ -14,14 +14,7 @@ beforeAll(async () => {
     key: "loopback",
     name: "Loopback CRM",
     authType: "oauth2",
-    oauth2: {
-      authorizeUrl: `${provider.url}/authorize`,
-      tokenUrl: `${provider.url}/token`,
-      revokeUrl: `${provider.url}/revoke`,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: ["contacts.read"],
-    },
+    oauth2: appSettingsFor(provider),
   });
   expect(app.status).toBe(201);
 });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { testDriver, withDatabase } from "@tenantry/db/test-database";
-import { startProviderProcess } from "@tenantry/oauth-provider/process";
+import { appSettingsFor, startProviderProcess } from "@tenantry/oauth-provider/process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -295,13 +295,7 @@ describe.runIf(testDriver() === "postgres")("several processes on one PostgreSQL
               key: "loopback",
               name: "Loopback",
               authType: "oauth2",
-              oauth2: {
-                authorizeUrl: `${provider.url}/authorize`,
-                tokenUrl: `${provider.url}/token`,
-                clientId: provider.clientId,
-                clientSecret: provider.clientSecret,
-                scopes: ["read"],
-              },
+              oauth2: appSettingsFor(provider, ["read"]),
             })
           ).status,
         ).toBe(201);

@@ -52,3 +52,18 @@ export async function startProviderProcess(
       }),
   };
 }
+
+/** The `oauth2` settings of a Tenantry app that signs in at this provider. */
+export function appSettingsFor(
+  provider: { url: string; clientId: string; clientSecret: string },
+  scopes: string[] = ["contacts.read"],
+) {
+  return {
+    authorizeUrl: `${provider.url}/authorize`,
+    tokenUrl: `${provider.url}/token`,
+    revokeUrl: `${provider.url}/revoke`,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    scopes,
+  };
+}

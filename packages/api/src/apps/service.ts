@@ -24,13 +24,18 @@ export function toApp(row: AppRow): App {
     authType: row.authType,
     oauth2: row.oauth2 ? { ...row.oauth2, hasClientSecret: row.clientSecretSealed !== null } : null,
     parametersSchema: row.parametersSchema,
-    testRequest: row.testRequest
-      ? { url: row.testRequest.url, method: row.testRequest.method, headers: row.testRequest.headers }
-      : null,
+    testRequest: storedTestRequest(row.testRequest),
     archivedAt: row.archivedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** Only the fields Tenantry uses, whatever else the input object carried. */
+function storedTestRequest(
+  input: CreateAppInput["testRequest"] | AppRow["testRequest"],
+): AppRow["testRequest"] {
+  return input ? { url: input.url, method: input.method, headers: input.headers } : null;
 }
 
 function checkAppShape(input: CreateAppInput): void {
@@ -73,13 +78,7 @@ export async function createApp(sc: ServiceContext, input: CreateAppInput): Prom
           oauth2: input.oauth2 ? (oauth2 as NonNullable<AppRow["oauth2"]>) : null,
           clientSecretSealed,
           parametersSchema: input.parametersSchema ?? null,
-          testRequest: input.testRequest
-            ? {
-                url: input.testRequest.url,
-                method: input.testRequest.method,
-                headers: input.testRequest.headers,
-              }
-            : null,
+          testRequest: storedTestRequest(input.testRequest),
         })
         .returning();
       const app = toApp(row!);
@@ -172,17 +171,7 @@ export async function updateApp(sc: ServiceContext, input: UpdateAppInput): Prom
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.logoUrl !== undefined ? { logoUrl: input.logoUrl } : {}),
         ...(input.parametersSchema !== undefined ? { parametersSchema: input.parametersSchema } : {}),
-        ...(input.testRequest !== undefined
-          ? {
-              testRequest: input.testRequest
-                ? {
-                    url: input.testRequest.url,
-                    method: input.testRequest.method,
-                    headers: input.testRequest.headers,
-                  }
-                : null,
-            }
-          : {}),
+        ...(input.testRequest !== undefined ? { testRequest: storedTestRequest(input.testRequest) } : {}),
         oauth2,
         ...(clientSecret
           ? { clientSecretSealed: await sc.keyring.seal(clientSecret, clientSecretAad(existing.id)) }

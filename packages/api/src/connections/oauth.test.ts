@@ -1,6 +1,6 @@
 import { activityLog } from "@tenantry/db/schema/activity";
 import { connections, oauthStates } from "@tenantry/db/schema/connections";
-import { type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
+import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { eq } from "drizzle-orm";
 import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -26,12 +26,7 @@ beforeAll(async () => {
     name: "Loopback CRM",
     authType: "oauth2",
     oauth2: {
-      authorizeUrl: `${provider.url}/authorize`,
-      tokenUrl: `${provider.url}/token`,
-      revokeUrl: `${provider.url}/revoke`,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: ["contacts.read", "offline_access"],
+      ...appSettingsFor(provider, ["contacts.read", "offline_access"]),
       extraAuthorizeParams: { prompt: "consent", state: "must-not-win" },
     },
   });
