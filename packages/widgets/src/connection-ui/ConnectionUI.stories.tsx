@@ -2,9 +2,8 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import { newId } from "@tenantry/db/ids";
 import { connections } from "@tenantry/db/schema/connections";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { TenantryProvider } from "../provider/TenantryProvider";
 import { createStoryWorld, type StoryWorld } from "../testing/browser-backend";
-import { inProcessLink } from "../testing/in-process-link";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
 import { ConnectionUI } from "./ConnectionUI";
 
 /** What a story's loader sets up: its own workspace, app catalog and connections in the in-browser DB. */
@@ -19,14 +18,10 @@ interface ConnectionParameters {
   delay?: number;
 }
 
-interface Loaded {
-  world: StoryWorld;
-  link: ReturnType<typeof inProcessLink>;
-}
+type Loaded = StoryLoaded;
 
 type Args = { theme: "light" | "dark" | "system"; locale: string | undefined; title: string | undefined };
 
-const never = new Promise<void>(() => {});
 const LOAD = { timeout: 15_000 };
 
 const oauth2 = (host: string) => ({
@@ -128,26 +123,14 @@ const meta = {
         ...(options.locale ? { locale: options.locale } : {}),
       });
       if (!options.empty) await seedCatalog(world, options.connected ?? true);
-      const link = inProcessLink({
-        db: world.db,
-        keyring: world.keyring,
-        beforeCall: options.delay === Number.POSITIVE_INFINITY ? () => never : undefined,
-      });
-      return { world, link };
+      return storyLoaded(world, options.delay);
     },
   ],
   render: (args, { loaded }) => {
-    const { world, link } = loaded as Loaded;
     return (
-      <TenantryProvider
-        baseUrl="https://tenantry.invalid"
-        token={world.token}
-        link={link}
-        theme={args.theme}
-        {...(args.locale ? { locale: args.locale } : {})}
-      >
+      <StoryProvider loaded={loaded} theme={args.theme} locale={args.locale}>
         <ConnectionUI {...(args.title ? { title: args.title } : {})} />
-      </TenantryProvider>
+      </StoryProvider>
     );
   },
 } satisfies Meta<Args>;

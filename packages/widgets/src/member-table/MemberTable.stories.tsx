@@ -1,8 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { TenantryProvider } from "../provider/TenantryProvider";
-import { createStoryTeam, type StoryWorld } from "../testing/browser-backend";
-import { inProcessLink } from "../testing/in-process-link";
+import { createStoryTeam } from "../testing/browser-backend";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
 import { MemberTable } from "./MemberTable";
 
 /** What a story's loader sets up: its own workspace and team in the in-browser DB, seeded through the router. */
@@ -19,15 +18,10 @@ interface TeamParameters {
   delay?: number;
 }
 
-interface Loaded {
-  world: StoryWorld;
-  link: ReturnType<typeof inProcessLink>;
-}
+type Loaded = StoryLoaded;
 
 type Args = { theme: "light" | "dark" | "system"; locale: string | undefined; pageSize: number };
 
-const never = new Promise<void>(() => {});
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const LOAD = { timeout: 15_000 };
 
 const meta = {
@@ -49,28 +43,14 @@ const meta = {
         ...(options.as ? { as: options.as } : {}),
         ...(options.invalidToken ? { invalidToken: true } : {}),
       });
-      const delay = options.delay ?? 0;
-      const link = inProcessLink({
-        db: world.db,
-        keyring: world.keyring,
-        beforeCall:
-          delay === Number.POSITIVE_INFINITY ? () => never : delay > 0 ? () => sleep(delay) : undefined,
-      });
-      return { world, link };
+      return storyLoaded(world, options.delay);
     },
   ],
   render: (args, { loaded }) => {
-    const { world, link } = loaded as Loaded;
     return (
-      <TenantryProvider
-        baseUrl="https://tenantry.invalid"
-        token={world.token}
-        link={link}
-        theme={args.theme}
-        {...(args.locale ? { locale: args.locale } : {})}
-      >
+      <StoryProvider loaded={loaded} theme={args.theme} locale={args.locale}>
         <MemberTable pageSize={args.pageSize} />
-      </TenantryProvider>
+      </StoryProvider>
     );
   },
 } satisfies Meta<Args>;

@@ -1,8 +1,7 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { TenantryProvider } from "../provider/TenantryProvider";
-import { createStoryWorld, type StoryWorld } from "../testing/browser-backend";
-import { inProcessLink } from "../testing/in-process-link";
+import { createStoryWorld } from "../testing/browser-backend";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
 import { MANY_FIELDS_SCHEMA, MANY_FIELDS_VALUES } from "../testing/world";
 import { TenantFieldsForm } from "./TenantFieldsForm";
 
@@ -17,14 +16,9 @@ interface WorldParameters {
   delay?: number;
 }
 
-interface Loaded {
-  world: StoryWorld;
-  link: ReturnType<typeof inProcessLink>;
-}
+type Loaded = StoryLoaded;
 
 type Args = { theme: "light" | "dark" | "system"; locale: string | undefined; title: string | undefined };
-
-const never = new Promise<void>(() => {});
 
 const meta = {
   title: "Widgets/TenantFieldsForm",
@@ -42,36 +36,20 @@ const meta = {
         values: MANY_FIELDS_VALUES,
       };
       const world = await createStoryWorld(options);
-      const delay = options.delay ?? 0;
-      const link = inProcessLink({
-        db: world.db,
-        keyring: world.keyring,
-        beforeCall:
-          delay === Number.POSITIVE_INFINITY ? () => never : delay > 0 ? () => sleep(delay) : undefined,
-      });
-      return { world, link };
+      return storyLoaded(world, options.delay);
     },
   ],
   render: (args, { loaded }) => {
-    const { world, link } = loaded as Loaded;
     return (
-      <TenantryProvider
-        baseUrl="https://tenantry.invalid"
-        token={world.token}
-        link={link}
-        theme={args.theme}
-        {...(args.locale ? { locale: args.locale } : {})}
-      >
+      <StoryProvider loaded={loaded} theme={args.theme} locale={args.locale}>
         <TenantFieldsForm {...(args.title ? { title: args.title } : {})} />
-      </TenantryProvider>
+      </StoryProvider>
     );
   },
 } satisfies Meta<Args>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Ten fields of every kind, filled in: text, email, url, integer and number with bounds, selects, date, boolean, secret. */
 export const ManyFields: Story = {

@@ -1,8 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, within } from "storybook/test";
-import { TenantryProvider } from "../provider/TenantryProvider";
-import { createStoryWorld, type StoryWorld } from "../testing/browser-backend";
-import { inProcessLink } from "../testing/in-process-link";
+import { createStoryWorld } from "../testing/browser-backend";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
 import { UsageMeter } from "./UsageMeter";
 
 /** What a story's loader sets up: a tenant with an AI credit limit and usage recorded through the real API. */
@@ -20,14 +19,10 @@ interface UsageParameters {
   delay?: number;
 }
 
-interface Loaded {
-  world: StoryWorld;
-  link: ReturnType<typeof inProcessLink>;
-}
+type Loaded = StoryLoaded;
 
 type Args = { theme: "light" | "dark" | "system"; locale: string | undefined; title: string | undefined };
 
-const never = new Promise<void>(() => {});
 const LOAD = { timeout: 15_000 };
 
 const meta = {
@@ -65,26 +60,14 @@ const meta = {
           amount: options.exports,
         });
       }
-      const link = inProcessLink({
-        db: world.db,
-        keyring: world.keyring,
-        beforeCall: options.delay === Number.POSITIVE_INFINITY ? () => never : undefined,
-      });
-      return { world, link };
+      return storyLoaded(world, options.delay);
     },
   ],
   render: (args, { loaded }) => {
-    const { world, link } = loaded as Loaded;
     return (
-      <TenantryProvider
-        baseUrl="https://tenantry.invalid"
-        token={world.token}
-        link={link}
-        theme={args.theme}
-        {...(args.locale ? { locale: args.locale } : {})}
-      >
+      <StoryProvider loaded={loaded} theme={args.theme} locale={args.locale}>
         <UsageMeter />
-      </TenantryProvider>
+      </StoryProvider>
     );
   },
 } satisfies Meta<Args>;
