@@ -6,6 +6,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { loadAppRow } from "../apps/service";
 import { assertTenantAccess, requirePermission } from "../auth/access";
+import { archiveConnectionElements } from "../elements/service";
 import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
@@ -237,6 +238,7 @@ export async function deleteConnection(sc: ServiceContext, id: string): Promise<
       before: { status: existing.status },
       after: { status: "disconnected" },
     });
+    await archiveConnectionElements(tx, sc, existing);
     return toConnection(row!);
   });
 }

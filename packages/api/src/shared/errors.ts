@@ -31,6 +31,11 @@ export type AppErrorCode =
   | "payload_too_large"
   | "rate_limited"
   | "usage_limit_exceeded"
+  | "element_key_taken"
+  | "element_archived"
+  | "invalid_config_schema"
+  | "invalid_override_path"
+  | "invalid_configuration"
   | "internal_error";
 
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */
