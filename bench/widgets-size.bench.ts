@@ -14,6 +14,8 @@ const entries = {
   "tenant-fields-form": "src/entries/tenant-fields-form.ts",
   "member-table": "src/entries/member-table.ts",
   "usage-meter": "src/entries/usage-meter.ts",
+  "element-config-form": "src/entries/element-config-form.ts",
+  "field-mapping-editor": "src/entries/field-mapping-editor.ts",
   "all widgets (root entry)": "src/entries/index.ts",
 };
 const BUDGET_KB = 45;

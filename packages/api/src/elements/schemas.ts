@@ -144,20 +144,21 @@ const selectorParts = {
   instanceKey: instanceKey.default(""),
 };
 
-export const resolveElementInput = z
-  .strictObject(selectorParts)
-  .refine((input) => Boolean(input.templateId) !== Boolean(input.type && input.key), {
-    message: "give either templateId or type and key",
-  });
+const oneSelector = (input: {
+  instanceId?: string | undefined;
+  templateId?: string | undefined;
+  type?: string | undefined;
+  key?: string | undefined;
+}) =>
+  [Boolean(input.instanceId), Boolean(input.templateId), Boolean(input.type && input.key)].filter(Boolean)
+    .length === 1;
 
-export const deployElementInput = z
+/** By instance id (a plain get), or by template, created on first access. */
+export const resolveElementInput = z
   .strictObject({ ...selectorParts, instanceId: instanceIdSchema.optional() })
-  .refine(
-    (input) =>
-      [Boolean(input.instanceId), Boolean(input.templateId), Boolean(input.type && input.key)].filter(Boolean)
-        .length === 1,
-    { message: "give one of instanceId, templateId, or type and key" },
-  );
+  .refine(oneSelector, { message: "give one of instanceId, templateId, or type and key" });
+
+export const deployElementInput = resolveElementInput;
 
 export const elementRefInput = z.strictObject({ tenantId: tenantIdSchema, instanceId: instanceIdSchema });
 

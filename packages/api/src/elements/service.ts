@@ -285,7 +285,9 @@ async function assertTenantExists(db: Executor, workspaceId: string, tenantId: s
 export async function resolveElement(ec: ElementContext, input: ResolveElementInput): Promise<Element> {
   assertTenantAccess(ec.actor, input.tenantId);
   requirePermission(ec.actor, "elements:read");
-  const { instance, template } = await resolveJoined(ec, input);
+  const { instance, template } = input.instanceId
+    ? await loadJoined(ec.db, ec.actor.workspaceId, input.tenantId, input.instanceId)
+    : await resolveJoined(ec, input);
   return toElement(instance, template);
 }
 

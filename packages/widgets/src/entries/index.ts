@@ -1,5 +1,11 @@
 // The package's root entry (`@tenantry/widgets`): every widget and hook. Hosts that use one widget
 // import its subpath instead and pay only for it.
+export type { ElementConfigFormProps } from "../elements/ElementConfigForm";
+export { ElementConfigForm } from "../elements/ElementConfigForm";
+export type { FieldMappingEditorProps } from "../elements/FieldMappingEditor";
+export { FieldMappingEditor } from "../elements/FieldMappingEditor";
+export type { ElementController, ElementSelector } from "../elements/useElement";
+export { useElement } from "../elements/useElement";
 export type { I18n } from "../i18n/i18n";
 export type { MessageKey } from "../i18n/messages";
 export type { MemberTableProps } from "../member-table/MemberTable";

@@ -143,6 +143,19 @@ export const en = {
   "usage.nearLimit": "{percent} % of the limit used.",
   "usage.atLimit": "Limit reached: new usage is refused until older usage leaves the window.",
   "usage.window": "Last 30 days, {start} – {end}.",
+  "elements.empty": "There is nothing to configure.",
+  "elements.customized": "Customized",
+  "elements.updateAvailable": "Update available",
+  "elements.resetField": "Reset to default",
+  "elements.default": "Default: {value}",
+  "elements.outdated": "Defaults changed where you customized. Reset those fields to take the new defaults.",
+  "elements.inactive": "This element is archived and can no longer be changed.",
+  "elements.problems": "Needs attention: {message}",
+  "mapping.import": "Import",
+  "mapping.export": "Export",
+  "mapping.notMapped": "Not mapped",
+  "mapping.constant": "Constant value",
+  "mapping.constantFor": "Constant value for {field}",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -294,6 +307,20 @@ export const sv: Catalog = {
   "usage.nearLimit": "{percent} % av gränsen är förbrukat.",
   "usage.atLimit": "Gränsen är nådd: ny förbrukning nekas tills äldre förbrukning lämnar perioden.",
   "usage.window": "Senaste 30 dagarna, {start} – {end}.",
+  "elements.empty": "Det finns inget att konfigurera.",
+  "elements.customized": "Anpassad",
+  "elements.updateAvailable": "Uppdatering finns",
+  "elements.resetField": "Återställ till standard",
+  "elements.default": "Standard: {value}",
+  "elements.outdated":
+    "Standardvärden har ändrats där du har anpassat. Återställ fälten för att få de nya standardvärdena.",
+  "elements.inactive": "Elementet är arkiverat och kan inte längre ändras.",
+  "elements.problems": "Behöver åtgärdas: {message}",
+  "mapping.import": "Import",
+  "mapping.export": "Export",
+  "mapping.notMapped": "Inte mappat",
+  "mapping.constant": "Konstant värde",
+  "mapping.constantFor": "Konstant värde för {field}",
 };
 
 export const catalogs = { en, sv } as const;
