@@ -15,6 +15,8 @@ const entries = {
   "member-table": "src/entries/member-table.ts",
   "usage-meter": "src/entries/usage-meter.ts",
   "connection-ui": "src/entries/connection-ui.ts",
+  "element-config-form": "src/entries/element-config-form.ts",
+  "field-mapping-editor": "src/entries/field-mapping-editor.ts",
   "all widgets (root entry)": "src/entries/index.ts",
 };
 const BUDGET_KB = 45;

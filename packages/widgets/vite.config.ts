@@ -14,6 +14,8 @@ export const widgetEntries = {
   "member-table": here("src/entries/member-table.ts"),
   "usage-meter": here("src/entries/usage-meter.ts"),
   "connection-ui": here("src/entries/connection-ui.ts"),
+  "element-config-form": here("src/entries/element-config-form.ts"),
+  "field-mapping-editor": here("src/entries/field-mapping-editor.ts"),
 };
 
 /** What the host provides (peer dependencies); everything else (tRPC client, validator) is bundled. */

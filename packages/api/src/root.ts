@@ -3,6 +3,7 @@ import { activityRouter } from "./activity/router";
 import { apiKeysRouter } from "./api-keys/router";
 import { appsRouter } from "./apps/router";
 import { connectionsRouter } from "./connections/router";
+import { elementsRouter, elementTemplatesRouter } from "./elements/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
 import { rolesRouter } from "./roles/router";
@@ -25,6 +26,8 @@ export const appRouter = router({
   usage: usageRouter,
   apps: appsRouter,
   connections: connectionsRouter,
+  elementTemplates: elementTemplatesRouter,
+  elements: elementsRouter,
 });
 
 export type AppRouter = typeof appRouter;

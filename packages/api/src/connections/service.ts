@@ -6,6 +6,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { clientSecretAad, loadAppRow } from "../apps/service";
 import { assertTenantAccess, requirePermission } from "../auth/access";
+import { archiveConnectionElements } from "../elements/service";
 import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
 import { base64Utf8 } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
@@ -343,6 +344,7 @@ export async function deleteConnection(sc: ServiceContext, id: string): Promise<
       before: { status: existing.status },
       after: { status: "disconnected", ...(revocation ? { revocation } : {}) },
     });
+    await archiveConnectionElements(tx, sc, existing);
     return toConnection(row!);
   });
 }

@@ -36,6 +36,11 @@ export type AppErrorCode =
   | "provider_error"
   | "provider_unavailable"
   | "unsafe_url"
+  | "element_key_taken"
+  | "element_archived"
+  | "invalid_config_schema"
+  | "invalid_override_path"
+  | "invalid_configuration"
   | "internal_error";
 
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */

@@ -12,6 +12,12 @@ export type {
   ParametersOutcome,
 } from "../connection-ui/useConnections";
 export { useConnections } from "../connection-ui/useConnections";
+export type { ElementConfigFormProps } from "../elements/ElementConfigForm";
+export { ElementConfigForm } from "../elements/ElementConfigForm";
+export type { FieldMappingEditorProps } from "../elements/FieldMappingEditor";
+export { FieldMappingEditor } from "../elements/FieldMappingEditor";
+export type { ElementController, ElementSelector } from "../elements/useElement";
+export { useElement } from "../elements/useElement";
 export type { I18n } from "../i18n/i18n";
 export type { MessageKey } from "../i18n/messages";
 export type { MemberTableProps } from "../member-table/MemberTable";

@@ -184,6 +184,19 @@ export const en = {
   "connections.error.forbidden": "You are not allowed to do that.",
   "connections.error.generic": "That did not work: {message}",
   "connections.error.unknown": "That did not work. Try again.",
+  "elements.empty": "There is nothing to configure.",
+  "elements.customized": "Customized",
+  "elements.updateAvailable": "Update available",
+  "elements.resetField": "Reset to default",
+  "elements.default": "Default: {value}",
+  "elements.outdated": "Defaults changed where you customized. Reset those fields to take the new defaults.",
+  "elements.inactive": "This element is archived and can no longer be changed.",
+  "elements.problems": "Needs attention: {message}",
+  "mapping.import": "Import",
+  "mapping.export": "Export",
+  "mapping.notMapped": "Not mapped",
+  "mapping.constant": "Constant value",
+  "mapping.constantFor": "Constant value for {field}",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -378,6 +391,20 @@ export const sv: Catalog = {
   "connections.error.forbidden": "Du har inte behörighet att göra det.",
   "connections.error.generic": "Det gick inte: {message}",
   "connections.error.unknown": "Det gick inte. Försök igen.",
+  "elements.empty": "Det finns inget att konfigurera.",
+  "elements.customized": "Anpassad",
+  "elements.updateAvailable": "Uppdatering finns",
+  "elements.resetField": "Återställ till standard",
+  "elements.default": "Standard: {value}",
+  "elements.outdated":
+    "Standardvärden har ändrats där du har anpassat. Återställ fälten för att få de nya standardvärdena.",
+  "elements.inactive": "Elementet är arkiverat och kan inte längre ändras.",
+  "elements.problems": "Behöver åtgärdas: {message}",
+  "mapping.import": "Import",
+  "mapping.export": "Export",
+  "mapping.notMapped": "Inte mappat",
+  "mapping.constant": "Konstant värde",
+  "mapping.constantFor": "Konstant värde för {field}",
 };
 
 export const catalogs = { en, sv } as const;

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./testing/test-server";
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(() => s.close());
+
+async function body<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface ElementBody {
+  id: string;
+  revision: number;
+  config: Record<string, unknown>;
+  outdatedPaths: string[];
+}
+
+describe("elements over REST", () => {
+  it("a host defines a template, a tenant customizes it, the template changes: untouched parts follow", async () => {
+    const template = await body<{ id: string; revision: number }>(
+      await s.call("POST", "/api/v1/element-templates", {
+        type: "action",
+        key: "create-ticket",
+        name: "Create ticket",
+        definition: { priority: "normal", queue: "support", assignee: null },
+        configSchema: {
+          type: "object",
+          properties: {
+            priority: { type: "string", enum: ["low", "normal", "high"], title: "Priority" },
+            queue: { type: "string", title: "Queue" },
+          },
+        },
+      }),
+      201,
+    );
+    const tenant = await body<{ id: string }>(
+      await s.call("POST", "/api/v1/tenants", { name: "REST elements", internalId: "rest-elements" }),
+      201,
+    );
+    const elements = `/api/v1/tenants/${tenant.id}/elements`;
+
+    const created = await body<ElementBody>(
+      await s.call("GET", `${elements}/resolve?type=action&key=create-ticket`),
+      200,
+    );
+    const patched = await body<ElementBody>(
+      await s.call("PATCH", `${elements}/${created.id}`, {
+        revision: created.revision,
+        overrides: { "/priority": "high" },
+      }),
+      200,
+    );
+    expect(patched.config).toEqual({ priority: "high", queue: "support", assignee: null });
+
+    expect(
+      await body(
+        await s.call("PATCH", `${elements}/${created.id}`, {
+          revision: patched.revision,
+          overrides: { "/priority": "x" },
+        }),
+        400,
+      ),
+    ).toMatchObject({ code: "invalid_configuration" });
+    expect(
+      await body(
+        await s.call("PATCH", `${elements}/${created.id}`, {
+          revision: patched.revision,
+          overrides: { "/assignee": "me" },
+        }),
+        400,
+      ),
+    ).toMatchObject({ code: "invalid_override_path" });
+    expect(
+      await body(
+        await s.call("PATCH", `${elements}/${created.id}`, { revision: 1, overrides: { "/queue": "sales" } }),
+        409,
+      ),
+    ).toMatchObject({ code: "version_conflict", currentRevision: patched.revision });
+
+    await body(
+      await s.call("PATCH", `/api/v1/element-templates/${template.id}`, {
+        revision: template.revision,
+        definition: { priority: "low", queue: "helpdesk", assignee: null },
+      }),
+      200,
+    );
+    const read = await body<ElementBody>(await s.call("GET", `${elements}/${created.id}`), 200);
+    expect(read).toMatchObject({
+      config: { priority: "high", queue: "helpdesk" },
+      isCustomized: true,
+      outdated: true,
+      outdatedPaths: ["/priority"],
+      state: "ready",
+    });
+
+    const list = await body<{ items: ElementBody[]; nextCursor: string | null }>(
+      await s.call("GET", `${elements}?type=action&limit=10`),
+      200,
+    );
+    expect(list.items.map((e) => e.id)).toEqual([created.id]);
+
+    const reset = await body<ElementBody>(await s.call("POST", `${elements}/${created.id}/reset`, {}), 200);
+    expect(reset.config).toEqual({ priority: "low", queue: "helpdesk", assignee: null });
+
+    const templates = await body<{ items: { id: string }[] }>(
+      await s.call("GET", "/api/v1/element-templates"),
+      200,
+    );
+    expect(templates.items.map((t) => t.id)).toContain(template.id);
+    const openapi = await body<{ paths: Record<string, unknown> }>(
+      await s.call("GET", "/api/v1/openapi.json"),
+      200,
+    );
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        "/element-templates",
+        "/element-templates/{id}",
+        "/tenants/{tenantId}/elements",
+        "/tenants/{tenantId}/elements/{instanceId}",
+        "/tenants/{tenantId}/elements/{instanceId}/reset",
+      ]),
+    );
+  });
+
+  it("lets a tenant's access token reach its own elements only", async () => {
+    await body(
+      await s.call("POST", "/api/v1/element-templates", {
+        type: "flow",
+        key: "nightly",
+        name: "Nightly",
+        definition: { hour: 2 },
+        configSchema: { type: "object", properties: { hour: { type: "integer", minimum: 0, maximum: 23 } } },
+      }),
+      201,
+    );
+    const minted = await body<{ token: string; tenantId: string }>(
+      await s.call("POST", "/api/v1/test-tenant/token", { scope: "elements:read elements:write" }),
+      201,
+    );
+    const asTenant = { authorization: `Bearer ${minted.token}` };
+    const mine = await body<ElementBody>(
+      await s.call(
+        "GET",
+        `/api/v1/tenants/${minted.tenantId}/elements/resolve?type=flow&key=nightly`,
+        undefined,
+        asTenant,
+      ),
+      200,
+    );
+    const patched = await body<ElementBody>(
+      await s.call(
+        "PATCH",
+        `/api/v1/tenants/${minted.tenantId}/elements/${mine.id}`,
+        { revision: mine.revision, overrides: { "/hour": 4 } },
+        asTenant,
+      ),
+      200,
+    );
+    expect(patched.config).toEqual({ hour: 4 });
+
+    const other = await body<{ id: string }>(
+      await s.call("POST", "/api/v1/tenants", { name: "Other", internalId: "rest-other" }),
+      201,
+    );
+    const theirs = await body<ElementBody>(
+      await s.call("GET", `/api/v1/tenants/${other.id}/elements/resolve?type=flow&key=nightly`),
+      200,
+    );
+    await body(
+      await s.call("GET", `/api/v1/tenants/${other.id}/elements/${theirs.id}`, undefined, asTenant),
+      404,
+    );
+    await body(
+      await s.call("GET", `/api/v1/tenants/${minted.tenantId}/elements/${theirs.id}`, undefined, asTenant),
+      404,
+    );
+    await body(await s.call("GET", "/api/v1/element-templates", undefined, asTenant), 403);
+  });
+});

@@ -1,0 +1,490 @@
+import { elementInstances } from "@tenantry/db/schema/elements";
+import { and, eq } from "drizzle-orm";
+import { base64url, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JsonObject } from "../shared/json";
+import { failure } from "../testing/expect-error";
+import { createHarness, type Harness } from "../testing/harness";
+
+let h: Harness;
+let signingKey: { id: string; secret: Uint8Array };
+beforeAll(async () => {
+  h = await createHarness();
+  const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "elements" });
+  signingKey = { id: created.id, secret: base64url.decode(created.secret!) };
+});
+afterAll(() => h.close());
+
+const unique = () => Math.random().toString(36).slice(2, 10);
+
+async function newTenant() {
+  const internalId = `el-${unique()}`;
+  const tenant = await h.api.tenants.create({ name: "Elements Co", internalId });
+  return { id: tenant.id, internalId };
+}
+
+async function tokenFor(internalId: string, scope: string) {
+  const jwt = await new SignJWT({ sub: internalId, scope })
+    .setProtectedHeader({ alg: "HS256", kid: signingKey.id })
+    .setIssuedAt()
+    .setExpirationTime("10m")
+    .sign(signingKey.secret);
+  return h.callerWith({ authorization: `Bearer ${jwt}` });
+}
+
+const syncSchema = {
+  type: "object",
+  properties: {
+    schedule: {
+      type: "object",
+      title: "Schedule",
+      properties: {
+        every: { type: "integer", minimum: 5, maximum: 1440, title: "Every (minutes)" },
+        enabled: { type: "boolean", title: "Enabled" },
+      },
+    },
+    label: { type: "string", maxLength: 40, title: "Label" },
+  },
+  required: ["schedule"],
+};
+const syncDefinition = { schedule: { every: 60, enabled: true }, label: "Sync", steps: ["fetch", "store"] };
+
+async function newTemplate(overrides: Record<string, unknown> = {}) {
+  return h.api.elementTemplates.create({
+    type: "flow",
+    key: `sync-${unique()}`,
+    name: "Sync contacts",
+    definition: syncDefinition,
+    configSchema: syncSchema,
+    ...overrides,
+  });
+}
+
+describe("element templates", () => {
+  it("creates, refuses a duplicate key, a definition that breaks its schema, and a bad schema", async () => {
+    const template = await newTemplate();
+    expect(template).toMatchObject({ type: "flow", revision: 1, appId: null, archived: false });
+    expect(
+      await failure(
+        h.api.elementTemplates.create({ type: "flow", key: template.key, name: "Again", definition: {} }),
+      ),
+    ).toMatchObject({ status: 409, code: "element_key_taken" });
+    // Same key, another type: a different template.
+    await h.api.elementTemplates.create({
+      type: "action",
+      key: template.key,
+      name: "Action",
+      definition: {},
+    });
+    expect(
+      await failure(
+        h.api.elementTemplates.create({
+          type: "flow",
+          key: `bad-${unique()}`,
+          name: "Bad",
+          definition: { schedule: { every: 1 } },
+          configSchema: syncSchema,
+        }),
+      ),
+    ).toMatchObject({ status: 400, code: "invalid_configuration" });
+    expect(
+      await failure(
+        h.api.elementTemplates.create({
+          type: "flow",
+          key: `bad-${unique()}`,
+          name: "Bad",
+          definition: {},
+          configSchema: { type: "object", properties: { a: { $ref: "http://example.com/x" } } },
+        }),
+      ),
+    ).toMatchObject({ status: 400, code: "invalid_config_schema" });
+    expect(
+      await failure(
+        h.api.elementTemplates.create({
+          type: "field_mapping",
+          key: `m-${unique()}`,
+          name: "M",
+          definition: {},
+        }),
+      ),
+    ).toMatchObject({ status: 400, code: "invalid_input" });
+  });
+
+  it("bumps the revision on every change, refuses a stale one, and writes nothing for no change", async () => {
+    const template = await newTemplate();
+    const same = await h.api.elementTemplates.update({ id: template.id, revision: 1, name: template.name });
+    expect(same.revision).toBe(1);
+    const renamed = await h.api.elementTemplates.update({ id: template.id, revision: 1, name: "Renamed" });
+    expect(renamed.revision).toBe(2);
+    expect(
+      await failure(h.api.elementTemplates.update({ id: template.id, revision: 1, name: "Stale" })),
+    ).toMatchObject({ status: 409, code: "version_conflict" });
+  });
+});
+
+describe("instances: overrides over a template", () => {
+  it("creates on first access, customizes, follows the template where untouched and flags where overridden", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const first = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    expect(first).toMatchObject({
+      templateId: template.id,
+      connectionId: null,
+      config: syncDefinition,
+      isCustomized: false,
+      outdated: false,
+      state: "ready",
+      revision: 1,
+      active: true,
+    });
+    // By type and key, the same instance.
+    const again = await h.api.elements.resolve({ tenantId: tenant.id, type: "flow", key: template.key });
+    expect(again.id).toBe(first.id);
+
+    const customized = await h.api.elements.patch({
+      tenantId: tenant.id,
+      instanceId: first.id,
+      revision: 1,
+      overrides: { "/schedule/every": 15 },
+    });
+    expect(customized).toMatchObject({
+      isCustomized: true,
+      overrides: { "/schedule/every": 15 },
+      config: { schedule: { every: 15, enabled: true }, label: "Sync" },
+      revision: 2,
+    });
+
+    // The host changes the template: the label (untouched) and the schedule (overridden).
+    await h.api.elementTemplates.update({
+      id: template.id,
+      revision: 1,
+      definition: { ...syncDefinition, label: "Sync v2", schedule: { every: 30, enabled: true } },
+    });
+    const after = await h.api.elements.get({ tenantId: tenant.id, instanceId: first.id });
+    expect(after).toMatchObject({
+      config: { schedule: { every: 15, enabled: true }, label: "Sync v2" },
+      defaults: { schedule: { every: 30 }, label: "Sync v2" },
+      outdated: true,
+      outdatedPaths: ["/schedule/every"],
+      templateRevision: 2,
+      mergedRevision: 1,
+    });
+
+    // Resetting the path follows the template again.
+    const reset = await h.api.elements.reset({
+      tenantId: tenant.id,
+      instanceId: first.id,
+      paths: ["/schedule"],
+    });
+    expect(reset).toMatchObject({
+      isCustomized: false,
+      outdated: false,
+      config: { schedule: { every: 30 } },
+      mergedRevision: 2,
+    });
+
+    const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 20 });
+    expect(log.items.map((e) => e.action)).toEqual([
+      "element.reset",
+      "element.customized",
+      "element.created",
+      "tenant.created",
+    ]);
+  });
+
+  it("refuses bad patches with 400 or 409 and stores nothing", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const patch = (overrides: JsonObject, revision = 1) =>
+      h.api.elements.patch({ tenantId: tenant.id, instanceId: element.id, revision, overrides });
+    expect(await failure(patch({ "/schedule/every": 1 }))).toMatchObject({
+      status: 400,
+      code: "invalid_configuration",
+    });
+    expect(await failure(patch({ "/steps": [] }))).toMatchObject({
+      status: 400,
+      code: "invalid_override_path",
+    });
+    expect(await failure(patch({ schedule: 1 }))).toMatchObject({
+      status: 400,
+      code: "invalid_override_path",
+    });
+    expect(await failure(patch({ "/label": "x" }, 7))).toMatchObject({
+      status: 409,
+      code: "version_conflict",
+    });
+    const stored = await h.api.elements.get({ tenantId: tenant.id, instanceId: element.id });
+    expect(stored).toMatchObject({ revision: 1, overrides: {}, isCustomized: false });
+  });
+
+  it("creates exactly one instance under concurrent first access", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    const rows = await h.handle.db
+      .select()
+      .from(elementInstances)
+      .where(and(eq(elementInstances.tenantId, tenant.id), eq(elementInstances.templateId, template.id)));
+    expect(rows).toHaveLength(1);
+    const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 20 });
+    expect(log.items.filter((e) => e.action === "element.created")).toHaveLength(1);
+  });
+
+  it("keeps both a template change and a concurrent patch, with a valid result", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const [patched, updated] = await Promise.allSettled([
+      h.api.elements.patch({
+        tenantId: tenant.id,
+        instanceId: element.id,
+        revision: 1,
+        overrides: { "/label": "Mine" },
+      }),
+      h.api.elementTemplates.update({
+        id: template.id,
+        revision: 1,
+        definition: { ...syncDefinition, schedule: { every: 120, enabled: false } },
+      }),
+    ]);
+    expect(patched.status).toBe("fulfilled");
+    expect(updated.status).toBe("fulfilled");
+    const read = await h.api.elements.get({ tenantId: tenant.id, instanceId: element.id });
+    expect(read).toMatchObject({
+      config: { label: "Mine", schedule: { every: 120, enabled: false } },
+      state: "ready",
+      outdated: false,
+    });
+  });
+
+  it("concurrent patches with one revision: one wins, the others answer 409", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const results = await Promise.allSettled(
+      [10, 20, 30, 40].map((every) =>
+        h.api.elements.patch({
+          tenantId: tenant.id,
+          instanceId: element.id,
+          revision: 1,
+          overrides: { "/schedule/every": every },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect(await failure(Promise.reject((r as PromiseRejectedResult).reason))).toMatchObject({
+        status: 409,
+      });
+    }
+  });
+
+  it("reports configuration_error when a template change breaks an override, and deactivates on archive", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    await h.api.elements.patch({
+      tenantId: tenant.id,
+      instanceId: element.id,
+      revision: 1,
+      overrides: { "/label": "A rather long label" },
+    });
+    const tighter = structuredClone(syncSchema);
+    tighter.properties.label.maxLength = 5;
+    await h.api.elementTemplates.update({
+      id: template.id,
+      revision: 1,
+      configSchema: tighter,
+      definition: { ...syncDefinition, label: "S" },
+    });
+    const broken = await h.api.elements.get({ tenantId: tenant.id, instanceId: element.id });
+    expect(broken).toMatchObject({ state: "configuration_error", errors: [{ path: "/label" }] });
+
+    await h.api.elementTemplates.archive({ id: template.id });
+    const inactive = await h.api.elements.get({ tenantId: tenant.id, instanceId: element.id });
+    expect(inactive.active).toBe(false);
+    expect(
+      await failure(
+        h.api.elements.patch({
+          tenantId: tenant.id,
+          instanceId: element.id,
+          revision: 2,
+          overrides: { "/label": "B" },
+        }),
+      ),
+    ).toMatchObject({ status: 409, code: "element_archived" });
+    const listed = await h.api.elements.list({ tenantId: tenant.id });
+    expect(listed.items).toHaveLength(0);
+    const all = await h.api.elements.list({ tenantId: tenant.id, includeArchived: true });
+    expect(all.items.map((e) => e.id)).toEqual([element.id]);
+  });
+});
+
+describe("access tokens", () => {
+  it("reach only their own tenant's instances, and need elements:write to change them", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const template = await newTemplate();
+    const aElement = await h.api.elements.resolve({ tenantId: a.id, templateId: template.id });
+    const bToken = await tokenFor(b.internalId, "elements:read elements:write");
+    expect(await failure(bToken.elements.get({ tenantId: a.id, instanceId: aElement.id }))).toMatchObject({
+      status: 404,
+    });
+    // Even through its own tenant id, another tenant's instance id is not found.
+    expect(await failure(bToken.elements.get({ tenantId: b.id, instanceId: aElement.id }))).toMatchObject({
+      status: 404,
+    });
+    const bElement = await bToken.elements.resolve({ tenantId: b.id, templateId: template.id });
+    expect(bElement.id).not.toBe(aElement.id);
+    expect((await bToken.elements.list({ tenantId: b.id })).items.map((e) => e.id)).toEqual([bElement.id]);
+
+    const readOnly = await tokenFor(b.internalId, "elements:read");
+    expect(
+      await failure(
+        readOnly.elements.patch({
+          tenantId: b.id,
+          instanceId: bElement.id,
+          revision: 1,
+          overrides: { "/label": "x" },
+        }),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(await failure(readOnly.elementTemplates.list())).toMatchObject({ status: 403 });
+  });
+});
+
+describe("tenant-owned elements", () => {
+  it("are created, changed in place and unique per type and key", async () => {
+    const tenant = await newTenant();
+    const token = await tokenFor(tenant.internalId, "elements:read elements:write");
+    const own = await token.elements.create({
+      tenantId: tenant.id,
+      type: "action",
+      key: "notify",
+      name: "Notify me",
+      definition: { channel: "email", to: "ops@example.com" },
+      configSchema: { type: "object", properties: { channel: { type: "string", enum: ["email", "sms"] } } },
+    });
+    expect(own).toMatchObject({ templateId: null, isCustomized: false, state: "ready", name: "Notify me" });
+    const changed = await token.elements.patch({
+      tenantId: tenant.id,
+      instanceId: own.id,
+      revision: 1,
+      overrides: { "/channel": "sms" },
+    });
+    expect(changed.config).toEqual({ channel: "sms", to: "ops@example.com" });
+    expect(
+      await failure(
+        token.elements.patch({
+          tenantId: tenant.id,
+          instanceId: own.id,
+          revision: 2,
+          overrides: { "/channel": "fax" },
+        }),
+      ),
+    ).toMatchObject({ status: 400, code: "invalid_configuration" });
+    expect(
+      await failure(
+        token.elements.create({
+          tenantId: tenant.id,
+          type: "action",
+          key: "notify",
+          name: "Again",
+          definition: {},
+        }),
+      ),
+    ).toMatchObject({ status: 409, code: "element_key_taken" });
+    expect(
+      await failure(
+        token.elements.create({
+          tenantId: tenant.id,
+          type: "action",
+          key: "regex",
+          name: "Regex",
+          definition: {},
+          configSchema: { type: "object", properties: { a: { type: "string", pattern: "^(a+)+$" } } },
+        }),
+      ),
+    ).toMatchObject({ status: 400, code: "invalid_config_schema" });
+  });
+});
+
+describe("connections and field mappings", () => {
+  it("deploys a field mapping against its data source, and archives instances when disconnected", async () => {
+    const tenant = await newTenant();
+    const app = await h.api.apps.create({ key: `crm-${unique()}`, name: "CRM", authType: "api_key" });
+    const connection = await h.api.connections.create({ tenantId: tenant.id, appId: app.id, parameters: {} });
+    await h.api.elementTemplates.create({
+      type: "data_source",
+      key: "contacts",
+      name: "Contacts",
+      appId: app.id,
+      definition: {
+        collection: "contacts",
+        fields: { email: { title: "E-mail" }, full_name: { title: "Name" } },
+      },
+    });
+    const hostFields = {
+      type: "object",
+      properties: {
+        email: { type: "object", title: "Email" },
+        name: { type: "object", title: "Name" },
+      },
+    };
+    const mapping = await h.api.elementTemplates.create({
+      type: "field_mapping",
+      key: "contacts-import",
+      name: "Contacts import",
+      appId: app.id,
+      dataSourceKey: "contacts",
+      direction: "import",
+      definition: { import: { email: { field: "email" }, name: { field: "full_name" } } },
+      configSchema: { type: "object", properties: { import: hostFields } },
+    });
+
+    const instance = await h.api.elements.resolve({
+      tenantId: tenant.id,
+      type: "field_mapping",
+      key: "contacts-import",
+      connectionId: connection.id,
+    });
+    expect(instance).toMatchObject({
+      templateId: mapping.id,
+      state: "setting_up",
+      connectionId: connection.id,
+    });
+    const fields = await h.api.elements.externalFields({ tenantId: tenant.id, instanceId: instance.id });
+    expect(fields.items?.map((f) => f.key)).toEqual(["email", "full_name"]);
+
+    const deployed = await h.api.elements.deploy({ tenantId: tenant.id, instanceId: instance.id });
+    expect(deployed).toMatchObject({ state: "ready", errors: [] });
+
+    // Mapping to a field the data source lacks fails setup (a ready instance is re-checked on change).
+    const wrong = await h.api.elements.patch({
+      tenantId: tenant.id,
+      instanceId: instance.id,
+      revision: deployed.revision,
+      overrides: { "/import/name": { field: "nickname" } },
+    });
+    expect(wrong).toMatchObject({ state: "setup_failed", errors: [{ path: "/import/name/field" }] });
+    const constant = await h.api.elements.patch({
+      tenantId: tenant.id,
+      instanceId: instance.id,
+      revision: wrong.revision,
+      overrides: { "/import/name": { value: "Unknown" } },
+    });
+    expect(constant.state).toBe("ready");
+
+    await h.api.connections.delete({ id: connection.id });
+    const archived = await h.api.elements.get({ tenantId: tenant.id, instanceId: instance.id });
+    expect(archived.active).toBe(false);
+    const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 50 });
+    expect(log.items.some((e) => e.action === "element.archived" && e.target.id === instance.id)).toBe(true);
+  });
+});

@@ -1,0 +1,209 @@
+import { idPattern } from "@tenantry/db/ids";
+import {
+  ELEMENT_TYPES,
+  type ElementType,
+  FIELD_MAPPING_DIRECTIONS,
+  type FieldMappingDirection,
+} from "@tenantry/db/schema/elements";
+import { z } from "zod";
+import { pageInput, pageOutput } from "../shared/cursor";
+import { jsonObject } from "../shared/json";
+import { tenantIdSchema } from "../tenants/schemas";
+
+export const elementTypeSchema = z.enum(ELEMENT_TYPES);
+export const directionSchema = z.enum(FIELD_MAPPING_DIRECTIONS);
+export const templateIdSchema = z.string().regex(idPattern("etpl"), "must be `etpl_` followed by a UUIDv7");
+export const instanceIdSchema = z.string().regex(idPattern("elem"), "must be `elem_` followed by a UUIDv7");
+const connectionIdSchema = z.string().regex(idPattern("conn"), "must be `conn_` followed by a UUIDv7");
+const appIdSchema = z.string().regex(idPattern("app"), "must be `app_` followed by a UUIDv7");
+const elementKey = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/,
+    "a key starts with a letter: letters, digits, _ . - (at most 100)",
+  );
+const instanceKey = z
+  .string()
+  .max(200)
+  .describe('Several instances of one template per connection; "" = the one.');
+const revision = z.number().int().min(1).max(2_147_483_647);
+
+export const definitionSchema = jsonObject("The element's configuration (JSON).", {
+  maxBytes: 256 * 1024,
+  maxDepth: 16,
+});
+export const configSchemaSchema = jsonObject(
+  "JSON Schema of the configuration: what a tenant may change, with titles for forms.",
+  { maxBytes: 128 * 1024, maxDepth: 32 },
+);
+const overridesSchema = jsonObject('JSON Pointer (RFC 6901) → value, e.g. `{ "/settings/limit": 50 }`.', {
+  maxBytes: 128 * 1024,
+  maxDepth: 16,
+  maxKeyLength: 1000,
+});
+
+const fieldMappingParts = {
+  dataSourceKey: elementKey.nullable().optional().describe("Field mappings: the data source they map."),
+  direction: directionSchema.nullable().optional().describe("Field mappings: import, export or both."),
+};
+
+export const createTemplateInput = z.strictObject({
+  type: elementTypeSchema,
+  key: elementKey,
+  name: z.string().min(1).max(200),
+  appId: appIdSchema.nullable().optional().describe("null = works with any app."),
+  definition: definitionSchema,
+  configSchema: configSchemaSchema
+    .optional()
+    .describe('Default `{ "type": "object" }`: tenants change nothing.'),
+  ...fieldMappingParts,
+});
+
+export const updateTemplateInput = z.strictObject({
+  id: templateIdSchema,
+  revision: revision.describe("The revision you read; 409 version_conflict when the template moved on."),
+  name: z.string().min(1).max(200).optional(),
+  definition: definitionSchema.optional(),
+  configSchema: configSchemaSchema.optional(),
+  ...fieldMappingParts,
+});
+
+export const templateRefInput = z.strictObject({ id: templateIdSchema });
+
+export const listTemplatesInput = z
+  .strictObject({
+    ...pageInput,
+    type: elementTypeSchema.optional(),
+    appId: appIdSchema.optional(),
+    includeArchived: z.boolean().default(false),
+  })
+  .default({ limit: 20, includeArchived: false });
+
+const issueSchema = z.object({ path: z.string(), message: z.string() });
+
+export const templateSchema = z.object({
+  id: z.string(),
+  type: elementTypeSchema,
+  key: z.string(),
+  name: z.string(),
+  appId: z.string().nullable(),
+  definition: z.record(z.string(), z.unknown()),
+  configSchema: z.record(z.string(), z.unknown()),
+  dataSourceKey: z.string().nullable(),
+  direction: directionSchema.nullable(),
+  revision: z.number(),
+  archived: z.boolean(),
+  archivedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const templateListSchema = pageOutput(templateSchema);
+
+export const ELEMENT_STATES = ["setting_up", "ready", "configuration_error", "setup_failed"] as const;
+
+export const elementSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  templateId: z.string().nullable().describe("null = the tenant's own element."),
+  connectionId: z.string().nullable(),
+  instanceKey: z.string(),
+  type: elementTypeSchema,
+  key: z.string(),
+  name: z.string(),
+  appId: z.string().nullable(),
+  dataSourceKey: z.string().nullable(),
+  direction: directionSchema.nullable(),
+  config: z.record(z.string(), z.unknown()).describe("The effective configuration: definition + overrides."),
+  defaults: z
+    .record(z.string(), z.unknown())
+    .describe("The template's definition (what a reset returns to)."),
+  configSchema: z.record(z.string(), z.unknown()),
+  overrides: z.record(z.string(), z.unknown()),
+  isCustomized: z.boolean(),
+  outdated: z.boolean().describe("The template changed at a path this tenant overrode."),
+  outdatedPaths: z.array(z.string()),
+  templateRevision: z.number().nullable(),
+  mergedRevision: z.number().nullable(),
+  revision: z.number().describe("This instance's revision: send it back with a PATCH."),
+  state: z.enum(ELEMENT_STATES),
+  errors: z.array(issueSchema),
+  active: z.boolean().describe("false once it, its template or its connection is archived."),
+  archivedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const elementListSchema = pageOutput(elementSchema);
+
+/** Which template instance: by template id, or by type and key (the app follows the connection). */
+const selectorParts = {
+  tenantId: tenantIdSchema,
+  templateId: templateIdSchema.optional(),
+  type: elementTypeSchema.optional(),
+  key: elementKey.optional(),
+  connectionId: connectionIdSchema.optional(),
+  instanceKey: instanceKey.default(""),
+};
+
+const oneSelector = (input: {
+  instanceId?: string | undefined;
+  templateId?: string | undefined;
+  type?: string | undefined;
+  key?: string | undefined;
+}) =>
+  [Boolean(input.instanceId), Boolean(input.templateId), Boolean(input.type && input.key)].filter(Boolean)
+    .length === 1;
+
+/** By instance id (a plain get), or by template, created on first access. */
+export const resolveElementInput = z
+  .strictObject({ ...selectorParts, instanceId: instanceIdSchema.optional() })
+  .refine(oneSelector, { message: "give one of instanceId, templateId, or type and key" });
+
+export const deployElementInput = resolveElementInput;
+
+export const elementRefInput = z.strictObject({ tenantId: tenantIdSchema, instanceId: instanceIdSchema });
+
+export const listElementsInput = z.strictObject({
+  ...pageInput,
+  tenantId: tenantIdSchema,
+  connectionId: connectionIdSchema.optional(),
+  templateId: templateIdSchema.optional(),
+  type: elementTypeSchema.optional(),
+  includeArchived: z.boolean().default(false),
+});
+
+export const patchElementInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  instanceId: instanceIdSchema,
+  revision: revision.describe("The revision you read; 409 version_conflict when it moved on."),
+  overrides: overridesSchema.describe("Paths to set (JSON Pointer → value); other overrides stay."),
+});
+
+export const resetElementInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  instanceId: instanceIdSchema,
+  revision: revision.optional(),
+  paths: z.array(z.string().max(1000)).max(500).optional().describe("Omitted: every override."),
+});
+
+export const createOwnElementInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  type: elementTypeSchema,
+  key: elementKey,
+  name: z.string().min(1).max(200),
+  appId: appIdSchema.nullable().optional(),
+  connectionId: connectionIdSchema.optional(),
+  instanceKey: instanceKey.default(""),
+  definition: definitionSchema,
+  configSchema: configSchemaSchema.optional(),
+  ...fieldMappingParts,
+});
+
+export type Template = z.infer<typeof templateSchema>;
+export type Element = z.infer<typeof elementSchema>;
+export type ElementState = (typeof ELEMENT_STATES)[number];
+export type CreateTemplateInput = z.infer<typeof createTemplateInput>;
+export type UpdateTemplateInput = z.infer<typeof updateTemplateInput>;
+export type ResolveElementInput = z.infer<typeof resolveElementInput>;
+export type DeployElementInput = z.infer<typeof deployElementInput>;
+export type CreateOwnElementInput = z.infer<typeof createOwnElementInput>;
+export type { ElementType, FieldMappingDirection };
