@@ -1,15 +1,10 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { TenantryProvider } from "../provider/TenantryProvider";
-import type { StoryWorld } from "../testing/browser-backend";
-import { inProcessLink } from "../testing/in-process-link";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
 import { ElementConfigForm } from "./ElementConfigForm";
 import { createElementWorld, type ElementStoryOptions, SYNC_DEFINITION } from "./stories-world";
 
-interface Loaded {
-  world: StoryWorld;
-  link: ReturnType<typeof inProcessLink>;
-}
+type Loaded = StoryLoaded;
 
 type Args = { theme: "light" | "dark" | "system"; locale: string | undefined };
 const LOAD = { timeout: 15_000 };
@@ -24,21 +19,14 @@ const meta = {
   loaders: [
     async ({ parameters }): Promise<Loaded> => {
       const world = await createElementWorld((parameters.element as ElementStoryOptions | undefined) ?? {});
-      return { world, link: inProcessLink({ db: world.db, keyring: world.keyring }) };
+      return storyLoaded(world);
     },
   ],
   render: (args, { loaded }) => {
-    const { world, link } = loaded as Loaded;
     return (
-      <TenantryProvider
-        baseUrl="https://tenantry.invalid"
-        token={world.token}
-        link={link}
-        theme={args.theme}
-        {...(args.locale ? { locale: args.locale } : {})}
-      >
+      <StoryProvider loaded={loaded} theme={args.theme} locale={args.locale}>
         <ElementConfigForm type="flow" elementKey="contact-sync" />
-      </TenantryProvider>
+      </StoryProvider>
     );
   },
 } satisfies Meta<Args>;
