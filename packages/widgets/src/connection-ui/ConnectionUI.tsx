@@ -6,6 +6,7 @@ import { WidgetRoot } from "../provider/WidgetRoot";
 import { ConfirmDialog, Dialog } from "../shared/Dialog";
 import { FieldInput } from "../shared/FieldInput";
 import type { InputValue } from "../tenant-fields-form/field-model";
+import { useValidatorReady } from "../tenant-fields-form/useValidator";
 import { initialInputs, parameterFieldsOf, readParameters } from "./parameters-model";
 import {
   type AppEntry,
@@ -354,6 +355,7 @@ function ParametersDialog({
   replacing: Connection | null;
   onClose: () => void;
 }) {
+  useValidatorReady(); // loads the schema check while the user types
   const formId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const alertRef = useRef<HTMLDivElement>(null);

@@ -1,4 +1,4 @@
-import { type Catalog, catalogs, type MessageKey, type SupportedLanguage } from "./messages";
+import { type Catalog, en, type MessageKey, SUPPORTED_LANGUAGES, type SupportedLanguage } from "./messages";
 
 export type MessageParams = Record<string, string | number>;
 
@@ -15,7 +15,7 @@ export interface I18n {
 /** `sv`, `sv-SE`, `sv_FI` → sv; anything without a catalog → en. */
 export function languageOf(locale: string | null | undefined): SupportedLanguage {
   const base = (locale ?? "").toLowerCase().split(/[-_]/)[0];
-  return base && base in catalogs ? (base as SupportedLanguage) : "en";
+  return (SUPPORTED_LANGUAGES as readonly string[]).includes(base ?? "") ? (base as SupportedLanguage) : "en";
 }
 
 function canonicalLocale(locale: string): string {
@@ -26,10 +26,13 @@ function canonicalLocale(locale: string): string {
   }
 }
 
-export function createI18n(requestedLocale: string | null | undefined): I18n {
+/**
+ * Texts in `catalog` (English until the locale's own catalog has loaded; see `loadCatalog`) and
+ * `Intl` formatting in the locale.
+ */
+export function createI18n(requestedLocale: string | null | undefined, catalog: Catalog = en): I18n {
   const locale = canonicalLocale(requestedLocale || "en");
   const language = languageOf(locale);
-  const catalog: Catalog = catalogs[language];
   const numberFormats = new Map<string, Intl.NumberFormat>();
   const numberFormat = (options?: Intl.NumberFormatOptions) => {
     const key = JSON.stringify(options ?? {});
@@ -44,7 +47,7 @@ export function createI18n(requestedLocale: string | null | undefined): I18n {
     locale,
     language,
     t(key, params) {
-      const template = catalog[key] ?? catalogs.en[key];
+      const template = catalog[key] ?? en[key];
       if (!params) return template;
       return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
         const value = params[name];

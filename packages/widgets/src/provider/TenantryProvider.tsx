@@ -1,9 +1,10 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import type { AppRouter } from "@tenantry/api/root";
 import type { TRPCClientErrorLike, TRPCLink } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from "react";
-import { createI18n, type I18n } from "../i18n/i18n";
+import { createI18n, type I18n, languageOf } from "../i18n/i18n";
+import { loadCatalog } from "../i18n/messages";
 import { bearerTokenLink, tenantryHttpLink } from "./links";
 import { createTokenSource } from "./token-source";
 import { trpc } from "./trpc";
@@ -114,7 +115,15 @@ export function useI18n(): I18n {
   const { localeOverride } = useSettings();
   const me = trpc.accessTokens.me.useQuery(undefined, { staleTime: 60_000, enabled: !localeOverride });
   const locale = localeOverride ?? me.data?.tenant.locale ?? null;
-  return useMemo(() => createI18n(locale), [locale]);
+  const language = languageOf(locale);
+  const catalog = useQuery({
+    queryKey: ["tenantry", "messages", language],
+    queryFn: () => loadCatalog(language),
+    enabled: language !== "en",
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+  });
+  return useMemo(() => createI18n(locale, catalog.data), [locale, catalog.data]);
 }
 
 export function useTheme(): Theme {

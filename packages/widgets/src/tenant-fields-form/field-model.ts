@@ -1,4 +1,4 @@
-import { Validator } from "@cfworker/json-schema";
+import type { Validator } from "@cfworker/json-schema";
 import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
 import type { MessageKey } from "../i18n/messages";
 
@@ -72,13 +72,28 @@ export function fromInput(definition: FieldDefinition, kind: FieldKind, input: I
   return text;
 }
 
+type ValidatorModule = typeof import("@cfworker/json-schema");
+let validatorModule: ValidatorModule | null = null;
+
+/**
+ * The JSON Schema validator is its own chunk (a quarter of the widgets' weight), loaded when a form
+ * mounts. Until it is in, only required and number checks run here; the server checks everything.
+ */
+export function loadValidator(): Promise<true> {
+  return import("@cfworker/json-schema").then((module) => {
+    validatorModule = module;
+    return true;
+  });
+}
+
 const validators = new WeakMap<FieldDefinition, Validator>();
 
-function validatorFor(definition: FieldDefinition): Validator {
+function validatorFor(definition: FieldDefinition): Validator | null {
+  if (!validatorModule) return null;
   let validator = validators.get(definition);
   if (!validator) {
     // Draft 7, as the server's Ajv; `x-order` is an annotation both ignore.
-    validator = new Validator(definition as object, "7", true);
+    validator = new validatorModule.Validator(definition as object, "7", true);
     validators.set(definition, validator);
   }
   return validator;
@@ -114,8 +129,8 @@ export function checkValue(
   if (typeof value === "number" && Number.isNaN(value)) {
     return { key: definition.type === "integer" ? "validation.integer" : "validation.number" };
   }
-  const result = validatorFor(definition).validate(value);
-  if (result.valid) return null;
+  const result = validatorFor(definition)?.validate(value);
+  if (!result || result.valid) return null;
   const failed = result.errors.find((unit) => unit.keyword !== "properties") ?? result.errors[0];
   const keyword = failed?.keyword ?? "";
   if (keyword === "format" && definition.type === "string" && definition.format) {

@@ -13,6 +13,7 @@ import {
   kindOf,
   toInput,
 } from "./field-model";
+import { useValidatorReady } from "./useValidator";
 
 /** A secret's edit: unchanged, a new value to seal, or removal. */
 export type SecretEdit = { action: "replace"; value: string } | { action: "remove" };
@@ -86,6 +87,7 @@ export function useTenantFields() {
   const data = query.data;
   const readOnly = me.data ? !me.data.permissions.includes("fields:write") : true;
 
+  const validatorReady = useValidatorReady();
   const fields = useMemo<TenantFieldState[]>(() => {
     if (!data) return [];
     const required = new Set(data.schema.schema.required);
@@ -132,7 +134,8 @@ export function useTenantFields() {
         },
       ];
     });
-  }, [data, edits, secretEdits, checked, serverErrors]);
+    // validatorReady: errors are computed again once the full schema check has loaded.
+  }, [data, edits, secretEdits, checked, serverErrors, validatorReady]);
 
   const dirty = fields.some((field) => field.dirty);
 
