@@ -88,6 +88,7 @@ export function useTenantFields() {
   const readOnly = me.data ? !me.data.permissions.includes("fields:write") : true;
 
   const validatorReady = useValidatorReady();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: validatorReady recomputes the errors once the full schema check has loaded
   const fields = useMemo<TenantFieldState[]>(() => {
     if (!data) return [];
     const required = new Set(data.schema.schema.required);
@@ -134,7 +135,6 @@ export function useTenantFields() {
         },
       ];
     });
-    // validatorReady: errors are computed again once the full schema check has loaded.
   }, [data, edits, secretEdits, checked, serverErrors, validatorReady]);
 
   const dirty = fields.some((field) => field.dirty);
