@@ -205,9 +205,3 @@ export type Catalog = Record<MessageKey, string>;
 /** Languages with a catalog; every one but English is loaded on first use (see `loadCatalog`). */
 export const SUPPORTED_LANGUAGES = ["en", "sv"] as const;
 export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
-
-/** A catalog by language, as its own chunk: a host pays for Swedish only when it shows Swedish. */
-export function loadCatalog(language: SupportedLanguage): Promise<Catalog> {
-  if (language === "sv") return import("./sv").then((module) => module.sv);
-  return Promise.resolve(en);
-}

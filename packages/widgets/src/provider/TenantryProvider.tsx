@@ -4,7 +4,7 @@ import type { TRPCClientErrorLike, TRPCLink } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from "react";
 import { createI18n, type I18n, languageOf } from "../i18n/i18n";
-import { loadCatalog } from "../i18n/messages";
+import { loadCatalog } from "../i18n/load-catalog";
 import { bearerTokenLink, tenantryHttpLink } from "./links";
 import { createTokenSource } from "./token-source";
 import { trpc } from "./trpc";
