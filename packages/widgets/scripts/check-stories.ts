@@ -101,14 +101,24 @@ const LISTEN_FOR_STORY_END = `
 `;
 
 // axe on the rendered widget: WCAG 2.0–2.2 A and AA, colour contrast included (real layout here).
+// The a11y addon runs its own axe after each story on the same global; axe refuses a second run
+// while one is going, so this one waits its turn (a busy machine makes the overlap likely).
 const RUN_AXE = `
-  window.axe
-    .run(document.querySelector("#storybook-root") || document.body, {
-      runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    })
-    .then((result) =>
-      result.violations.map((v) => v.id + " (" + v.impact + "): " + v.nodes.map((n) => n.target.join(" ")).join(", ")),
-    )
+  (async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await window.axe.run(document.querySelector("#storybook-root") || document.body, {
+          runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        });
+        return result.violations.map(
+          (v) => v.id + " (" + v.impact + "): " + v.nodes.map((n) => n.target.join(" ")).join(", "),
+        );
+      } catch (error) {
+        if (!String(error && error.message).includes("already running") || attempt >= 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  })()
 `;
 
 interface Outcome {

@@ -7,6 +7,8 @@ export interface I18n {
   locale: string;
   /** The catalog chosen for it. */
   language: SupportedLanguage;
+  /** False while that catalog is still loading (the texts are English until then). */
+  ready: boolean;
   t(key: MessageKey, params?: MessageParams): string;
   formatNumber(value: number, options?: Intl.NumberFormatOptions): string;
   formatDate(value: Date | string, options?: Intl.DateTimeFormatOptions): string;
@@ -30,9 +32,10 @@ function canonicalLocale(locale: string): string {
  * Texts in `catalog` (English until the locale's own catalog has loaded; see `loadCatalog`) and
  * `Intl` formatting in the locale.
  */
-export function createI18n(requestedLocale: string | null | undefined, catalog: Catalog = en): I18n {
+export function createI18n(requestedLocale: string | null | undefined, loaded?: Catalog): I18n {
   const locale = canonicalLocale(requestedLocale || "en");
   const language = languageOf(locale);
+  const catalog = loaded ?? en;
   const numberFormats = new Map<string, Intl.NumberFormat>();
   const numberFormat = (options?: Intl.NumberFormatOptions) => {
     const key = JSON.stringify(options ?? {});
@@ -46,6 +49,7 @@ export function createI18n(requestedLocale: string | null | undefined, catalog: 
   return {
     locale,
     language,
+    ready: language === "en" || loaded !== undefined,
     t(key, params) {
       const template = catalog[key] ?? en[key];
       if (!params) return template;

@@ -4,7 +4,9 @@ import { useTheme } from "./TenantryProvider";
 
 /**
  * Every widget renders inside this: the scope of the stylesheet (`.tnt-root`, with its own reset),
- * the theme (`data-theme`) and the language of its texts (`lang`, for screen readers).
+ * the theme (`data-theme`) and the language of its texts (`lang`, for screen readers). While the
+ * texts of a language other than English load (a few milliseconds, once), it stays empty and busy
+ * rather than flash English.
  */
 export function WidgetRoot({
   i18n,
@@ -19,8 +21,9 @@ export function WidgetRoot({
       className={className ? `tnt-root ${className}` : "tnt-root"}
       data-theme={theme}
       lang={i18n.locale}
+      {...(i18n.ready ? {} : { "aria-busy": true })}
     >
-      {children}
+      {i18n.ready ? children : null}
     </div>
   );
 }
