@@ -15,7 +15,9 @@ export type IdPrefix =
   | "mbr"
   | "inv"
   | "grp"
-  | "rb";
+  | "rb"
+  | "op"
+  | "ses";
 
 const UUID_V7 = "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 

@@ -9,9 +9,9 @@ export function assertTenantAccess(actor: Actor, tenantId: string): void {
   if (actor.type === "access_token" && actor.tenantId !== tenantId) throw notFound("Tenant", tenantId);
 }
 
-/** API keys may do everything in their workspace; tokens only what their permissions say. */
+/** API keys and operators may do everything in their workspace; tokens only what their permissions say. */
 export function hasPermission(actor: Actor, permission: string): boolean {
-  return actor.type === "api_key" || actor.permissions.has(permission);
+  return actor.type !== "access_token" || actor.permissions.has(permission);
 }
 
 export function requirePermission(actor: Actor, permission: string): void {

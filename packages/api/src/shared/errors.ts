@@ -30,6 +30,10 @@ export type AppErrorCode =
   | "invitation_invalid"
   | "payload_too_large"
   | "rate_limited"
+  | "csrf_failed"
+  | "invalid_credentials"
+  | "email_taken"
+  | "setup_done"
   | "usage_limit_exceeded"
   | "internal_error";
 
