@@ -5,6 +5,7 @@ import { appsRouter } from "./apps/router";
 import { connectionsRouter } from "./connections/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
+import { operatorsRouter } from "./operators/router";
 import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
@@ -25,6 +26,7 @@ export const appRouter = router({
   usage: usageRouter,
   apps: appsRouter,
   connections: connectionsRouter,
+  operators: operatorsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,5 @@
+import { PageHeader } from "../components/ui";
+
+export function SigningKeysPage() {
+  return <PageHeader title="SigningKeysPage" />;
+}

@@ -1,0 +1,209 @@
+import { createRootRoute, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import { Shell } from "./components/Shell";
+import { ApiKeysPage } from "./pages/ApiKeysPage";
+import { AppsPage } from "./pages/AppsPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { OriginsPage } from "./pages/OriginsPage";
+import { RolesPage } from "./pages/RolesPage";
+import { SchemaPage } from "./pages/SchemaPage";
+import { SignInPage } from "./pages/SignInPage";
+import { SigningKeysPage } from "./pages/SigningKeysPage";
+import { TenantPage } from "./pages/TenantPage";
+import { TenantProfileTab } from "./pages/TenantProfileTab";
+import { TenantsPage } from "./pages/TenantsPage";
+import {
+  TenantActivityTab,
+  TenantConnectionsTab,
+  TenantCredentialsTab,
+  TenantFieldsTab,
+  TenantMembersTab,
+  TenantUsageTab,
+} from "./pages/TenantTabs";
+import { TestingPage } from "./pages/TestingPage";
+import type { TenantsSearch } from "./search";
+import { ensureSession } from "./session";
+
+const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+
+const text = (value: unknown) => (typeof value === "string" && value.trim() ? value : undefined);
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: (search: Record<string, unknown>) => ({ redirect: text(search.redirect) }),
+  component: SignInPage,
+});
+
+/** Every page behind sign-in renders inside the shell (navigation, operator menu). */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ location }) => {
+    const state = await ensureSession();
+    if (!state.session) {
+      throw redirect({
+        to: "/sign-in",
+        search: { redirect: location.href === "/" ? undefined : location.href },
+      });
+    }
+  },
+  component: Shell,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/tenants" });
+  },
+});
+
+const tenantsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/tenants",
+  validateSearch: (search: Record<string, unknown>): TenantsSearch => {
+    const status = text(search.status);
+    const kind = text(search.kind);
+    return {
+      q: text(search.q),
+      status: ["active", "suspended", "archived"].includes(status ?? "")
+        ? (status as TenantsSearch["status"])
+        : undefined,
+      kind: ["standard", "enterprise", "trial"].includes(kind ?? "")
+        ? (kind as TenantsSearch["kind"])
+        : undefined,
+      plan: text(search.plan),
+      cursor: text(search.cursor),
+    };
+  },
+  component: TenantsPage,
+});
+
+const tenantRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/tenants/$tenantId",
+  component: TenantPage,
+});
+
+const tenantIndexRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "/",
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: "/tenants/$tenantId/profile", params });
+  },
+});
+
+const profileRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "profile",
+  component: TenantProfileTab,
+});
+const fieldsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "fields",
+  component: TenantFieldsTab,
+});
+const credentialsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "credentials",
+  component: TenantCredentialsTab,
+});
+const membersRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "members",
+  component: TenantMembersTab,
+});
+const connectionsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "connections",
+  component: TenantConnectionsTab,
+});
+const usageRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "usage",
+  component: TenantUsageTab,
+});
+
+const activityRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: "activity",
+  validateSearch: (search: Record<string, unknown>) => ({ action: text(search.action) }),
+  component: TenantActivityTab,
+});
+
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  beforeLoad: () => {
+    throw redirect({ to: "/settings/schema" });
+  },
+});
+const schemaRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/schema",
+  component: SchemaPage,
+});
+const apiKeysRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/api-keys",
+  component: ApiKeysPage,
+});
+const signingKeysRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/signing-keys",
+  component: SigningKeysPage,
+});
+const appsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/apps",
+  component: AppsPage,
+});
+const rolesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/roles",
+  component: RolesPage,
+});
+const originsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/origins",
+  component: OriginsPage,
+});
+const testingRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/testing",
+  component: TestingPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  appRoute.addChildren([
+    indexRoute,
+    tenantsRoute,
+    tenantRoute.addChildren([
+      tenantIndexRoute,
+      profileRoute,
+      fieldsRoute,
+      credentialsRoute,
+      membersRoute,
+      connectionsRoute,
+      usageRoute,
+      activityRoute,
+    ]),
+    settingsIndexRoute,
+    schemaRoute,
+    apiKeysRoute,
+    signingKeysRoute,
+    appsRoute,
+    rolesRoute,
+    originsRoute,
+    testingRoute,
+  ]),
+]);
+
+export const router = createRouter({ routeTree, defaultPreload: "intent", scrollRestoration: true });
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: typeof router;
+  }
+}
