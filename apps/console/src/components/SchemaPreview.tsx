@@ -3,7 +3,7 @@ import type { AppRouter } from "@tenantry/api/root";
 import { TenantFieldsForm, TenantryProvider } from "@tenantry/widgets";
 import type { TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
-import { useMemo } from "react";
+import { useState } from "react";
 import { usePrefs } from "../prefs";
 import { orderOf, type SchemaDocument } from "../schema-draft";
 
@@ -47,14 +47,16 @@ function draftLink(document: SchemaDocument): TRPCLink<AppRouter> {
 }
 
 export function SchemaPreview(props: { document: SchemaDocument }) {
+  // Remounted per draft: the preview never shows a cached answer for an older draft.
+  return <DraftPreview key={JSON.stringify(props.document)} document={props.document} />;
+}
+
+function DraftPreview(props: { document: SchemaDocument }) {
   const { theme, language, t } = usePrefs();
-  const key = JSON.stringify(props.document);
-  // A fresh client per draft: the preview never shows a cached answer for an older draft.
-  const queryClient = useMemo(() => new QueryClient(), [key]);
-  const link = useMemo(() => draftLink(props.document), [key]);
+  const [queryClient] = useState(() => new QueryClient());
+  const [link] = useState(() => draftLink(props.document));
   return (
     <TenantryProvider
-      key={key}
       baseUrl=""
       link={link}
       tenantId={PREVIEW_TENANT_ID}
