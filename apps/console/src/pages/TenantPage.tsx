@@ -42,7 +42,8 @@ export function TenantPage() {
   const run = async (action: StatusAction) => {
     const mutation = mutations[action];
     try {
-      await mutation.mutateAsync({ id: data.id, expectedVersion: data.version });
+      // The confirmation is the guard here: a status change applies to whatever version is current.
+      await mutation.mutateAsync({ id: data.id });
       setConfirming(null);
       await utils.tenants.list.invalidate();
       if (action === "delete") {

@@ -252,9 +252,16 @@ function CreateTenantDialog(props: { open: boolean; onClose: () => void }) {
   const navigate = useNavigate();
   const utils = trpc.useUtils();
   const create = trpc.tenants.create.useMutation();
+  const schema = trpc.fields.getSchema.useQuery(undefined, { enabled: props.open });
   const form = useForm<CreateValues>({
     defaultValues: { name: "", internalId: "", planKey: "", kind: "standard" },
   });
+  // A tenant is created valid: the schema's required fields are asked for up front.
+  const requiredFields = (schema.data?.schema.required ?? []).flatMap((name) => {
+    const field = schema.data?.schema.properties[name];
+    return field && !("writeOnly" in field && field.writeOnly) ? [{ name, field }] : [];
+  });
+  const [fieldValues, setFieldValues] = useState<Record<string, string>>({});
   const { errors } = form.formState;
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -272,17 +279,36 @@ function CreateTenantDialog(props: { open: boolean; onClose: () => void }) {
         kind: values.kind,
         ...(values.internalId.trim() ? { internalId: values.internalId.trim() } : {}),
         ...(values.planKey.trim() ? { planKey: values.planKey.trim() } : {}),
+        ...(requiredFields.length > 0
+          ? {
+              fields: Object.fromEntries(
+                requiredFields.map(({ name, field }) => {
+                  const raw = fieldValues[name] ?? "";
+                  const value =
+                    field.type === "number" || field.type === "integer"
+                      ? Number(raw)
+                      : field.type === "boolean"
+                        ? raw === "true"
+                        : raw;
+                  return [name, value];
+                }),
+              ),
+            }
+          : {}),
       });
       await utils.tenants.list.invalidate();
       close();
       await navigate({ to: "/tenants/$tenantId/profile", params: { tenantId: tenant.id } });
     } catch (error) {
       const issues = issuesOf(error);
+      const unplaced: string[] = [];
       for (const issue of issues) {
         const name = issue.path as keyof CreateValues;
         if (name in values) form.setError(name, { message: issue.message });
+        else unplaced.push(`${issue.path}: ${issue.message}`);
       }
       if (issues.length === 0) setProblem((error as Error).message);
+      else if (unplaced.length > 0) setProblem(unplaced.join("; "));
     }
   });
 
@@ -360,6 +386,36 @@ function CreateTenantDialog(props: { open: boolean; onClose: () => void }) {
             {error("planKey")}
           </div>
         </div>
+        {requiredFields.map(({ name, field }) => {
+          const id = `create-field-${name}`;
+          const options = "enum" in field && field.enum ? field.enum.map(String) : null;
+          const onChange = (value: string) => setFieldValues({ ...fieldValues, [name]: value });
+          return (
+            <div className="field" key={name}>
+              <label htmlFor={id}>{field.title ?? name}</label>
+              {options ? (
+                <select
+                  id={id}
+                  value={fieldValues[name] ?? ""}
+                  onChange={(event) => onChange(event.target.value)}
+                >
+                  <option value="">—</option>
+                  {options.map((option) => (
+                    <option key={option} value={option}>
+                      {option}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={id}
+                  value={fieldValues[name] ?? ""}
+                  onChange={(event) => onChange(event.target.value)}
+                />
+              )}
+            </div>
+          );
+        })}
       </form>
     </Dialog>
   );
