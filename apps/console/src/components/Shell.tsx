@@ -14,11 +14,11 @@ export function Shell() {
   const signedOut = session.isSuccess && !session.data.session;
 
   // The session ended while a page was open (expiry, sign-out elsewhere): back to sign-in, then here.
+  // The shell stays mounted while that navigation runs: never redirect from the sign-in page itself.
+  const here = location.pathname.startsWith("/sign-in") ? undefined : location.href;
   useEffect(() => {
-    if (signedOut) {
-      void navigate({ to: "/sign-in", search: { redirect: location.href }, replace: true });
-    }
-  }, [signedOut, navigate, location.href]);
+    if (signedOut && here) void navigate({ to: "/sign-in", search: { redirect: here }, replace: true });
+  }, [signedOut, navigate, here]);
 
   if (session.isPending) {
     return (
