@@ -1,27 +1,34 @@
-import { createRootRoute, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
-import { Shell } from "./components/Shell";
-import { ApiKeysPage } from "./pages/ApiKeysPage";
-import { AppsPage } from "./pages/AppsPage";
-import { NotFoundPage } from "./pages/NotFoundPage";
-import { OriginsPage } from "./pages/OriginsPage";
-import { RolesPage } from "./pages/RolesPage";
-import { SchemaPage } from "./pages/SchemaPage";
-import { SignInPage } from "./pages/SignInPage";
-import { SigningKeysPage } from "./pages/SigningKeysPage";
-import { TenantPage } from "./pages/TenantPage";
-import { TenantProfileTab } from "./pages/TenantProfileTab";
-import { TenantsPage } from "./pages/TenantsPage";
 import {
-  TenantActivityTab,
-  TenantConnectionsTab,
-  TenantCredentialsTab,
-  TenantFieldsTab,
-  TenantMembersTab,
-  TenantUsageTab,
-} from "./pages/TenantTabs";
-import { TestingPage } from "./pages/TestingPage";
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from "@tanstack/react-router";
+import { Shell } from "./components/Shell";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { SignInPage } from "./pages/SignInPage";
+import { TenantsPage } from "./pages/TenantsPage";
 import type { TenantsSearch } from "./search";
 import { ensureSession } from "./session";
+
+// Only the tenants list and sign-in are in the first load; every other page loads when first opened.
+const ApiKeysPage = lazyRouteComponent(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
+const AppsPage = lazyRouteComponent(() => import("./pages/AppsPage"), "AppsPage");
+const OriginsPage = lazyRouteComponent(() => import("./pages/OriginsPage"), "OriginsPage");
+const RolesPage = lazyRouteComponent(() => import("./pages/RolesPage"), "RolesPage");
+const SchemaPage = lazyRouteComponent(() => import("./pages/SchemaPage"), "SchemaPage");
+const SigningKeysPage = lazyRouteComponent(() => import("./pages/SigningKeysPage"), "SigningKeysPage");
+const TenantPage = lazyRouteComponent(() => import("./pages/TenantPage"), "TenantPage");
+const TestingPage = lazyRouteComponent(() => import("./pages/TestingPage"), "TestingPage");
+const TenantProfileTab = lazyRouteComponent(() => import("./pages/TenantProfileTab"), "TenantProfileTab");
+const TenantActivityTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantActivityTab");
+const TenantConnectionsTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantConnectionsTab");
+const TenantCredentialsTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantCredentialsTab");
+const TenantFieldsTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantFieldsTab");
+const TenantMembersTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantMembersTab");
+const TenantUsageTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantUsageTab");
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
