@@ -61,6 +61,9 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
 };
 
+/** The console's routes (apps/console/src/router.tsx); each answers the console's index. */
+const CONSOLE_PAGE = /^\/(?:(?:sign-in|tenants|settings|testing)(?:\/[\w.~%-]*)*)?\/?$/;
+
 const signInSchema = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
@@ -332,8 +335,9 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
       return true;
     }
     if (method !== "GET" && method !== "HEAD") return false;
-    // Paths the rest of the server owns (the OAuth callback among them) never fall back to the console.
-    if (/^\/(api|trpc|oauth|healthz)(\/|$)/.test(path)) return false;
+    // Only the console's own pages answer its index (deep links); any other path stays a JSON 404,
+    // and paths the rest of the server owns (the OAuth callback among them) are never touched.
+    if (!CONSOLE_PAGE.test(path) && !/^\/(assets\/|[\w.-]+\.(svg|png|ico)$)/.test(path)) return false;
     return serveConsoleFile(req, res, path);
   };
 }

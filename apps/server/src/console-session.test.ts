@@ -114,6 +114,22 @@ describe("console sessions", () => {
     );
   });
 
+  it("lets workspace-wide callers ask /me for a named tenant (the widgets' operator mode)", async () => {
+    const created = await server.call("POST", "/api/v1/tenants", { name: "Operator Mode Co" });
+    const { id } = (await created.json()) as { id: string };
+    const me = await server.call("GET", `/api/v1/me?tenantId=${id}`);
+    expect(me.status).toBe(200);
+    const body = (await me.json()) as { tenant: { id: string }; member: null; permissions: string[] };
+    expect(body).toMatchObject({ tenant: { id }, member: null });
+    expect(body.permissions).toContain("members:write");
+    expect((await server.call("GET", "/api/v1/me")).status).toBe(403);
+  });
+
+  it("serves the console's pages only at its own paths", async () => {
+    expect((await fetch(`${server.url}/wp-admin`)).status).toBe(404);
+    expect((await fetch(`${server.url}/oauth/nothing`)).headers.get("content-type")).toContain("json");
+  });
+
   it("refuses a cookie without the CSRF header, with a wrong one, or from another origin; nothing changes", async () => {
     const count = async () =>
       ((await (await server.call("GET", "/api/v1/tenants?q=Forged")).json()) as { items: unknown[] }).items
