@@ -233,6 +233,17 @@ describe.skipIf(!hasChromium)("the operator console in Chromium against a real T
     await expect(page.getByRole("cell", { name: `Operator ${EMAIL}` }).count()).resolves.toBeGreaterThan(0);
     await check("11-tenant-activity");
 
+    // Optimistic concurrency: someone else changes the tenant while the profile is being edited.
+    await page.getByRole("link", { name: "Profile" }).click();
+    await page.getByLabel("Plan", { exact: true }).fill("enterprise");
+    await api("PATCH", `/tenants/${tenantId}`, { planKey: "team" });
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText(/Someone else changed this tenant since you opened it/).waitFor();
+    await check("12a-profile-conflict");
+    expect((await api<{ planKey: string }>("GET", `/tenants/${tenantId}`)).planKey).toBe("team");
+    await page.getByRole("button", { name: "Reload latest" }).click();
+    await expect(page.getByLabel("Plan", { exact: true }).inputValue()).resolves.toBe("team");
+
     await page.getByRole("button", { name: "Suspend", exact: true }).click();
     await page
       .getByRole("dialog", { name: "Suspend Acme Corp?" })

@@ -230,6 +230,7 @@ const messages = {
   "activity.col.changes": ["Changes", "Ändringar"],
   "activity.filter": ["Action", "Händelse"],
   "activity.empty": ["No activity", "Ingen aktivitet"],
+  "activity.fieldsSet": ["{count} values set", "{count} värden satta"],
   "actor.operator": ["Operator", "Operatör"],
   "actor.api_key": ["API key", "API-nyckel"],
   "actor.access_token": ["Access token", "Åtkomsttoken"],

@@ -130,7 +130,7 @@ export function TenantProfileTab() {
   return <ProfileForm tenant={tenant.data} onReload={() => tenant.refetch()} />;
 }
 
-function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<unknown> }) {
+function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<{ data?: Tenant | undefined }> }) {
   const { t, language } = usePrefs();
   const { tenant } = props;
   const utils = trpc.useUtils();
@@ -181,8 +181,7 @@ function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<unknown> }
   });
 
   const discardAndReload = async () => {
-    await props.onReload();
-    const latest = utils.tenants.get.getData({ id: tenant.id });
+    const { data: latest } = await props.onReload();
     if (latest) {
       form.reset(toForm(latest));
       setBaseVersion(latest.version);

@@ -278,9 +278,15 @@ export function TenantActivityTab() {
     { placeholderData: (previous) => previous },
   );
   const operators = trpc.operators.list.useQuery(undefined, { staleTime: 60_000 });
+  const apiKeys = trpc.apiKeys.list.useQuery(undefined, { staleTime: 60_000 });
+  // Actors by name: operators by email, API keys by the name they were given.
   const names = useMemo(
-    () => new Map((operators.data?.items ?? []).map((operator) => [operator.id, operator.email])),
-    [operators.data],
+    () =>
+      new Map([
+        ...(operators.data?.items ?? []).map((operator) => [operator.id, operator.email] as const),
+        ...(apiKeys.data?.items ?? []).map((key) => [key.id, key.name] as const),
+      ]),
+    [operators.data, apiKeys.data],
   );
   const columns = useMemo(
     () =>
@@ -308,9 +314,13 @@ export function TenantActivityTab() {
             const changes = getValue();
             const keys = Object.keys((changes.after ?? changes.before ?? {}) as object);
             if (keys.length === 0) return <span className="muted">—</span>;
+            // A creation lists every field; its summary says how many instead.
+            const summary = changes.before
+              ? keys.join(", ")
+              : t("activity.fieldsSet", { count: keys.length });
             return (
               <details>
-                <summary>{keys.join(", ")}</summary>
+                <summary>{summary}</summary>
                 <pre className="mono small">{JSON.stringify(changes, null, 2)}</pre>
               </details>
             );
