@@ -124,7 +124,8 @@ function toPatch(
 
 export function TenantProfileTab() {
   const { tenantId } = useParams({ from: "/app/tenants/$tenantId/profile" });
-  const tenant = trpc.tenants.get.useQuery({ id: tenantId });
+  // Always the latest version when the tab opens, so a save is not refused for a change made earlier.
+  const tenant = trpc.tenants.get.useQuery({ id: tenantId }, { refetchOnMount: "always" });
   if (tenant.isPending) return <Loading rows={8} />;
   if (tenant.isError) return <ErrorState error={tenant.error} onRetry={() => tenant.refetch()} />;
   return <ProfileForm tenant={tenant.data} onReload={() => tenant.refetch()} />;
