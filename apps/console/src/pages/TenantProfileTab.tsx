@@ -146,8 +146,9 @@ function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<{ data?: T
 
   useEffect(() => {
     // Another tab or operator changed it: keep the operator's edits, but say so.
-    if (tenant.version !== baseVersion && isDirty) setConflict(true);
-    if (tenant.version !== baseVersion && !isDirty) {
+    // Versions only grow: an older copy arriving late never overwrites a newer one.
+    if (tenant.version > baseVersion && isDirty) setConflict(true);
+    if (tenant.version > baseVersion && !isDirty) {
       form.reset(toForm(tenant));
       setBaseVersion(tenant.version);
     }
