@@ -1,17 +1,25 @@
 import { parseArgs } from "node:util";
 import { createApiKey } from "@tenantry/api/api-keys/service";
+import { createOperator } from "@tenantry/api/operators/service";
 import { resealStaleSecrets } from "@tenantry/api/secrets/rotate";
+import { base64url, randomBytes } from "@tenantry/api/shared/crypto";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
+import type { Database } from "@tenantry/db/database";
+import { z } from "zod";
 import { ConfigError, loadConfig, redactUrl } from "./config";
 import { lockDataDir } from "./data-dir-lock";
 import { loadKeyring } from "./encryption-key";
+import { hashOperatorPassword, passwordProblem } from "./operator-passwords";
 
 const USAGE = `Usage: pnpm tenantry <command>
 
 Commands:
   migrate                     apply pending database migrations and exit
   create-api-key --name NAME  create an API key for the default workspace (printed once)
+  create-operator --email EMAIL [--name NAME]
+                              create a console operator in the default workspace; the password is
+                              read from standard input, or generated and printed once on a terminal
   rotate-keys                 seal every secret again under TENANTRY_ENCRYPTION_KEY; run after moving
                               the old key to TENANTRY_PREVIOUS_ENCRYPTION_KEYS, then drop it from there
 
@@ -25,14 +33,14 @@ function fail(message: string): never {
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { name: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { name: { type: "string" }, email: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   const command = positionals[0];
   if (!command || values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!["migrate", "create-api-key", "rotate-keys"].includes(command))
+  if (!["migrate", "create-api-key", "create-operator", "rotate-keys"].includes(command))
     fail(`unknown command "${command}"\n\n${USAGE}`);
 
   let config: ReturnType<typeof loadConfig>;
@@ -66,6 +74,8 @@ async function main() {
       process.stdout.write(
         `Created API key ${created.id} (${created.name}); shown only this once:\n\n    ${created.key}\n\n`,
       );
+    } else if (command === "create-operator") {
+      await createOperatorFromCli(handle.db, config.bootstrapApiKey, values.email, values.name);
     } else {
       const { keyring } = await loadKeyring(config);
       const { resealed } = await resealStaleSecrets(handle.db, keyring);
@@ -75,6 +85,35 @@ async function main() {
     await handle.close();
     release();
   }
+}
+
+async function readPasswordFromStdin(): Promise<string | null> {
+  if (process.stdin.isTTY) return null;
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.replace(/\r?\n$/, "");
+}
+
+async function createOperatorFromCli(
+  db: Database,
+  bootstrapApiKey: string | undefined,
+  email: string | undefined,
+  name: string | undefined,
+) {
+  if (!email || !z.email().safeParse(email).success) fail("create-operator needs --email EMAIL");
+  const given = await readPasswordFromStdin();
+  const password = given || base64url(randomBytes(18));
+  const problem = passwordProblem(password);
+  if (problem) fail(`the password is too weak: ${problem}`);
+  const { workspaceId } = await bootstrapDefaultWorkspace(db, { bootstrapApiKey });
+  const operator = await createOperator(db, {
+    workspaceId,
+    email,
+    name: name?.trim() || email.split("@")[0]!,
+    passwordHash: await hashOperatorPassword(password),
+  }).catch((error: Error) => fail(error.message));
+  process.stdout.write(`Created operator ${operator.id} (${operator.email}).\n`);
+  if (!given) process.stdout.write(`Their password, shown only this once:\n\n    ${password}\n\n`);
 }
 
 main().catch((error: unknown) => fail((error as Error).message));

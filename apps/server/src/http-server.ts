@@ -11,6 +11,7 @@ import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
 import { readJsonBody } from "./body";
+import { createConsoleRoutes } from "./console-routes";
 import { landingPage } from "./landing-page";
 import { CALLBACK_PAGE_CSP, CALLBACK_SCRIPT, CALLBACK_STYLES, renderCallbackPage } from "./oauth-callback";
 
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
   publicUrl: string;
   bodyLimitBytes: number;
   version: string;
+  /** The console's build directory; `apps/console/dist` unless given. */
+  consoleDistDir?: string;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -123,6 +126,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     },
   });
 
+  const handleConsole = createConsoleRoutes({
+    db: () => state.db!,
+    logger,
+    publicUrl: () => options.publicUrl,
+    bodyLimitBytes: options.bodyLimitBytes,
+    ...(options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
@@ -212,6 +223,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (path === `${CALLBACK_PATH}.js`) return sendText(res, 200, "text/javascript", CALLBACK_SCRIPT);
     if (path === `${CALLBACK_PATH}.css`) return sendText(res, 200, "text/css", CALLBACK_STYLES);
+    if (await handleConsole(req, res, path, requestId)) return;
+    // Until the console is built (`pnpm start` builds it), `/` shows where the API is.
     if (path === "/" && (method === "GET" || method === "HEAD")) {
       return sendText(res, 200, "text/html", landingPage(options.version));
     }

@@ -81,7 +81,8 @@ async function main() {
     ? `\nYour admin API key (shown only this once; store it now):\n\n    ${bootstrap.generatedApiKey}\n`
     : "";
   process.stdout.write(
-    `${keyNotice}\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n\n`,
+    `${keyNotice}\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n` +
+      `Open ${address} to sign in to the console (a fresh install asks once for the admin API key).\n\n`,
   );
 
   const refresher = startConnectionRefresher({

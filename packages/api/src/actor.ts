@@ -1,11 +1,19 @@
 /** Who is calling. Every change in the activity log names one. */
-export type Actor = ApiKeyActor | AccessTokenActor | SystemActor;
+export type Actor = ApiKeyActor | OperatorActor | AccessTokenActor | SystemActor;
 
 /** The host's backend or the console: full access to its workspace. */
 export interface ApiKeyActor {
   type: "api_key";
   workspaceId: string;
   apiKeyId: string;
+}
+
+/** A person of the host's team signed in to the console: workspace-wide, like an API key. */
+export interface OperatorActor {
+  type: "operator";
+  workspaceId: string;
+  operatorId: string;
+  sessionId: string;
 }
 
 /** A widget in the browser, holding an access token for one tenant. */
@@ -33,5 +41,6 @@ export interface SystemActor {
 export function actorId(actor: Actor): string {
   if (actor.type === "api_key") return actor.apiKeyId;
   if (actor.type === "system") return actor.systemId;
+  if (actor.type === "operator") return actor.operatorId;
   return actor.userId ?? `token:${actor.keyId}`;
 }

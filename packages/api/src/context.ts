@@ -1,4 +1,5 @@
 import type { Database } from "@tenantry/db/database";
+import { CSRF_HEADER, sessionTokenFromCookie } from "./operators/cookie";
 import type { Keyring } from "./secrets/keyring";
 
 /** The raw credentials a request carried; procedures decide which kind they accept. */
@@ -7,6 +8,8 @@ export interface Credentials {
   bearer: string | null;
   /** `x-api-key: …` */
   apiKey: string | null;
+  /** The console's session cookie; it counts only with the matching CSRF header (operators/sessions). */
+  session: { token: string; csrf: string | null } | null;
 }
 
 export interface Context {
@@ -35,7 +38,12 @@ function first(value: HeaderValue): string | null {
 export function credentialsFromHeaders(header: (name: string) => HeaderValue): Credentials {
   const authorization = first(header("authorization"));
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
-  return { bearer, apiKey: first(header("x-api-key")) };
+  return { bearer, apiKey: first(header("x-api-key")), session: sessionFromHeaders(header) };
+}
+
+function sessionFromHeaders(header: (name: string) => HeaderValue): Credentials["session"] {
+  const token = sessionTokenFromCookie(first(header("cookie")));
+  return token ? { token, csrf: first(header(CSRF_HEADER)) } : null;
 }
 
 export function createContext(options: {

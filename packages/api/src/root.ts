@@ -6,6 +6,7 @@ import { connectionsRouter } from "./connections/router";
 import { elementsRouter, elementTemplatesRouter } from "./elements/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
+import { operatorsRouter } from "./operators/router";
 import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
@@ -28,6 +29,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   elementTemplates: elementTemplatesRouter,
   elements: elementsRouter,
+  operators: operatorsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,7 +17,9 @@ export type IdPrefix =
   | "grp"
   | "rb"
   | "etpl"
-  | "elem";
+  | "elem"
+  | "op"
+  | "ses";
 
 const UUID_V7 = "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 

@@ -21,7 +21,9 @@ export interface TestServer {
 }
 
 /** The real HTTP server over a fresh test database, listening on a free loopback port. */
-export async function startTestServer(options: { bodyLimitBytes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { bodyLimitBytes?: number; consoleDistDir?: string } = {},
+): Promise<TestServer> {
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
@@ -43,6 +45,7 @@ export async function startTestServer(options: { bodyLimitBytes?: number } = {})
     },
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     version: "test",
+    ...(options.consoleDistDir ? { consoleDistDir: options.consoleDistDir } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

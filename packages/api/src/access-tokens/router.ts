@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PERMISSIONS } from "../auth/permissions";
 import { membershipSchema } from "../members/router";
 import { getMembership } from "../members/service";
 import { appError } from "../shared/errors";
@@ -18,7 +19,8 @@ export const accessTokensRouter = router({
         summary: "Who an access token is: its tenant (created on a new `sub`), member and permissions",
       },
     })
-    .input(z.strictObject({}).optional())
+    // A workspace-wide caller (the console showing widgets for a tenant) names the tenant.
+    .input(z.strictObject({ tenantId: z.string().min(1).max(200).optional() }).optional())
     .output(
       z.object({
         tenant: tenantSchema,
@@ -26,9 +28,21 @@ export const accessTokensRouter = router({
         permissions: z.array(z.string()),
       }),
     )
-    .query(async ({ ctx }) => {
+    .query(async ({ ctx, input }) => {
       if (ctx.actor.type !== "access_token") {
-        throw appError("FORBIDDEN", "forbidden", "/me answers for an access token; an API key has no tenant");
+        if (!input?.tenantId) {
+          throw appError(
+            "FORBIDDEN",
+            "forbidden",
+            "/me answers for an access token; an API key has no tenant",
+          );
+        }
+        // An API key or operator acts on any tenant of its workspace with every permission.
+        return {
+          tenant: await getTenant(ctx.db, ctx.actor.workspaceId, input.tenantId),
+          member: null,
+          permissions: [...PERMISSIONS].sort(),
+        };
       }
       return {
         tenant: await getTenant(ctx.db, ctx.actor.workspaceId, ctx.actor.tenantId),

@@ -9,7 +9,7 @@ export function assertTenantAccess(actor: Actor, tenantId: string): void {
   if (actor.type === "access_token" && actor.tenantId !== tenantId) throw notFound("Tenant", tenantId);
 }
 
-/** API keys (and Tenantry itself) may do everything in their workspace; tokens only what their permissions say. */
+/** API keys, operators and Tenantry itself may do everything in their workspace; tokens only what their permissions say. */
 export function hasPermission(actor: Actor, permission: string): boolean {
   return actor.type !== "access_token" || actor.permissions.has(permission);
 }

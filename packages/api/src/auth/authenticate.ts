@@ -2,12 +2,15 @@ import { authenticateAccessToken } from "../access-tokens/service";
 import type { Actor } from "../actor";
 import { authenticateApiKey } from "../api-keys/service";
 import type { Context } from "../context";
+import { authenticateOperator } from "../operators/sessions";
 import { appError } from "../shared/errors";
 
 const MISSING = "Missing credentials: send `Authorization: Bearer <API key or access token>` or `x-api-key`";
 
 export async function authenticateApiKeyOnly(ctx: Context): Promise<Actor> {
   const presented = ctx.credentials.apiKey ?? ctx.credentials.bearer;
+  // Credentials sent on purpose win over a cookie the browser happens to carry.
+  if (!presented && ctx.credentials.session) return authenticateOperator(ctx);
   if (!presented) throw appError("UNAUTHORIZED", "unauthorized", MISSING);
   if (looksLikeJwt(presented) && ctx.credentials.bearer && !ctx.credentials.apiKey) {
     throw appError("FORBIDDEN", "forbidden", "This call needs an API key; access tokens cannot make it");
@@ -20,6 +23,7 @@ export async function authenticateApiKeyOnly(ctx: Context): Promise<Actor> {
 export async function authenticateAny(ctx: Context): Promise<Actor> {
   const { apiKey, bearer } = ctx.credentials;
   if (apiKey || (bearer && !looksLikeJwt(bearer))) return authenticateApiKeyOnly(ctx);
+  if (!bearer && ctx.credentials.session) return authenticateOperator(ctx);
   if (!bearer) throw appError("UNAUTHORIZED", "unauthorized", MISSING);
   return authenticateAccessToken(ctx, bearer);
 }

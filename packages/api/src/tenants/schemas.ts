@@ -138,6 +138,7 @@ export const listTenantsInput = z.strictObject({
   status: z.enum(TENANT_STATUSES).optional(),
   kind: z.enum(TENANT_KINDS).optional(),
   internalId: externalRef.optional(),
+  planKey: z.string().trim().min(1).max(100).optional().describe("Only tenants on this plan."),
   q: z.string().trim().min(1).max(200).optional().describe("Matches name, slug, internal and external id."),
 });
 

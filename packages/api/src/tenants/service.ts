@@ -351,6 +351,7 @@ export async function listTenants(
   if (input.status) conditions.push(eq(tenants.status, input.status));
   if (input.kind) conditions.push(eq(tenants.kind, input.kind));
   if (input.internalId) conditions.push(eq(tenants.internalId, input.internalId));
+  if (input.planKey) conditions.push(eq(tenants.planKey, input.planKey));
   if (input.q) {
     const pattern = containsPattern(input.q);
     conditions.push(

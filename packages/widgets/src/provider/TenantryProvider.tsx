@@ -28,6 +28,12 @@ export interface TenantryProviderProps {
    * in process. It receives each operation with `context.authorization` set.
    */
   link?: TRPCLink<AppRouter>;
+  /**
+   * Operator mode, for a workspace-wide caller such as Tenantry's console: the widgets act on this
+   * tenant with every permission. The `link` then carries the caller's own credentials, and no
+   * access token is needed.
+   */
+  tenantId?: string;
   children: ReactNode;
 }
 
@@ -35,6 +41,7 @@ interface TenantrySettings {
   theme: Theme;
   localeOverride: string | null;
   baseUrl: string;
+  tenantId: string | null;
 }
 
 const SettingsContext = createContext<TenantrySettings | null>(null);
@@ -66,18 +73,23 @@ export function TenantryProvider(props: TenantryProviderProps) {
   const queryClient = props.queryClient ?? ownQueryClient;
 
   const trpcClient = useMemo(() => {
+    const transport = props.link ?? tenantryHttpLink(props.baseUrl);
+    if (props.tenantId && !props.token && !hasGetToken) return trpc.createClient({ links: [transport] });
     const tokens = createTokenSource({
       token: props.token,
       getToken: hasGetToken ? () => getTokenRef.current!() : undefined,
     });
-    return trpc.createClient({
-      links: [bearerTokenLink(tokens), props.link ?? tenantryHttpLink(props.baseUrl)],
-    });
-  }, [props.token, hasGetToken, props.baseUrl, props.link]);
+    return trpc.createClient({ links: [bearerTokenLink(tokens), transport] });
+  }, [props.token, hasGetToken, props.baseUrl, props.link, props.tenantId]);
 
   const settings = useMemo<TenantrySettings>(
-    () => ({ theme: props.theme ?? "system", localeOverride: props.locale ?? null, baseUrl: props.baseUrl }),
-    [props.theme, props.locale, props.baseUrl],
+    () => ({
+      theme: props.theme ?? "system",
+      localeOverride: props.locale ?? null,
+      baseUrl: props.baseUrl,
+      tenantId: props.tenantId ?? null,
+    }),
+    [props.theme, props.locale, props.baseUrl, props.tenantId],
   );
 
   return (
@@ -106,14 +118,17 @@ export interface MeQuery {
 
 /** Who the access token is: its tenant, member and permissions (`GET /me`). */
 export function useMe(): MeQuery {
-  useSettings();
-  return trpc.accessTokens.me.useQuery(undefined, { staleTime: 60_000 });
+  const { tenantId } = useSettings();
+  return trpc.accessTokens.me.useQuery(tenantId ? { tenantId } : undefined, { staleTime: 60_000 });
 }
 
 /** Texts and `Intl` formatting in the host's locale override, else the tenant's, else English. */
 export function useI18n(): I18n {
-  const { localeOverride } = useSettings();
-  const me = trpc.accessTokens.me.useQuery(undefined, { staleTime: 60_000, enabled: !localeOverride });
+  const { localeOverride, tenantId } = useSettings();
+  const me = trpc.accessTokens.me.useQuery(tenantId ? { tenantId } : undefined, {
+    staleTime: 60_000,
+    enabled: !localeOverride,
+  });
   const locale = localeOverride ?? me.data?.tenant.locale ?? null;
   const language = languageOf(locale);
   const catalog = useQuery({

@@ -1,0 +1,337 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createOperator } from "@tenantry/api/operators/service";
+import { hashOperatorPassword } from "@tenantry/server/operator-passwords";
+import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The operator console end to end in a real Chromium against the real server on a fresh database:
+ * its build is made here (as `pnpm start` makes it), axe runs on every page, and every page is
+ * saved as a screenshot to test-artifacts/console/.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const driver = process.env.TENANTRY_TEST_DRIVER ?? "pglite";
+const artifacts = fileURLToPath(new URL(`../../../test-artifacts/console/${driver}/`, import.meta.url));
+const consoleRoot = fileURLToPath(new URL("..", import.meta.url));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const EMAIL = "ada@host.example";
+const PASSWORD = "correct horse battery staple";
+
+if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is missing (install Debian's chromium)`);
+
+// Generous per-test time: CI runs this beside every other suite on two cores.
+describe.skipIf(!hasChromium)(
+  "the operator console in Chromium against a real Tenantry server",
+  { timeout: 90_000 },
+  () => {
+    let server: TestServer;
+    let browser: Browser;
+    let page: Page;
+    let tenantId: string;
+    const pageErrors: string[] = [];
+
+    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const response = await server.call(method, `/api/v1${path}`, body);
+      expect(response.status, `${method} ${path}`).toBeLessThan(300);
+      return (await response.json()) as T;
+    };
+
+    /** axe (WCAG 2.0–2.2 A and AA, colour contrast included) on the page as it is, then a screenshot. */
+    async function check(name: string) {
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .skeleton'), null, {
+        timeout: 15_000,
+      });
+      if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.evaluate(axeSource);
+      const violations = (await page.evaluate(`
+      window.axe
+        .run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] })
+        .then((result) => result.violations.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))
+    `)) as string[];
+      await page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+      expect(violations, `axe on ${name}`).toEqual([]);
+    }
+
+    beforeAll(async () => {
+      mkdirSync(artifacts, { recursive: true });
+      const outDir = mkdtempSync(join(tmpdir(), "tenantry-console-"));
+      await build({
+        configFile: `${consoleRoot}vite.config.ts`,
+        logLevel: "warn",
+        build: { outDir, minify: !process.env.CONSOLE_E2E_DEBUG },
+      });
+      server = await startTestServer({ consoleDistDir: outDir });
+      await createOperator(server.handle.db, {
+        workspaceId: server.workspaceId,
+        email: EMAIL,
+        name: "Ada Lovelace",
+        passwordHash: await hashOperatorPassword(PASSWORD),
+      });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+      });
+      page = await browser.newPage({ viewport: { width: 1360, height: 900 }, colorScheme: "light" });
+      page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+      page.on("console", (message) => {
+        if (process.env.CONSOLE_E2E_DEBUG)
+          console.log("browser:", message.type(), message.text().slice(0, 2000));
+      });
+    }, 180_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it("refuses a wrong password, then signs in and lands on the tenants list", async () => {
+      await page.goto(`${server.url}/tenants`);
+      await page.getByLabel("Email").fill(EMAIL);
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByText("Wrong email or password.").waitFor();
+      await check("01-sign-in-refused");
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Tenants", level: 1 }).waitFor();
+      await page.getByText("No tenants yet").waitFor();
+      await check("02-tenants-empty");
+    });
+
+    it("defines a schema with a text, a select and a secret field, previewed live", async () => {
+      await page.getByRole("link", { name: "Tenant field schema" }).click();
+      const addField = async (fill: () => Promise<void>) => {
+        await page.getByRole("button", { name: "Add field" }).click();
+        await fill();
+        await page.getByRole("button", { name: "Apply" }).click();
+      };
+      await addField(async () => {
+        await page.getByLabel("Name (key)").fill("companyName");
+        await page.getByLabel("Title", { exact: true }).fill("Company name");
+        await page.getByLabel("Max length").fill("20");
+        await page.getByLabel("Required").check();
+      });
+      await addField(async () => {
+        await page.getByLabel("Name (key)").fill("region");
+        await page.getByLabel("Type").selectOption("select");
+        await page.getByLabel("Title", { exact: true }).fill("Data region");
+        await page.getByLabel("Options (one per line)").fill("eu\nus");
+      });
+      await addField(async () => {
+        await page.getByLabel("Name (key)").fill("apiToken");
+        await page.getByLabel("Type").selectOption("secret");
+        await page.getByLabel("Title", { exact: true }).fill("API token");
+      });
+      // The preview is the real fields form rendering the unsaved draft.
+      const preview = page.getByRole("region", { name: "Preview" });
+      await preview.getByLabel(/Data region/).waitFor();
+      await check("03-schema-draft");
+      await page.getByRole("button", { name: "Save schema" }).click();
+      await page.getByText("Schema saved. Every stored tenant fits it.").waitFor();
+      const saved = await api<{ schema: { properties: Record<string, unknown>; required: string[] } }>(
+        "GET",
+        "/tenant-field-schema",
+      );
+      expect(Object.keys(saved.schema.properties).sort()).toEqual(["apiToken", "companyName", "region"]);
+      expect(saved.schema.required).toEqual(["companyName"]);
+    });
+
+    it("creates a tenant and shows exactly the schema's fields; a value that breaks the schema is refused on its field", async () => {
+      await page.getByRole("link", { name: "Tenants" }).click();
+      await page.getByRole("button", { name: "Create tenant" }).first().click();
+      const dialog = page.getByRole("dialog", { name: "Create tenant" });
+      await dialog.getByLabel("Name", { exact: true }).fill("Acme Corp");
+      await dialog.getByLabel("Plan").fill("pro");
+      // The schema's required field is asked for at creation.
+      await dialog.getByLabel("Company name").fill("Acme");
+      await check("04-create-tenant-dialog");
+      await dialog.getByRole("button", { name: "Create tenant" }).click();
+      await page.getByRole("heading", { name: /Acme Corp/, level: 1 }).waitFor();
+      tenantId = page.url().match(/tenants\/(tenant_[^/]+)\//)![1]!;
+      await check("05-tenant-profile");
+
+      // A field the schema does not name, set by a token or the API, is kept but never shown.
+      await api("PATCH", `/tenants/${tenantId}/fields`, { fields: { legacyKey: "hidden" } });
+      await page.getByRole("link", { name: "Fields", exact: true }).click();
+      const form = page.locator(".tnt-fields");
+      await form.getByLabel(/Company name/).waitFor();
+      // Exactly the schema's fields, in its order: a text, a select and a secret (which has no input).
+      const labels = await form
+        .locator(".tnt-field")
+        .evaluateAll((fields) =>
+          fields.map((field) =>
+            (field.querySelector("label, .tnt-label")?.textContent ?? "")
+              .replace(/[*]|\(?required\)?/gi, "")
+              .trim(),
+          ),
+        );
+      expect(labels).toEqual(["Company name", "Data region", "API token"]);
+      await expect(form.getByText("legacyKey").count()).resolves.toBe(0);
+      await expect(form.getByLabel(/legacy/i).count()).resolves.toBe(0);
+
+      // The required field emptied: a value the schema refuses, named on its field; nothing is saved.
+      await form.getByLabel(/Company name/).fill("");
+      await form.getByRole("button", { name: "Save changes" }).click();
+      await expect(form.getByLabel(/Company name/).getAttribute("aria-invalid")).resolves.toBe("true");
+      await check("06-tenant-fields-error");
+      const stored = await api<{ values: Record<string, unknown> }>("GET", `/tenants/${tenantId}/fields`);
+      expect(stored.values.companyName).toBe("Acme");
+    });
+
+    it("invites a member and suspends one, through the member table in operator mode", async () => {
+      await api("POST", `/tenants/${tenantId}/memberships`, {
+        email: "amara@acme.example",
+        firstName: "Amara",
+        lastName: "Okafor",
+        type: "admin",
+        status: "active",
+      });
+      await page.getByRole("link", { name: "Members" }).click();
+      await page.getByText("Amara Okafor").waitFor();
+      await page.getByRole("button", { name: "Invite member" }).click();
+      const invite = page.getByRole("dialog", { name: "Invite a member" });
+      await invite.getByLabel(/Email/).fill("noor@acme.example");
+      await invite.getByLabel("First name").fill("Noor");
+      await invite.getByLabel("Last name").fill("Haddad");
+      await invite.getByRole("button", { name: "Send invitation" }).click();
+      await page.getByText("Noor Haddad").waitFor();
+
+      await page.getByRole("button", { name: "Manage Amara Okafor" }).click();
+      await page
+        .getByRole("dialog", { name: "Manage Amara Okafor" })
+        .getByRole("button", { name: "Suspend" })
+        .click();
+      await page
+        .getByRole("dialog", { name: "Suspend Amara Okafor?" })
+        .getByRole("button", { name: "Suspend" })
+        .click();
+      await page.getByText("Amara Okafor is suspended.").waitFor();
+      await check("07-tenant-members");
+      const members = await api<{ items: { status: string; user: { email: string } }[] }>(
+        "GET",
+        `/tenants/${tenantId}/memberships`,
+      );
+      expect(Object.fromEntries(members.items.map((m) => [m.user.email, m.status]))).toEqual({
+        "amara@acme.example": "suspended",
+        "noor@acme.example": "invited",
+      });
+    });
+
+    it("shows the other tabs, the activity log naming the operator, and suspends the tenant after confirming", async () => {
+      for (const [tab, name] of [
+        ["Credentials", "08-tenant-credentials"],
+        ["Connections", "09-tenant-connections"],
+        ["Usage", "10-tenant-usage"],
+      ] as const) {
+        await page.getByRole("link", { name: tab, exact: true }).click();
+        await check(name);
+      }
+      await page.getByRole("link", { name: "Activity" }).click();
+      await page.getByRole("cell", { name: "tenant.created" }).waitFor();
+      await expect(page.getByRole("cell", { name: `Operator ${EMAIL}` }).count()).resolves.toBeGreaterThan(0);
+      await check("11-tenant-activity");
+
+      // Optimistic concurrency: someone else changes the tenant while the profile is being edited.
+      await page.getByRole("link", { name: "Profile" }).click();
+      await page.getByLabel("Plan", { exact: true }).fill("enterprise");
+      await api("PATCH", `/tenants/${tenantId}`, { planKey: "team" });
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await page.getByText(/Someone else changed this tenant since you opened it/).waitFor();
+      await check("12a-profile-conflict");
+      expect((await api<{ planKey: string }>("GET", `/tenants/${tenantId}`)).planKey).toBe("team");
+      await page.getByRole("button", { name: "Reload latest" }).click();
+      await expect(page.getByLabel("Plan", { exact: true }).inputValue()).resolves.toBe("team");
+
+      await page.getByRole("button", { name: "Suspend", exact: true }).click();
+      await page
+        .getByRole("dialog", { name: "Suspend Acme Corp?" })
+        .getByRole("button", { name: "Suspend" })
+        .click();
+      await page.locator(".tenant-title").getByText("Suspended").waitFor();
+      const tenant = await api<{ status: string }>("GET", `/tenants/${tenantId}`);
+      expect(tenant.status).toBe("suspended");
+    });
+
+    it("sets up the test tenant, mints its token and calls GET /api/v1/me with it", async () => {
+      await page.getByRole("link", { name: "Testing" }).click();
+      await page.getByLabel("Internal id").fill("test-tenant");
+      await page.getByLabel("Name", { exact: true }).fill("Test Co");
+      await page.getByLabel("Fields its tokens carry (JSON)").fill('{"companyName": "Test Co"}');
+      await page.getByRole("button", { name: "Save test tenant" }).click();
+      await page.getByText("Test tenant saved.").waitFor();
+      await page.getByRole("button", { name: "Mint token" }).click();
+      const token = (await page.getByTestId("minted-token").innerText()).trim();
+      await expect(page.getByTestId("curl-line").innerText()).resolves.toContain(`${server.url}/api/v1/me`);
+      const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ tenant: { internalId: "test-tenant", name: "Test Co" } });
+      // Every widget, acting as the test tenant with that token.
+      await page
+        .locator(".tnt-fields")
+        .getByLabel(/Company name/)
+        .waitFor();
+      await check("12-testing");
+    });
+
+    it("passes axe on every settings page", async () => {
+      for (const [link, name] of [
+        ["API keys", "13-api-keys"],
+        ["Token signing keys", "14-signing-keys"],
+        ["Apps", "15-apps"],
+        ["Roles", "16-roles"],
+        ["Allowed origins", "17-origins"],
+        ["Tenant field schema", "18-schema-saved"],
+      ] as const) {
+        await page.getByRole("link", { name: link }).click();
+        await page.getByRole("heading", { name: link, level: 1 }).waitFor();
+        await check(name);
+      }
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByLabel("Name").fill("CI backend");
+      await page.getByRole("button", { name: "Create API key" }).click();
+      await page.getByText("Copy it now: it is shown only this once.").waitFor();
+    });
+
+    it("works in Swedish and in the dark theme", async () => {
+      await page.getByRole("link", { name: "Tenants" }).click();
+      await page.getByLabel("Theme").selectOption("dark");
+      await page.getByLabel("Language").selectOption("sv");
+      await page.getByRole("heading", { name: "Tenanter", level: 1 }).waitFor();
+      await check("19-tenants-sv-dark");
+      await page.getByLabel("Tema").selectOption("light");
+      await page.getByLabel("Språk").selectOption("en");
+    });
+
+    it("refuses a mutation without the CSRF header, and a deep link survives a reload", async () => {
+      const status = await page.evaluate(async () => {
+        const response = await fetch("/trpc/tenants.create", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "Forged" }),
+        });
+        return response.status;
+      });
+      expect(status).toBe(403);
+      const list = await api<{ items: unknown[] }>("GET", "/tenants?q=Forged");
+      expect(list.items).toHaveLength(0);
+
+      await page.goto(`${server.url}/tenants/${tenantId}/activity?action=tenant.suspended`);
+      await page.getByRole("cell", { name: "tenant.suspended" }).waitFor();
+      await expect(page.getByRole("cell", { name: "tenant.created" }).count()).resolves.toBe(0);
+    });
+
+    it("signs out, and the session no longer works", async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("heading", { name: "Sign in to Tenantry" }).waitFor();
+      const status = await page.evaluate(async () => (await fetch("/console/session")).status);
+      expect(status).toBe(401);
+      expect(pageErrors).toEqual([]);
+    });
+  },
+);

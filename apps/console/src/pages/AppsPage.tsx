@@ -1,0 +1,208 @@
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo, useState } from "react";
+import { useForm } from "react-hook-form";
+import { issuesOf, type Outputs, trpc } from "../api";
+import { DataTable, type features } from "../components/DataTable";
+import { Badge, Banner, Dialog, EmptyState, ErrorState, Loading, PageHeader } from "../components/ui";
+import { usePrefs } from "../prefs";
+
+type App = Outputs["apps"]["list"]["items"][number];
+const columns = createColumnHelper<typeof features, App>();
+
+interface AppValues {
+  key: string;
+  name: string;
+  authType: "oauth2" | "api_key" | "basic";
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  parametersSchema: string;
+}
+
+/** Settings → Apps: the catalog tenants connect to (OAuth2 settings; the client secret is write-only). */
+export function AppsPage() {
+  const { t } = usePrefs();
+  const apps = trpc.apps.list.useQuery();
+  const [creating, setCreating] = useState(false);
+  const tableColumns = useMemo(
+    () =>
+      columns.columns([
+        columns.accessor("name", {
+          header: () => t("tenants.col.name"),
+          cell: ({ row }) => (
+            <div className="cell-main">
+              <span className="strong">{row.original.name}</span>
+              <code className="muted">{row.original.key}</code>
+            </div>
+          ),
+        }),
+        columns.accessor("authType", {
+          header: () => t("apps.authType"),
+          cell: ({ getValue }) => <Badge>{getValue()}</Badge>,
+        }),
+        columns.accessor("oauth2", {
+          header: () => t("apps.oauth2"),
+          cell: ({ getValue }) => {
+            const oauth2 = getValue();
+            if (!oauth2) return <span className="muted">—</span>;
+            return (
+              <span className="small">
+                <code>{oauth2.clientId}</code> ·{" "}
+                {oauth2.hasClientSecret ? t("apps.secretSet") : t("apps.secretMissing")} ·{" "}
+                {oauth2.scopes.join(" ") || "—"}
+              </span>
+            );
+          },
+        }),
+      ]),
+    [t],
+  );
+  return (
+    <>
+      <PageHeader
+        title={t("nav.apps")}
+        description={t("apps.description")}
+        actions={
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            {t("apps.create")}
+          </button>
+        }
+      />
+      {apps.isPending && <Loading rows={3} />}
+      {apps.isError && <ErrorState error={apps.error} onRetry={() => apps.refetch()} />}
+      {apps.data && apps.data.items.length === 0 && (
+        <EmptyState title={t("apps.empty")}>{t("apps.emptyHint")}</EmptyState>
+      )}
+      {apps.data && apps.data.items.length > 0 && (
+        <DataTable
+          caption={t("nav.apps")}
+          rows={apps.data.items}
+          columns={tableColumns}
+          rowId={(app) => app.id}
+        />
+      )}
+      {creating && <CreateAppDialog onClose={() => setCreating(false)} />}
+    </>
+  );
+}
+
+function CreateAppDialog(props: { onClose: () => void }) {
+  const { t } = usePrefs();
+  const utils = trpc.useUtils();
+  const create = trpc.apps.create.useMutation();
+  const [problem, setProblem] = useState<string | null>(null);
+  const form = useForm<AppValues>({
+    defaultValues: {
+      key: "",
+      name: "",
+      authType: "oauth2",
+      authorizeUrl: "",
+      tokenUrl: "",
+      clientId: "",
+      clientSecret: "",
+      scopes: "",
+      parametersSchema: "",
+    },
+  });
+  const authType = form.watch("authType");
+  const submit = form.handleSubmit(async (values) => {
+    setProblem(null);
+    let parametersSchema: Record<string, unknown> | undefined;
+    if (values.parametersSchema.trim()) {
+      try {
+        parametersSchema = JSON.parse(values.parametersSchema);
+      } catch {
+        setProblem(t("profile.badJson"));
+        return;
+      }
+    }
+    try {
+      await create.mutateAsync({
+        key: values.key,
+        name: values.name,
+        authType: values.authType,
+        ...(values.authType === "oauth2"
+          ? {
+              oauth2: {
+                authorizeUrl: values.authorizeUrl,
+                tokenUrl: values.tokenUrl,
+                clientId: values.clientId,
+                clientSecret: values.clientSecret,
+                scopes: values.scopes.split(/[\s,]+/).filter(Boolean),
+                pkce: true,
+              },
+            }
+          : {}),
+        ...(parametersSchema ? { parametersSchema } : {}),
+      });
+      await utils.apps.list.invalidate();
+      props.onClose();
+    } catch (error) {
+      setProblem(
+        issuesOf(error)
+          .map((issue) => `${issue.path}: ${issue.message}`)
+          .join("; ") || (error as Error).message,
+      );
+    }
+  });
+  const input = (name: keyof AppValues, label: string, type = "text") => (
+    <div className="field">
+      <label htmlFor={`app-${name}`}>{label}</label>
+      <input id={`app-${name}`} type={type} autoComplete="off" {...form.register(name)} />
+    </div>
+  );
+  return (
+    <Dialog
+      open
+      wide
+      title={t("apps.create")}
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={props.onClose}>
+            {t("action.cancel")}
+          </button>
+          <button type="submit" form="app-form" className="button button-primary" disabled={create.isPending}>
+            {t("apps.create")}
+          </button>
+        </>
+      }
+    >
+      <form id="app-form" noValidate onSubmit={submit}>
+        {problem && <Banner tone="error">{problem}</Banner>}
+        <div className="grid-2">
+          {input("key", t("roles.key"))}
+          {input("name", t("tenant.name"))}
+          <div className="field">
+            <label htmlFor="app-authType">{t("apps.authType")}</label>
+            <select id="app-authType" {...form.register("authType")}>
+              <option value="oauth2">OAuth 2.0</option>
+              <option value="api_key">API key</option>
+              <option value="basic">Basic auth</option>
+            </select>
+          </div>
+          {authType === "oauth2" && (
+            <>
+              {input("authorizeUrl", t("apps.authorizeUrl"), "url")}
+              {input("tokenUrl", t("apps.tokenUrl"), "url")}
+              {input("clientId", t("apps.clientId"))}
+              {input("clientSecret", t("apps.clientSecret"), "password")}
+              {input("scopes", t("apps.scopes"))}
+            </>
+          )}
+          <div className="field field-wide">
+            <label htmlFor="app-parametersSchema">{t("apps.parametersSchema")}</label>
+            <textarea
+              id="app-parametersSchema"
+              rows={4}
+              className="mono"
+              {...form.register("parametersSchema")}
+            />
+          </div>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

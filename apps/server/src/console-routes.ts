@@ -1,0 +1,343 @@
+import { readFile, stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { recordActivity } from "@tenantry/api/activity/service";
+import { authenticateApiKey } from "@tenantry/api/api-keys/service";
+import { CSRF_HEADER, SESSION_COOKIE, sessionTokenFromCookie } from "@tenantry/api/operators/cookie";
+import {
+  clearSignInAttempts,
+  countSignInAttempt,
+  createOperator,
+  findOperatorsForSignIn,
+  hasAnyOperator,
+} from "@tenantry/api/operators/service";
+import {
+  createOperatorSession,
+  deleteOperatorSession,
+  findOperatorSession,
+  SESSION_ABSOLUTE_MS,
+} from "@tenantry/api/operators/sessions";
+import type { Database } from "@tenantry/db/database";
+import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { readJsonBody } from "./body";
+import { hashOperatorPassword, passwordProblem, verifyOperatorPassword } from "./operator-passwords";
+
+/** Where `pnpm --filter @tenantry/console build` writes the console. */
+export const CONSOLE_DIST = fileURLToPath(new URL("../../console/dist/", import.meta.url));
+
+export interface ConsoleRoutesOptions {
+  db: () => Database;
+  logger: Logger;
+  publicUrl: () => string;
+  bodyLimitBytes: number;
+  /** The console's build; the default is the repo's `apps/console/dist`. */
+  distDir?: string;
+}
+
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+/** The console needs nothing from elsewhere: no inline script or style, no other origin. */
+const CONSOLE_PAGE_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "x-frame-options": "DENY",
+};
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json; charset=utf-8",
+  ".woff2": "font/woff2",
+};
+
+/** The console's routes (apps/console/src/router.tsx); each answers the console's index. */
+const CONSOLE_PAGE = /^\/(?:(?:sign-in|tenants|settings|testing)(?:\/[\w.~%-]*)*)?\/?$/;
+
+const signInSchema = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+const setupSchema = z.object({
+  apiKey: z.string().trim().min(1).max(200),
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().max(1024),
+});
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { ...JSON_HEADERS, ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The console's own HTTP surface: `/console/session` (sign in, who am I + CSRF token, sign out),
+ * `/console/setup` (the first operator, with an API key as proof) and the console's files, with
+ * every other page path answering the console's index so deep links work.
+ * Answers false when the path is not the console's.
+ */
+export function createConsoleRoutes(options: ConsoleRoutesOptions) {
+  const distDir = options.distDir ?? CONSOLE_DIST;
+  const secureCookie = () => options.publicUrl().startsWith("https:");
+
+  const sessionCookie = (token: string, maxAgeSeconds: number) =>
+    `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie() ? "; Secure" : ""}`;
+
+  /** Sign-in and setup come only from Tenantry's own pages: a JSON body and, if sent, our Origin. */
+  const foreignOrigin = (req: IncomingMessage) => {
+    const origin = req.headers.origin;
+    return typeof origin === "string" && origin !== new URL(options.publicUrl()).origin;
+  };
+
+  async function sessionAnswer(token: string) {
+    const session = await findOperatorSession(options.db(), token);
+    if (!session) return null;
+    return {
+      operator: session.operator,
+      workspaceId: session.workspaceId,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    };
+  }
+
+  async function signIn(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const body = await readJsonBody(req, options.bodyLimitBytes);
+    if (!body.ok) return sendJson(res, body.status, { ...body.error, requestId });
+    const parsed = signInSchema.safeParse(body.value);
+    if (!parsed.success) {
+      return sendJson(res, 400, { code: "invalid_input", message: "Send { email, password }", requestId });
+    }
+    const { email, password } = parsed.data;
+    const db = options.db();
+    const address = req.socket.remoteAddress ?? "unknown";
+    const retryAfter = await countSignInAttempt(db, email, address);
+    if (retryAfter !== null) {
+      return sendJson(
+        res,
+        429,
+        {
+          code: "rate_limited",
+          message: "Too many sign-in attempts; try again later",
+          retryAfter,
+          requestId,
+        },
+        { "retry-after": String(retryAfter) },
+      );
+    }
+    const candidates = await findOperatorsForSignIn(db, email);
+    let signedIn: (typeof candidates)[number] | null = null;
+    if (candidates.length === 0) await verifyOperatorPassword(null, password);
+    for (const candidate of candidates) {
+      if (await verifyOperatorPassword(candidate.passwordHash, password)) {
+        signedIn = candidate;
+        break;
+      }
+    }
+    if (!signedIn) {
+      options.logger.info({ requestId }, "console sign-in refused");
+      return sendJson(res, 401, {
+        code: "invalid_credentials",
+        message: "Wrong email or password",
+        requestId,
+      });
+    }
+    await clearSignInAttempts(db, email, address);
+    return startSession(res, signedIn, requestId, "operator.signed_in");
+  }
+
+  async function startSession(
+    res: ServerResponse,
+    operator: { workspaceId: string; id: string },
+    requestId: string,
+    action: string,
+  ) {
+    const db = options.db();
+    const { token } = await createOperatorSession(db, operator);
+    await recordActivity(
+      db,
+      {
+        actor: {
+          type: "operator",
+          workspaceId: operator.workspaceId,
+          operatorId: operator.id,
+          sessionId: "",
+        },
+        requestId,
+      },
+      { tenantId: null, action, targetType: "operator", targetId: operator.id },
+    );
+    const answer = await sessionAnswer(token);
+    return sendJson(res, 200, answer, {
+      "set-cookie": sessionCookie(token, Math.floor(SESSION_ABSOLUTE_MS / 1000)),
+    });
+  }
+
+  async function setUp(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const body = await readJsonBody(req, options.bodyLimitBytes);
+    if (!body.ok) return sendJson(res, body.status, { ...body.error, requestId });
+    const parsed = setupSchema.safeParse(body.value);
+    if (!parsed.success) {
+      return sendJson(res, 400, {
+        code: "invalid_input",
+        message: "Send { apiKey, email, name, password }",
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+        requestId,
+      });
+    }
+    const problem = passwordProblem(parsed.data.password);
+    if (problem) {
+      return sendJson(res, 400, {
+        code: "invalid_input",
+        message: problem,
+        issues: [{ path: "password", message: problem }],
+        requestId,
+      });
+    }
+    const db = options.db();
+    const key = await authenticateApiKey(db, parsed.data.apiKey);
+    if (!key) {
+      return sendJson(res, 401, { code: "unauthorized", message: "That is not a valid API key", requestId });
+    }
+    const passwordHash = await hashOperatorPassword(parsed.data.password);
+    // One setup per workspace, even when two browsers submit at once.
+    const created = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`operator-setup:${key.workspaceId}`}))`);
+      if (await hasAnyOperator(tx, key.workspaceId)) return null;
+      return createOperator(tx, {
+        workspaceId: key.workspaceId,
+        email: parsed.data.email,
+        name: parsed.data.name,
+        passwordHash,
+      });
+    });
+    if (!created) {
+      return sendJson(res, 409, {
+        code: "setup_done",
+        message: "This workspace already has an operator; sign in instead",
+        requestId,
+      });
+    }
+    return startSession(res, created, requestId, "operator.created");
+  }
+
+  async function serveConsoleFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, "");
+    const isAsset = relative.startsWith("assets/") || /^[\w.-]+\.(svg|png|ico)$/.test(relative);
+    if (isAsset && !relative.includes("..")) {
+      const file = join(distDir, relative);
+      const info = await stat(file).catch(() => null);
+      if (info?.isFile()) {
+        res.writeHead(200, {
+          ...CONSOLE_PAGE_HEADERS,
+          "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+          // Vite names assets by their content hash: they never change under the same name.
+          "cache-control": relative.startsWith("assets/")
+            ? "public, max-age=31536000, immutable"
+            : "no-cache",
+        });
+        res.end(req.method === "HEAD" ? undefined : await readFile(file));
+        return true;
+      }
+      res.writeHead(404, { ...CONSOLE_PAGE_HEADERS, "content-type": "text/plain; charset=utf-8" });
+      res.end("Not found");
+      return true;
+    }
+    const index = await readFile(join(distDir, "index.html"), "utf8").catch(() => null);
+    if (index === null) return false;
+    res.writeHead(200, {
+      ...CONSOLE_PAGE_HEADERS,
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-cache",
+    });
+    res.end(req.method === "HEAD" ? undefined : index);
+    return true;
+  }
+
+  /** Answers true when it handled the request. */
+  return async function handleConsole(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    requestId: string,
+  ): Promise<boolean> {
+    const method = req.method ?? "GET";
+    if (path === "/console/session") {
+      const token = sessionTokenFromCookie(
+        typeof req.headers.cookie === "string" ? req.headers.cookie : null,
+      );
+      if (method === "GET") {
+        const answer = token ? await sessionAnswer(token) : null;
+        if (answer) sendJson(res, 200, answer);
+        else
+          sendJson(res, 401, {
+            code: "unauthorized",
+            message: "Not signed in",
+            setupRequired: !(await hasAnyOperator(options.db())),
+            requestId,
+          });
+        return true;
+      }
+      if (method === "POST") {
+        if (foreignOrigin(req)) {
+          sendJson(res, 403, {
+            code: "forbidden",
+            message: "Sign in from Tenantry's own console",
+            requestId,
+          });
+          return true;
+        }
+        await signIn(req, res, requestId);
+        return true;
+      }
+      if (method === "DELETE") {
+        const answer = token ? await sessionAnswer(token) : null;
+        if (token && answer && req.headers[CSRF_HEADER] !== answer.csrfToken) {
+          sendJson(res, 403, {
+            code: "csrf_failed",
+            message: `Missing or wrong ${CSRF_HEADER} header`,
+            requestId,
+          });
+          return true;
+        }
+        if (token) await deleteOperatorSession(options.db(), token);
+        res.writeHead(204, { ...JSON_HEADERS, "set-cookie": sessionCookie("", 0) });
+        res.end();
+        return true;
+      }
+      sendJson(
+        res,
+        405,
+        { code: "method_not_allowed", message: "Use GET, POST or DELETE", requestId },
+        { allow: "GET, POST, DELETE" },
+      );
+      return true;
+    }
+    if (path === "/console/setup") {
+      if (method !== "POST") {
+        sendJson(res, 405, { code: "method_not_allowed", message: "Use POST", requestId }, { allow: "POST" });
+        return true;
+      }
+      if (foreignOrigin(req)) {
+        sendJson(res, 403, { code: "forbidden", message: "Set up from Tenantry's own console", requestId });
+        return true;
+      }
+      await setUp(req, res, requestId);
+      return true;
+    }
+    if (method !== "GET" && method !== "HEAD") return false;
+    // Only the console's own pages answer its index (deep links); any other path stays a JSON 404,
+    // and paths the rest of the server owns (the OAuth callback among them) are never touched.
+    if (!CONSOLE_PAGE.test(path) && !/^\/(assets\/|[\w.-]+\.(svg|png|ico)$)/.test(path)) return false;
+    return serveConsoleFile(req, res, path);
+  };
+}

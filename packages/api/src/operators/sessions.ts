@@ -1,0 +1,137 @@
+import type { Database, Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { operatorSessions, operators } from "@tenantry/db/schema/operators";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { OperatorActor } from "../actor";
+import type { Context } from "../context";
+import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
+import { appError } from "../shared/errors";
+
+/** A session ends after this long without a request… */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+/** …and in any case this long after sign-in. */
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
+/** `last_seen_at` / `expires_at` are moved at most this often, so reads do not all turn into writes. */
+const TOUCH_RESOLUTION_MS = 60_000;
+
+export interface OperatorSession {
+  id: string;
+  workspaceId: string;
+  operator: { id: string; email: string; name: string };
+  csrfToken: string;
+  expiresAt: string;
+}
+
+/**
+ * Bound to the session: derived from its token, so it needs no storage and a session's CSRF token
+ * is useless with any other session.
+ */
+export async function csrfTokenFor(sessionToken: string): Promise<string> {
+  return (await sha256Hex(`tenantry-csrf:${sessionToken}`)).slice(0, 43);
+}
+
+export async function createOperatorSession(
+  db: Executor,
+  operator: { workspaceId: string; id: string },
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = base64url(randomBytes(32));
+  const now = Date.now();
+  const expiresAt = new Date(now + SESSION_IDLE_MS);
+  await db.insert(operatorSessions).values({
+    workspaceId: operator.workspaceId,
+    id: newId("ses"),
+    operatorId: operator.id,
+    tokenHash: await sha256Hex(token),
+    expiresAt,
+    absoluteExpiresAt: new Date(now + SESSION_ABSOLUTE_MS),
+  });
+  await db
+    .update(operators)
+    .set({ lastSignInAt: sql`now()` })
+    .where(and(eq(operators.workspaceId, operator.workspaceId), eq(operators.id, operator.id)));
+  return { token, expiresAt };
+}
+
+/** The live session behind a cookie token, or null (unknown, expired, or its operator disabled). */
+export async function findOperatorSession(db: Database, token: string): Promise<OperatorSession | null> {
+  const tokenHash = await sha256Hex(token);
+  const [row] = await db
+    .select({
+      id: operatorSessions.id,
+      workspaceId: operatorSessions.workspaceId,
+      lastSeenAt: operatorSessions.lastSeenAt,
+      expiresAt: operatorSessions.expiresAt,
+      absoluteExpiresAt: operatorSessions.absoluteExpiresAt,
+      operatorId: operators.id,
+      email: operators.email,
+      name: operators.name,
+    })
+    .from(operatorSessions)
+    .innerJoin(
+      operators,
+      and(
+        eq(operators.workspaceId, operatorSessions.workspaceId),
+        eq(operators.id, operatorSessions.operatorId),
+        isNull(operators.disabledAt),
+      ),
+    )
+    .where(eq(operatorSessions.tokenHash, tokenHash))
+    .limit(1);
+  const now = Date.now();
+  if (!row || row.expiresAt.getTime() <= now || row.absoluteExpiresAt.getTime() <= now) return null;
+  let expiresAt = row.expiresAt;
+  if (now - row.lastSeenAt.getTime() > TOUCH_RESOLUTION_MS) {
+    expiresAt = new Date(Math.min(now + SESSION_IDLE_MS, row.absoluteExpiresAt.getTime()));
+    await db
+      .update(operatorSessions)
+      .set({ lastSeenAt: new Date(now), expiresAt })
+      .where(
+        and(
+          eq(operatorSessions.workspaceId, row.workspaceId),
+          eq(operatorSessions.id, row.id),
+          lt(operatorSessions.lastSeenAt, new Date(now - TOUCH_RESOLUTION_MS)),
+        ),
+      );
+  }
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    operator: { id: row.operatorId, email: row.email, name: row.name },
+    csrfToken: await csrfTokenFor(token),
+    expiresAt: expiresAt.toISOString(),
+  };
+}
+
+export async function deleteOperatorSession(db: Executor, token: string): Promise<void> {
+  await db.delete(operatorSessions).where(eq(operatorSessions.tokenHash, await sha256Hex(token)));
+}
+
+/**
+ * The console's way in: the session cookie, only from Tenantry's own origin and only with the
+ * matching CSRF header, so no other site can make a signed-in browser call the API.
+ */
+export async function authenticateOperator(ctx: Context): Promise<OperatorActor> {
+  const session = ctx.credentials.session;
+  if (!session) throw appError("UNAUTHORIZED", "unauthorized", "Not signed in");
+  if (ctx.origin) {
+    throw appError("FORBIDDEN", "forbidden", "A console session cannot be used from another origin");
+  }
+  const found = await findOperatorSession(ctx.db, session.token);
+  if (!found) throw appError("UNAUTHORIZED", "unauthorized", "The console session expired; sign in again");
+  if (!session.csrf || !constantTimeEqual(session.csrf, found.csrfToken)) {
+    throw appError("FORBIDDEN", "csrf_failed", "Missing or wrong x-tenantry-csrf header");
+  }
+  return {
+    type: "operator",
+    workspaceId: found.workspaceId,
+    operatorId: found.operator.id,
+    sessionId: found.id,
+  };
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
