@@ -178,7 +178,7 @@ describe.skipIf(!hasChromium)(
       // The required field emptied: a value the schema refuses, named on its field; nothing is saved.
       await form.getByLabel(/Company name/).fill("");
       await form.getByRole("button", { name: "Save changes" }).click();
-      await expect(form.getByLabel(/Company name/).getAttribute("aria-invalid")).resolves.toBe("true");
+      await expect.poll(() => form.getByLabel(/Company name/).getAttribute("aria-invalid")).toBe("true");
       await check("06-tenant-fields-error");
       const stored = await api<{ values: Record<string, unknown> }>("GET", `/tenants/${tenantId}/fields`);
       expect(stored.values.companyName).toBe("Acme");
@@ -234,7 +234,9 @@ describe.skipIf(!hasChromium)(
       }
       await page.getByRole("link", { name: "Activity" }).click();
       await page.getByRole("cell", { name: "tenant.created" }).waitFor();
-      await expect(page.getByRole("cell", { name: `Operator ${EMAIL}` }).count()).resolves.toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByRole("cell", { name: `Operator ${EMAIL}` }).count())
+        .toBeGreaterThan(0);
       await check("11-tenant-activity");
 
       // Optimistic concurrency: someone else changes the tenant while the profile is being edited.
@@ -246,7 +248,7 @@ describe.skipIf(!hasChromium)(
       await check("12a-profile-conflict");
       expect((await api<{ planKey: string }>("GET", `/tenants/${tenantId}`)).planKey).toBe("team");
       await page.getByRole("button", { name: "Reload latest" }).click();
-      await expect(page.getByLabel("Plan", { exact: true }).inputValue()).resolves.toBe("team");
+      await expect.poll(() => page.getByLabel("Plan", { exact: true }).inputValue()).toBe("team");
 
       await page.getByRole("button", { name: "Suspend", exact: true }).click();
       await page

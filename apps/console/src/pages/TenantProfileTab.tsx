@@ -126,12 +126,23 @@ export function TenantProfileTab() {
   const { tenantId } = useParams({ from: "/app/tenants/$tenantId/profile" });
   // Always the latest version when the tab opens, so a save is not refused for a change made earlier.
   const tenant = trpc.tenants.get.useQuery({ id: tenantId }, { refetchOnMount: "always" });
+  const [formKey, setFormKey] = useState(0);
   if (tenant.isPending) return <Loading rows={8} />;
   if (tenant.isError) return <ErrorState error={tenant.error} onRetry={() => tenant.refetch()} />;
-  return <ProfileForm tenant={tenant.data} onReload={() => tenant.refetch()} />;
+  // "Reload latest" starts a fresh form from the latest version: nothing of the old edit survives.
+  return (
+    <ProfileForm
+      key={formKey}
+      tenant={tenant.data}
+      onReload={async () => {
+        await tenant.refetch();
+        setFormKey((key) => key + 1);
+      }}
+    />
+  );
 }
 
-function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<{ data?: Tenant | undefined }> }) {
+function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<void> }) {
   const { t, language } = usePrefs();
   const { tenant } = props;
   const utils = trpc.useUtils();
@@ -182,14 +193,7 @@ function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<{ data?: T
     }
   });
 
-  const discardAndReload = async () => {
-    const { data: latest } = await props.onReload();
-    if (latest) {
-      form.reset(toForm(latest));
-      setBaseVersion(latest.version);
-    }
-    setConflict(false);
-  };
+  const discardAndReload = () => props.onReload();
 
   const input = (name: Editable, kind: Kind) => {
     const id = `profile-${name}`;

@@ -213,18 +213,20 @@ describe("reading tenants", () => {
     expect(seen).toEqual(made.map((t) => t.id).reverse());
   });
 
-  it("filters by status, kind, internalId and text", async () => {
+  it("filters by status, kind, plan, internalId and text", async () => {
     const tag = unique();
     const a = await h.api.tenants.create({
       name: `Filter ${tag} A`,
       kind: "trial",
       internalId: `int-${tag}`,
+      planKey: `plan-${tag}`,
     });
     const b = await h.api.tenants.create({ name: `Filter ${tag} B`, externalId: `ext-${tag}` });
     await h.api.tenants.suspend({ id: b.id });
     const ids = async (input: Parameters<typeof h.api.tenants.list>[0]) =>
       (await h.api.tenants.list(input)).items.map((t) => t.id);
     expect(await ids({ q: tag, kind: "trial" })).toEqual([a.id]);
+    expect(await ids({ planKey: `plan-${tag}` })).toEqual([a.id]);
     expect(await ids({ q: tag, status: "suspended" })).toEqual([b.id]);
     expect(await ids({ internalId: `int-${tag}` })).toEqual([a.id]);
     expect(await ids({ q: `ext-${tag}` })).toEqual([b.id]);
