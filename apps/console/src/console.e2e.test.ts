@@ -282,6 +282,7 @@ describe.skipIf(!hasChromium)(
     });
 
     it("passes axe on every settings page", async () => {
+      await api("POST", "/apps", { key: "legacy-crm", name: "Legacy CRM", authType: "api_key" });
       for (const [link, name] of [
         ["API keys", "13-api-keys"],
         ["Token signing keys", "14-signing-keys"],
@@ -294,6 +295,17 @@ describe.skipIf(!hasChromium)(
         await page.getByRole("heading", { name: link, level: 1 }).waitFor();
         await check(name);
       }
+      // Archive an app after confirming: it leaves the catalog.
+      await page.getByRole("link", { name: "Apps" }).click();
+      await page.getByRole("button", { name: "Archive Legacy CRM" }).click();
+      await page
+        .getByRole("dialog", { name: "Archive Legacy CRM?" })
+        .getByRole("button", { name: "Archive" })
+        .click();
+      await page.getByRole("button", { name: "Archive Legacy CRM" }).waitFor({ state: "detached" });
+      const catalog = await api<{ items: { key: string }[] }>("GET", "/apps");
+      expect(catalog.items.map((app) => app.key)).not.toContain("legacy-crm");
+
       await page.getByRole("link", { name: "API keys" }).click();
       await page.getByLabel("Name").fill("CI backend");
       await page.getByRole("button", { name: "Create API key" }).click();

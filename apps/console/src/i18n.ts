@@ -391,6 +391,13 @@ const messages = {
     "De externa appar tenanter kan koppla: OAuth 2.0, API-nyckel eller basic auth.",
   ],
   "apps.create": ["Add app", "Lägg till app"],
+  "apps.archive": ["Archive", "Arkivera"],
+  "apps.archiveNamed": ["Archive {name}", "Arkivera {name}"],
+  "apps.archiveTitle": ["Archive {name}?", "Arkivera {name}?"],
+  "apps.archiveBody": [
+    "Tenants can no longer connect it. Existing connections keep working until they are disconnected.",
+    "Kunder kan inte längre ansluta den. Befintliga anslutningar fungerar tills de kopplas från.",
+  ],
   "apps.empty": ["No apps yet", "Inga appar än"],
   "apps.emptyHint": [
     "Add the first app your tenants can connect.",

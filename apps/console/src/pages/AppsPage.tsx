@@ -3,7 +3,16 @@ import { useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { issuesOf, type Outputs, trpc } from "../api";
 import { DataTable, type features } from "../components/DataTable";
-import { Badge, Banner, Dialog, EmptyState, ErrorState, Loading, PageHeader } from "../components/ui";
+import {
+  Badge,
+  Banner,
+  ConfirmDialog,
+  Dialog,
+  EmptyState,
+  ErrorState,
+  Loading,
+  PageHeader,
+} from "../components/ui";
 import { usePrefs } from "../prefs";
 
 type App = Outputs["apps"]["list"]["items"][number];
@@ -25,7 +34,10 @@ interface AppValues {
 export function AppsPage() {
   const { t } = usePrefs();
   const apps = trpc.apps.list.useQuery();
+  const utils = trpc.useUtils();
+  const archive = trpc.apps.archive.useMutation();
   const [creating, setCreating] = useState(false);
+  const [archiving, setArchiving] = useState<App | null>(null);
   const tableColumns = useMemo(
     () =>
       columns.columns([
@@ -56,6 +68,19 @@ export function AppsPage() {
             );
           },
         }),
+        columns.display({
+          id: "actions",
+          header: () => <span className="visually-hidden">{t("col.actions")}</span>,
+          cell: ({ row }) => (
+            <button
+              type="button"
+              className="button button-small button-danger"
+              onClick={() => setArchiving(row.original)}
+            >
+              {t("apps.archiveNamed", { name: row.original.name })}
+            </button>
+          ),
+        }),
       ]),
     [t],
   );
@@ -84,6 +109,22 @@ export function AppsPage() {
         />
       )}
       {creating && <CreateAppDialog onClose={() => setCreating(false)} />}
+      <ConfirmDialog
+        open={archiving !== null}
+        title={t("apps.archiveTitle", { name: archiving?.name ?? "" })}
+        body={t("apps.archiveBody")}
+        confirmLabel={t("apps.archive")}
+        danger
+        busy={archive.isPending}
+        error={archive.error}
+        onConfirm={async () => {
+          if (!archiving) return;
+          await archive.mutateAsync({ id: archiving.id });
+          setArchiving(null);
+          await utils.apps.list.invalidate();
+        }}
+        onClose={() => setArchiving(null)}
+      />
     </>
   );
 }
