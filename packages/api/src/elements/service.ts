@@ -447,6 +447,20 @@ async function refreshSetup(tx: Executor, joined: Joined, config: JsonMap) {
   return setupOutcome(tx, joined, config);
 }
 
+/** Writes an instance's change under the lock the caller holds: its revision moves on by one. */
+async function updateInstance(
+  tx: Executor,
+  instance: InstanceRow,
+  changes: Partial<typeof elementInstances.$inferInsert>,
+): Promise<InstanceRow> {
+  const [row] = await tx
+    .update(elementInstances)
+    .set({ ...changes, revision: instance.revision + 1, updatedAt: new Date() })
+    .where(and(eq(elementInstances.workspaceId, instance.workspaceId), eq(elementInstances.id, instance.id)))
+    .returning();
+  return row!;
+}
+
 export async function patchElement(
   ec: ElementContext,
   input: { tenantId: string; instanceId: string; revision: number; overrides: JsonMap },
@@ -501,21 +515,13 @@ export async function patchElement(
       throw invalid("invalid_configuration", "The change breaks the config schema", issues);
 
     const setup = await refreshSetup(tx, joined, config);
-    const [row] = await tx
-      .update(elementInstances)
-      .set({
-        overrides,
-        overrideBases,
-        definition,
-        mergedRevision: template?.revision ?? instance.mergedRevision,
-        revision: instance.revision + 1,
-        ...setup,
-        updatedAt: new Date(),
-      })
-      .where(
-        and(eq(elementInstances.workspaceId, instance.workspaceId), eq(elementInstances.id, instance.id)),
-      )
-      .returning();
+    const row = await updateInstance(tx, instance, {
+      overrides,
+      overrideBases,
+      definition,
+      mergedRevision: template?.revision ?? instance.mergedRevision,
+      ...setup,
+    });
     await recordActivity(tx, ec, {
       tenantId: instance.tenantId,
       action: "element.customized",
@@ -524,7 +530,7 @@ export async function patchElement(
       before: owned ? pickPaths(instance.definition!, pointers) : pickKeys(instance.overrides, pointers),
       after: owned ? pickPaths(definition!, pointers) : pickKeys(overrides, pointers),
     });
-    return toElement(row!, template);
+    return toElement(row, template);
   });
 }
 
@@ -572,20 +578,12 @@ export async function resetElement(
       );
     }
     const setup = await refreshSetup(tx, joined, config);
-    const [row] = await tx
-      .update(elementInstances)
-      .set({
-        overrides,
-        overrideBases,
-        mergedRevision: template.revision,
-        revision: instance.revision + 1,
-        ...setup,
-        updatedAt: new Date(),
-      })
-      .where(
-        and(eq(elementInstances.workspaceId, instance.workspaceId), eq(elementInstances.id, instance.id)),
-      )
-      .returning();
+    const row = await updateInstance(tx, instance, {
+      overrides,
+      overrideBases,
+      mergedRevision: template.revision,
+      ...setup,
+    });
     await recordActivity(tx, ec, {
       tenantId: instance.tenantId,
       action: "element.reset",
@@ -594,7 +592,7 @@ export async function resetElement(
       before: pickKeys(instance.overrides, removed),
       after: Object.fromEntries(removed.map((p) => [p, null])),
     });
-    return toElement(row!, template);
+    return toElement(row, template);
   });
 }
 
@@ -735,16 +733,7 @@ export async function deployElement(ec: ElementContext, input: DeployElementInpu
       before.state === "configuration_error"
         ? { setupState: "setup_failed" as const, setupErrors: before.errors }
         : await setupOutcome(tx, joined, before.config);
-    const [row] = await tx
-      .update(elementInstances)
-      .set({ ...setup, revision: joined.instance.revision + 1, updatedAt: new Date() })
-      .where(
-        and(
-          eq(elementInstances.workspaceId, joined.instance.workspaceId),
-          eq(elementInstances.id, instanceId),
-        ),
-      )
-      .returning();
+    const row = await updateInstance(tx, joined.instance, setup);
     await recordActivity(tx, ec, {
       tenantId: input.tenantId,
       action: "element.deployed",
@@ -753,7 +742,7 @@ export async function deployElement(ec: ElementContext, input: DeployElementInpu
       before: { state: joined.instance.setupState },
       after: { state: setup.setupState, errors: setup.setupErrors },
     });
-    return toElement(row!, joined.template);
+    return toElement(row, joined.template);
   });
 }
 
