@@ -224,6 +224,16 @@ describe.skipIf(!hasChromium)(
     });
 
     it("shows the other tabs, the activity log naming the operator, and suspends the tenant after confirming", async () => {
+      await api("POST", "/apps", {
+        key: "helpdesk",
+        name: "Helpdesk",
+        authType: "api_key",
+        parametersSchema: {
+          type: "object",
+          required: ["apiKey"],
+          properties: { apiKey: { type: "string", title: "API key" } },
+        },
+      });
       for (const [tab, name] of [
         ["Credentials", "08-tenant-credentials"],
         ["Connections", "09-tenant-connections"],
@@ -232,6 +242,19 @@ describe.skipIf(!hasChromium)(
         await page.getByRole("link", { name: tab, exact: true }).click();
         await check(name);
       }
+      // The operator connects an app for the tenant through ConnectionUI in operator mode.
+      await page.getByRole("link", { name: "Connections", exact: true }).click();
+      await page.getByRole("button", { name: "Connect Helpdesk" }).click();
+      const connect = page.getByRole("dialog", { name: "Connect Helpdesk" });
+      await connect.getByLabel(/API key/).fill("hd-key-0123456789");
+      await connect.getByRole("button", { name: "Connect" }).click();
+      await page.getByRole("button", { name: "Disconnect Helpdesk" }).waitFor();
+      const connections = await api<{ items: { status: string }[] }>(
+        "GET",
+        `/tenants/${tenantId}/connections`,
+      );
+      expect(connections.items).toMatchObject([{ status: "connected" }]);
+
       await page.getByRole("link", { name: "Activity" }).click();
       await page.getByRole("cell", { name: "tenant.created" }).waitFor();
       await expect

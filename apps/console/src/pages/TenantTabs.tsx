@@ -1,6 +1,6 @@
 import { useNavigate, useParams, useSearch } from "@tanstack/react-router";
 import { createColumnHelper } from "@tanstack/react-table";
-import { MemberTable, TenantFieldsForm, UsageMeter } from "@tenantry/widgets";
+import { ConnectionUI, MemberTable, TenantFieldsForm, UsageMeter } from "@tenantry/widgets";
 import { useMemo, useState } from "react";
 import { issuesOf, type Outputs, trpc } from "../api";
 import { DataTable, type features } from "../components/DataTable";
@@ -157,89 +157,18 @@ export function TenantCredentialsTab() {
   );
 }
 
-type Connection = Outputs["connections"]["listForTenant"]["items"][number];
-const connectionColumns = createColumnHelper<typeof features, Connection>();
-
+/**
+ * The tenant's connections through the `ConnectionUI` widget in operator mode: the operator sees the
+ * catalog with the tenant's status per app and can connect (OAuth popup on the console's own
+ * origin, or the app's parameters form), reconnect and disconnect for the tenant.
+ */
 export function TenantConnectionsTab() {
   const tenantId = useTenantId();
-  const { t, language } = usePrefs();
-  const list = trpc.connections.listForTenant.useQuery({ tenantId });
-  const utils = trpc.useUtils();
-  const remove = trpc.connections.delete.useMutation();
-  const [deleting, setDeleting] = useState<Connection | null>(null);
-  const columns = useMemo(
-    () =>
-      connectionColumns.columns([
-        connectionColumns.accessor("name", { header: () => t("connections.col.name") }),
-        connectionColumns.accessor("appId", {
-          header: () => t("connections.col.app"),
-          cell: ({ getValue }) => <code>{getValue()}</code>,
-        }),
-        connectionColumns.accessor("status", {
-          header: () => t("connections.col.status"),
-          cell: ({ getValue }) => (
-            <Badge
-              tone={getValue() === "connected" ? "success" : getValue() === "pending" ? "neutral" : "warning"}
-            >
-              {getValue()}
-            </Badge>
-          ),
-        }),
-        connectionColumns.accessor("createdAt", {
-          header: () => t("tenants.col.created"),
-          cell: ({ getValue }) => formatDateTime(getValue(), language),
-        }),
-        connectionColumns.display({
-          id: "actions",
-          header: () => <span className="visually-hidden">{t("col.actions")}</span>,
-          cell: ({ row }) => (
-            <button type="button" className="button button-small" onClick={() => setDeleting(row.original)}>
-              {t("connections.delete", { name: row.original.name })}
-            </button>
-          ),
-        }),
-      ]),
-    [t, language],
-  );
-  if (list.isPending) return <Loading rows={3} />;
-  if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
+  const { t } = usePrefs();
   return (
-    <section aria-labelledby="connections-title">
-      <h2 id="connections-title" className="section-title">
-        {t("tab.connections")}
-      </h2>
-      {list.data.items.length === 0 ? (
-        <EmptyState title={t("connections.empty")}>{t("connections.emptyHint")}</EmptyState>
-      ) : (
-        <DataTable
-          caption={t("tab.connections")}
-          rows={list.data.items}
-          columns={columns}
-          rowId={(c) => c.id}
-        />
-      )}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={t("connections.deleteTitle", { name: deleting?.name ?? "" })}
-        body={t("connections.deleteBody")}
-        confirmLabel={t("action.delete")}
-        danger
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={async () => {
-          if (!deleting) return;
-          await remove.mutateAsync({ id: deleting.id }).catch(() => {});
-          if (!remove.isError) {
-            setDeleting(null);
-            await utils.connections.listForTenant.invalidate();
-          }
-        }}
-        onClose={() => {
-          remove.reset();
-          setDeleting(null);
-        }}
-      />
-    </section>
+    <OperatorWidgets tenantId={tenantId}>
+      <ConnectionUI title={t("tab.connections")} />
+    </OperatorWidgets>
   );
 }
 
