@@ -39,7 +39,6 @@ export type AppErrorCode =
   | "needs_reauth"
   | "provider_error"
   | "provider_unavailable"
-  | "unsafe_url"
   | "element_key_taken"
   | "element_archived"
   | "invalid_config_schema"
