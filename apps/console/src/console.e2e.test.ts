@@ -263,8 +263,13 @@ describe.skipIf(!hasChromium)(
       await check("11-tenant-activity");
 
       // Optimistic concurrency: someone else changes the tenant while the profile is being edited.
+      // The tab re-reads the tenant when it opens; edit once that read is in, as a person would.
+      const reread = page.waitForResponse((response) => response.url().includes("tenants.get"));
       await page.getByRole("link", { name: "Profile" }).click();
+      await reread;
+      await expect.poll(() => page.getByLabel("Plan", { exact: true }).inputValue()).toBe("pro");
       await page.getByLabel("Plan", { exact: true }).fill("enterprise");
+      await expect.poll(() => page.getByRole("button", { name: "Save changes" }).isEnabled()).toBe(true);
       await api("PATCH", `/tenants/${tenantId}`, { planKey: "team" });
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.getByText(/Someone else changed this tenant since you opened it/).waitFor();

@@ -160,7 +160,8 @@ function ProfileForm(props: { tenant: Tenant; onReload: () => Promise<void> }) {
     // Versions only grow: an older copy arriving late never overwrites a newer one.
     if (tenant.version > baseVersion && isDirty) setConflict(true);
     if (tenant.version > baseVersion && !isDirty) {
-      form.reset(toForm(tenant));
+      // keepDirtyValues: a keystroke that lands in the same instant as the newer copy survives it.
+      form.reset(toForm(tenant), { keepDirtyValues: true });
       setBaseVersion(tenant.version);
     }
   }, [tenant, baseVersion, isDirty, form]);
