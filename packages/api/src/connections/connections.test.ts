@@ -7,7 +7,7 @@ import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
-import { connectionCredentialsAad } from "./credentials-aad";
+import { connectionCredentialsAad } from "./sealed-credentials";
 
 let h: Harness;
 let hs256: { id: string; secret: Uint8Array };

@@ -6,10 +6,10 @@ import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, HARNESS_PUBLIC_URL, type Harness } from "../testing/harness";
-import { connectionCredentialsAad } from "./credentials-aad";
 import { type CallbackResult, completeAuthorization } from "./oauth";
 import type { StoredTokens } from "./provider-client";
 import { refreshExpiringConnections } from "./refresh";
+import { connectionCredentialsAad } from "./sealed-credentials";
 
 /** A real OAuth 2.0 provider in its own process, on loopback. */
 let provider: ProviderProcess;

@@ -8,8 +8,8 @@ import type { Keyring } from "../secrets/keyring";
 import { base64url, randomBytes } from "../shared/crypto";
 import { appError } from "../shared/errors";
 import { getAllowedOrigins } from "../workspaces/allowed-origins";
-import { connectionCredentialsAad } from "./credentials-aad";
 import { exchangeAuthorizationCode, ProviderError } from "./provider-client";
+import { sealCredentials } from "./sealed-credentials";
 
 type AppRow = typeof apps.$inferSelect;
 type ConnectionRow = typeof connections.$inferSelect;
@@ -22,12 +22,32 @@ export const CALLBACK_PATH = "/oauth/callback";
 
 export const redirectUriOf = (publicUrl: string) => `${publicUrl.replace(/\/+$/, "")}${CALLBACK_PATH}`;
 
-/** Where the callback may send its result: the caller's own, allowed origin, or Tenantry's own. */
-export async function checkedReturnTarget(
+/** Where the request came from: OAuth redirect URIs and the popup's target origin depend on it. */
+export interface RequestOrigin {
+  origin: string | null;
+  publicUrl: string | null;
+}
+
+/** The redirect base and where the callback may send its result (the caller's allowed origin, or Tenantry's own). */
+export interface AuthorizationTarget {
+  publicUrl: string;
+  origin: string | null;
+  returnTo: string | null;
+}
+
+/** Checks where an authorization may return to, before anything is written. */
+export async function authorizationTarget(
   db: Database,
   workspaceId: string,
-  request: { origin: string | null; publicUrl: string; returnTo?: string | undefined },
-): Promise<{ origin: string | null; returnTo: string | null }> {
+  request: RequestOrigin & { returnTo?: string | undefined },
+): Promise<AuthorizationTarget> {
+  if (!request.publicUrl) {
+    throw appError(
+      "BAD_REQUEST",
+      "invalid_input",
+      "OAuth2 needs the server's public URL (TENANTRY_PUBLIC_URL)",
+    );
+  }
   const own = new URL(request.publicUrl).origin;
   const allowed = new Set([own, ...(await getAllowedOrigins(db, workspaceId))]);
   if (request.returnTo !== undefined && !allowed.has(new URL(request.returnTo).origin)) {
@@ -41,6 +61,7 @@ export async function checkedReturnTarget(
     );
   }
   return {
+    publicUrl: request.publicUrl,
     // A postMessage goes only to an exact allowed origin, never `*` (see docs/connections.md).
     origin: request.origin && allowed.has(request.origin) ? request.origin : own,
     returnTo: request.returnTo ?? null,
@@ -55,14 +76,7 @@ export async function checkedReturnTarget(
 export async function beginAuthorization(
   tx: Executor,
   keyring: Keyring,
-  request: {
-    workspaceId: string;
-    connectionId: string;
-    app: AppRow;
-    publicUrl: string;
-    origin: string | null;
-    returnTo: string | null;
-  },
+  request: AuthorizationTarget & { workspaceId: string; connectionId: string; app: AppRow },
 ): Promise<string> {
   const settings = request.app.oauth2;
   if (!settings) throw appError("BAD_REQUEST", "invalid_input", `${request.app.name} is not an OAuth2 app`);
@@ -231,7 +245,7 @@ async function storeAuthorizedTokens(
   tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>,
   requestId: string,
 ): Promise<void> {
-  const sealed = await keyring.seal(JSON.stringify(tokens), connectionCredentialsAad(connection.id));
+  const sealed = await sealCredentials(keyring, connection.id, tokens);
   const actor: SystemActor = {
     type: "system",
     workspaceId: connection.workspaceId,

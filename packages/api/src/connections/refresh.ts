@@ -6,8 +6,9 @@ import type { Actor } from "../actor";
 import { clientSecretAad } from "../apps/service";
 import type { Keyring } from "../secrets/keyring";
 import { appError } from "../shared/errors";
-import { connectionCredentialsAad } from "./credentials-aad";
+import { isTransaction } from "../shared/prepared";
 import { ProviderError, refreshAccessToken, type StoredTokens } from "./provider-client";
+import { openCredentials, sealCredentials } from "./sealed-credentials";
 
 type ConnectionRow = typeof connections.$inferSelect;
 
@@ -36,10 +37,9 @@ export function refreshDue(tokens: StoredTokens, window: number, now = Date.now(
 const isExpired = (tokens: StoredTokens) =>
   tokens.expiresAt !== null && Date.parse(tokens.expiresAt) <= Date.now();
 
+/** The tokens of an OAuth2 connection row (the caller knows its app is OAuth2). */
 export async function openTokens(keyring: Keyring, row: ConnectionRow): Promise<StoredTokens> {
-  return JSON.parse(
-    await keyring.open(row.credentialsSealed!, connectionCredentialsAad(row.id)),
-  ) as StoredTokens;
+  return (await openCredentials(keyring, row)) as StoredTokens;
 }
 
 export const needsReauth = (connectionId: string) =>
@@ -109,7 +109,7 @@ async function refreshUnderLock(
 }
 
 async function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return "rollback" in executor ? work(executor) : (executor as Database).transaction(work);
+  return isTransaction(executor) ? work(executor) : executor.transaction(work);
 }
 
 async function refreshLocked(
@@ -171,7 +171,7 @@ async function refreshLocked(
   }
 
   // The rotated refresh token and the new access token are written together, or not at all.
-  const sealed = await keyring.seal(JSON.stringify(next), connectionCredentialsAad(current.id));
+  const sealed = await sealCredentials(keyring, current.id, next);
   const now = new Date();
   await executor
     .update(connections)

@@ -1,7 +1,6 @@
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apps, connections } from "@tenantry/db/schema/connections";
-import { tenants } from "@tenantry/db/schema/tenants";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { clientSecretAad, loadAppRow } from "../apps/service";
@@ -11,12 +10,12 @@ import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
 import { base64Utf8 } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
-import type { ServiceContext } from "../tenants/service";
-import { connectionCredentialsAad } from "./credentials-aad";
-import { beginAuthorization, checkedReturnTarget } from "./oauth";
-import { ProviderError, revokeToken, type StoredTokens } from "./provider-client";
+import { assertTenantExists, type ServiceContext } from "../tenants/service";
+import { authorizationTarget, beginAuthorization, type RequestOrigin } from "./oauth";
+import { ProviderError, revokeToken } from "./provider-client";
 import { needsReauth, openTokens, REFRESH_MARGIN_MS, refreshConnection, refreshDue } from "./refresh";
 import type { Connection, CreateConnectionInput, Credentials } from "./schemas";
+import { openCredentials, sealCredentials } from "./sealed-credentials";
 
 type ConnectionRow = typeof connections.$inferSelect;
 type AppRow = typeof apps.$inferSelect;
@@ -37,14 +36,6 @@ export function toConnection(row: ConnectionRow): Connection {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-async function assertTenantExists(db: Executor, workspaceId: string, tenantId: string): Promise<void> {
-  const [row] = await db
-    .select({ id: tenants.id })
-    .from(tenants)
-    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)));
-  if (!row) throw notFound("Tenant", tenantId);
 }
 
 async function resolveApp(db: Executor, workspaceId: string, input: CreateConnectionInput): Promise<AppRow> {
@@ -121,23 +112,6 @@ async function runTestRequest(app: AppRow, parameters: Record<string, unknown>):
   }
 }
 
-/** Where the request came from: OAuth redirect URIs and the popup's target origin depend on it. */
-export interface RequestOrigin {
-  origin: string | null;
-  publicUrl: string | null;
-}
-
-function requirePublicUrl(request: RequestOrigin): string {
-  if (!request.publicUrl) {
-    throw appError(
-      "BAD_REQUEST",
-      "invalid_input",
-      "OAuth2 needs the server's public URL (TENANTRY_PUBLIC_URL)",
-    );
-  }
-  return request.publicUrl;
-}
-
 /**
  * api_key and basic apps: validated (and tested) parameters, sealed, connected at once.
  * oauth2 apps: a `pending` connection and the provider's authorization URL to send the user to.
@@ -161,12 +135,7 @@ export async function createConnection(
         issues: [{ path: "parameters", message: "not allowed for an oauth2 app" }],
       });
     }
-    const publicUrl = requirePublicUrl(request);
-    const target = await checkedReturnTarget(sc.db, workspaceId, {
-      ...request,
-      publicUrl,
-      returnTo: input.returnTo,
-    });
+    const target = await authorizationTarget(sc.db, workspaceId, { ...request, returnTo: input.returnTo });
     return sc.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(connections)
@@ -176,7 +145,6 @@ export async function createConnection(
         workspaceId,
         connectionId: id,
         app,
-        publicUrl,
         ...target,
       });
       const connection = toConnection(row!);
@@ -194,10 +162,7 @@ export async function createConnection(
   const parameters = input.parameters ?? {};
   checkParameters(app, parameters);
   await runTestRequest(app, parameters);
-  const credentialsSealed = await sc.keyring.seal(
-    JSON.stringify({ type: app.authType, parameters }),
-    connectionCredentialsAad(id),
-  );
+  const credentialsSealed = await sealCredentials(sc.keyring, id, { type: app.authType, parameters });
   const now = new Date();
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
@@ -245,18 +210,12 @@ export async function reauthorizeConnection(
     throw appError("CONFLICT", "conflict", `Connection ${row.id} is disconnected; create a new connection`);
   }
   if (app.archivedAt) throw notFound("App", app.id);
-  const publicUrl = requirePublicUrl(request);
-  const target = await checkedReturnTarget(sc.db, row.workspaceId, {
-    ...request,
-    publicUrl,
-    returnTo: input.returnTo,
-  });
+  const target = await authorizationTarget(sc.db, row.workspaceId, { ...request, returnTo: input.returnTo });
   return sc.db.transaction(async (tx) => {
     const authorizationUrl = await beginAuthorization(tx, sc.keyring, {
       workspaceId: row.workspaceId,
       connectionId: row.id,
       app,
-      publicUrl,
       ...target,
     });
     await recordActivity(tx, sc, {
@@ -382,9 +341,7 @@ export async function readConnectionCredentials(sc: ServiceContext, id: string):
   if (row.status !== "connected" || !row.credentialsSealed) {
     throw appError("CONFLICT", "conflict", `Connection ${id} is ${row.status}, it has no credentials`);
   }
-  const stored = JSON.parse(await sc.keyring.open(row.credentialsSealed, connectionCredentialsAad(id))) as
-    | StoredTokens
-    | Exclude<Credentials, { type: "oauth2" }>;
+  const stored = await openCredentials(sc.keyring, row);
   if (stored.type !== "oauth2") return stored;
   const tokens = refreshDue(stored, REFRESH_MARGIN_MS)
     ? await refreshConnection(sc.db, sc.keyring, row, sc)

@@ -2,15 +2,14 @@ import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { connections } from "@tenantry/db/schema/connections";
 import { elementInstances, elementTemplates } from "@tenantry/db/schema/elements";
-import { tenants } from "@tenantry/db/schema/tenants";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { assertTenantAccess, requirePermission } from "../auth/access";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { appError, type InputIssue, notFound } from "../shared/errors";
-import { prepared } from "../shared/prepared";
-import type { ServiceContext } from "../tenants/service";
+import { isTransaction, prepared } from "../shared/prepared";
+import { assertTenantExists, type ServiceContext } from "../tenants/service";
 import {
   baseValues,
   checkOverridePaths,
@@ -200,20 +199,19 @@ function connectionStatement(db: Database) {
 }
 
 async function loadJoined(db: Executor, workspaceId: string, tenantId: string, id: string): Promise<Joined> {
-  const rows =
-    "rollback" in db
-      ? await db
-          .select(joinedColumns)
-          .from(elementInstances)
-          .leftJoin(elementTemplates, templateJoin)
-          .where(
-            and(
-              eq(elementInstances.workspaceId, workspaceId),
-              eq(elementInstances.tenantId, tenantId),
-              eq(elementInstances.id, id),
-            ),
-          )
-      : await byIdStatement(db as Database).execute({ workspaceId, tenantId, id });
+  const rows = isTransaction(db)
+    ? await db
+        .select(joinedColumns)
+        .from(elementInstances)
+        .leftJoin(elementTemplates, templateJoin)
+        .where(
+          and(
+            eq(elementInstances.workspaceId, workspaceId),
+            eq(elementInstances.tenantId, tenantId),
+            eq(elementInstances.id, id),
+          ),
+        )
+    : await byIdStatement(db).execute({ workspaceId, tenantId, id });
   const row = rows[0];
   if (!row) throw notFound("Element", id);
   return row;
@@ -267,14 +265,6 @@ async function findTemplate(
   });
   if (!row) throw notFound("Element template", `${input.type}/${input.key}`);
   return row;
-}
-
-async function assertTenantExists(db: Executor, workspaceId: string, tenantId: string): Promise<void> {
-  const [row] = await db
-    .select({ id: tenants.id })
-    .from(tenants)
-    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)));
-  if (!row) throw notFound("Tenant", tenantId);
 }
 
 /**

@@ -59,6 +59,15 @@ const PUT_DEFAULTS = {
 
 const CREATE_OPERATION = "tenants.create";
 
+/** 404 unless the tenant exists in the workspace (for domains that hang rows off a tenant). */
+export async function assertTenantExists(db: Executor, workspaceId: string, tenantId: string): Promise<void> {
+  const [row] = await db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)));
+  if (!row) throw notFound("Tenant", tenantId);
+}
+
 export function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
