@@ -25,7 +25,10 @@ import { z } from "zod";
 import { readJsonBody } from "./body";
 import { hashOperatorPassword, passwordProblem, verifyOperatorPassword } from "./operator-passwords";
 
-/** Where `pnpm --filter @tenantry/console build` writes the console. */
+/**
+ * Where `pnpm --filter @tenantry/console build` writes the console. The same from `src/` and from the
+ * built server in `dist/` (one level below apps/server alike; production-build.unit.test.ts checks).
+ */
 export const CONSOLE_DIST = fileURLToPath(new URL("../../console/dist/", import.meta.url));
 
 export interface ConsoleRoutesOptions {

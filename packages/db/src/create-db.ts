@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -9,7 +10,18 @@ import type { DatabaseHandle } from "./database";
 import { openPglite } from "./pglite";
 import { openPostgres } from "./postgres";
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.meta.url));
+/**
+ * The committed SQL migrations. From the sources they are the package's `migrations/` beside `src/`;
+ * a bundle (apps/server's `dist/`, where this module is inlined) carries a copy next to itself.
+ */
+export const MIGRATIONS_FOLDER = findMigrationsFolder(["./migrations", "../migrations"]);
+
+function findMigrationsFolder(candidates: string[]): string {
+  const folders = candidates.map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)));
+  const found = folders.find((folder) => existsSync(join(folder, "meta", "_journal.json")));
+  // Neither there (a bundle built without its copy): the package's own folder, as before bundles.
+  return found ?? folders[folders.length - 1]!;
+}
 
 /** Any fixed number: every Tenantry process takes this advisory lock while it migrates. */
 const MIGRATION_LOCK_ID = 7_363_581_020;
