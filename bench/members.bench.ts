@@ -1,10 +1,10 @@
 import { authenticateAccessToken } from "@tenantry/api/access-tokens/service";
 import { createApiKey } from "@tenantry/api/api-keys/service";
-import { PERMISSIONS } from "@tenantry/api/auth/permissions";
 import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { newId } from "@tenantry/db/ids";
 import { memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
 import { sql } from "drizzle-orm";

@@ -1,3 +1,4 @@
+import type { TenantryErrorShape } from "@tenantry/contracts/errors";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { authenticateAny, authenticateApiKeyOnly } from "./auth/authenticate";
 import type { Context } from "./context";
@@ -30,7 +31,7 @@ const t = initTRPC
     // The router also runs in the browser (Storybook through a local link).
     allowOutsideOfServer: true,
     isDev: false,
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error }): TenantryErrorShape {
       const { status, body } = describeError(error);
       return {
         code: shape.code,

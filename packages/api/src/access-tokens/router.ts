@@ -1,9 +1,7 @@
-import { z } from "zod";
-import { PERMISSIONS } from "../auth/permissions";
-import { membershipSchema } from "../members/router";
+import { accessTokensContract } from "@tenantry/contracts/access-tokens";
+import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { getMembership } from "../members/service";
 import { appError } from "../shared/errors";
-import { tenantSchema } from "../tenants/schemas";
 import { getTenant } from "../tenants/service";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
 import { introspectToken } from "./service";
@@ -20,14 +18,8 @@ export const accessTokensRouter = router({
       },
     })
     // A workspace-wide caller (the console showing widgets for a tenant) names the tenant.
-    .input(z.strictObject({ tenantId: z.string().min(1).max(200).optional() }).optional())
-    .output(
-      z.object({
-        tenant: tenantSchema,
-        member: membershipSchema.nullable(),
-        permissions: z.array(z.string()),
-      }),
-    )
+    .input(accessTokensContract.me.input)
+    .output(accessTokensContract.me.output)
     .query(async ({ ctx, input }) => {
       if (ctx.actor.type !== "access_token") {
         if (!input?.tenantId) {
@@ -63,26 +55,7 @@ export const accessTokensRouter = router({
         summary: "RFC 7662 token introspection: `{ active, ... }`",
       },
     })
-    .input(z.strictObject({ token: z.string().max(16 * 1024) }))
-    .output(
-      z.union([
-        z.object({ active: z.literal(false) }),
-        z.object({
-          active: z.literal(true),
-          sub: z.string(),
-          tenantId: z.string().nullable(),
-          exp: z.number(),
-          iat: z.number().nullable(),
-          scope: z.string().nullable(),
-          userId: z.string().nullable().describe("The Tenantry user the token acts as."),
-          externalUserId: z
-            .string()
-            .nullable()
-            .describe("The token's `user.id`: the host's id for the user."),
-          kid: z.string(),
-          tokenType: z.literal("access_token"),
-        }),
-      ]),
-    )
+    .input(accessTokensContract.introspect.input)
+    .output(accessTokensContract.introspect.output)
     .mutation(({ ctx, input }) => introspectToken(ctx, ctx.actor.workspaceId, input.token)),
 });

@@ -1,5 +1,6 @@
+import { isId } from "@tenantry/contracts/ids";
+import { jsonObject } from "@tenantry/contracts/json";
 import type { Database } from "@tenantry/db/database";
-import { isId } from "@tenantry/db/ids";
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { workspaces } from "@tenantry/db/schema/workspaces";
@@ -7,7 +8,6 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Keyring } from "../secrets/keyring";
-import { jsonObject } from "../shared/json";
 import { prepared } from "../shared/prepared";
 import { openSigningSecret, type SigningKeyRow } from "../signing-keys/service";
 import { allowedOriginsOf } from "../workspaces/allowed-origins";

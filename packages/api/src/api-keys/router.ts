@@ -1,18 +1,8 @@
-import { z } from "zod";
+import { apiKeysContract } from "@tenantry/contracts/api-keys";
 import { apiKeyProcedure, router } from "../trpc";
 import { createApiKey, listApiKeys, revokeApiKey } from "./service";
 
 const tags = ["API keys"];
-const apiKeySummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
-
 export const apiKeysRouter = router({
   create: apiKeyProcedure
     .meta({
@@ -25,24 +15,16 @@ export const apiKeysRouter = router({
         summary: "Create an API key (shown once)",
       },
     })
-    .input(z.strictObject({ name: z.string().trim().min(1).max(100) }))
-    .output(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        prefix: z.string(),
-        key: z.string(),
-        createdAt: z.string(),
-      }),
-    )
+    .input(apiKeysContract.create.input)
+    .output(apiKeysContract.create.output)
     .mutation(({ ctx, input }) =>
       createApiKey(ctx.db, { workspaceId: ctx.actor.workspaceId, name: input.name }),
     ),
 
   list: apiKeyProcedure
     .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/api-keys", tags, summary: "List API keys" } })
-    .input(z.strictObject({}).optional())
-    .output(z.object({ items: z.array(apiKeySummary) }))
+    .input(apiKeysContract.list.input)
+    .output(apiKeysContract.list.output)
     .query(async ({ ctx }) => ({ items: await listApiKeys(ctx.db, ctx.actor.workspaceId) })),
 
   revoke: apiKeyProcedure
@@ -50,7 +32,7 @@ export const apiKeysRouter = router({
       callers: ["apiKey"],
       rest: { method: "DELETE", path: "/api-keys/{id}", tags, summary: "Revoke an API key at once" },
     })
-    .input(z.strictObject({ id: z.string().max(100) }))
-    .output(apiKeySummary)
+    .input(apiKeysContract.revoke.input)
+    .output(apiKeysContract.revoke.output)
     .mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.actor.workspaceId, input.id)),
 });

@@ -1,14 +1,5 @@
-import { z } from "zod";
+import { appsContract } from "@tenantry/contracts/apps";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
-import {
-  appListSchema,
-  appRefInput,
-  appSchema,
-  catalogInput,
-  catalogSchema,
-  createAppInput,
-  updateAppInput,
-} from "./schemas";
 import { archiveApp, createApp, getApp, listApps, listCatalogForTenant, updateApp } from "./service";
 
 const tags = ["Apps"];
@@ -19,14 +10,14 @@ export const appsRouter = router({
       callers: ["apiKey"],
       rest: { method: "POST", path: "/apps", status: 201, tags, summary: "Add an app to the catalog" },
     })
-    .input(createAppInput)
-    .output(appSchema)
+    .input(appsContract.create.input)
+    .output(appsContract.create.output)
     .mutation(({ ctx, input }) => createApp(ctx, input)),
 
   get: apiKeyProcedure
     .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/apps/{id}", tags, summary: "Get an app" } })
-    .input(appRefInput)
-    .output(appSchema)
+    .input(appsContract.get.input)
+    .output(appsContract.get.output)
     .query(({ ctx, input }) => getApp(ctx.db, ctx.actor.workspaceId, input.id)),
 
   list: apiKeyProcedure
@@ -34,8 +25,8 @@ export const appsRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/apps", tags, summary: "List the app catalog" },
     })
-    .input(z.strictObject({}).optional())
-    .output(appListSchema)
+    .input(appsContract.list.input)
+    .output(appsContract.list.output)
     .query(({ ctx }) => listApps(ctx.db, ctx.actor.workspaceId)),
 
   update: apiKeyProcedure
@@ -48,8 +39,8 @@ export const appsRouter = router({
         summary: "Change an app (a new client secret replaces the old)",
       },
     })
-    .input(updateAppInput)
-    .output(appSchema)
+    .input(appsContract.update.input)
+    .output(appsContract.update.output)
     .mutation(({ ctx, input }) => updateApp(ctx, input)),
 
   archive: apiKeyProcedure
@@ -62,8 +53,8 @@ export const appsRouter = router({
         summary: "Archive an app (existing connections keep working)",
       },
     })
-    .input(appRefInput)
-    .output(appSchema)
+    .input(appsContract.archive.input)
+    .output(appsContract.archive.output)
     .mutation(({ ctx, input }) => archiveApp(ctx, input.id)),
 
   catalog: tenantProcedure
@@ -76,7 +67,7 @@ export const appsRouter = router({
         summary: "The apps a tenant can connect to (no OAuth client settings)",
       },
     })
-    .input(catalogInput)
-    .output(catalogSchema)
+    .input(appsContract.catalog.input)
+    .output(appsContract.catalog.output)
     .query(({ ctx, input }) => listCatalogForTenant(ctx, input.tenantId)),
 });

@@ -1,3 +1,4 @@
+import type { App, CatalogApp, CreateAppInput, UpdateAppInput } from "@tenantry/contracts/apps";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apps } from "@tenantry/db/schema/connections";
@@ -8,7 +9,6 @@ import { compileFieldSchema } from "../fields/field-schema";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../tenants/service";
-import type { App, CatalogApp, CreateAppInput, UpdateAppInput } from "./schemas";
 
 type AppRow = typeof apps.$inferSelect;
 

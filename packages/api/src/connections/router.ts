@@ -1,15 +1,5 @@
+import { connectionsContract } from "@tenantry/contracts/connections";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
-import {
-  connectionListSchema,
-  connectionRefInput,
-  connectionSchema,
-  createConnectionInput,
-  createdConnectionSchema,
-  credentialsSchema,
-  reauthorizeConnectionInput,
-  reauthorizedConnectionSchema,
-  tenantConnectionsInput,
-} from "./schemas";
 import {
   createConnection,
   deleteConnection,
@@ -33,8 +23,8 @@ export const connectionsRouter = router({
         summary: "Connect a tenant to an app",
       },
     })
-    .input(createConnectionInput)
-    .output(createdConnectionSchema)
+    .input(connectionsContract.create.input)
+    .output(connectionsContract.create.output)
     .mutation(({ ctx, input }) => createConnection(ctx, input, ctx)),
 
   reauthorize: tenantProcedure
@@ -47,8 +37,8 @@ export const connectionsRouter = router({
         summary: "Start a new OAuth2 authorization for a connection (reconnect)",
       },
     })
-    .input(reauthorizeConnectionInput)
-    .output(reauthorizedConnectionSchema)
+    .input(connectionsContract.reauthorize.input)
+    .output(connectionsContract.reauthorize.output)
     .mutation(({ ctx, input }) => reauthorizeConnection(ctx, input, ctx)),
 
   listForTenant: tenantProcedure
@@ -61,8 +51,8 @@ export const connectionsRouter = router({
         summary: "A tenant's connections",
       },
     })
-    .input(tenantConnectionsInput)
-    .output(connectionListSchema)
+    .input(connectionsContract.listForTenant.input)
+    .output(connectionsContract.listForTenant.output)
     .query(({ ctx, input }) => listTenantConnections(ctx, input.tenantId)),
 
   get: tenantProcedure
@@ -75,8 +65,8 @@ export const connectionsRouter = router({
         summary: "Get a connection (never its secrets)",
       },
     })
-    .input(connectionRefInput)
-    .output(connectionSchema)
+    .input(connectionsContract.get.input)
+    .output(connectionsContract.get.output)
     .query(({ ctx, input }) => getConnection(ctx, input.id)),
 
   delete: tenantProcedure
@@ -84,8 +74,8 @@ export const connectionsRouter = router({
       callers: ["apiKey", "accessToken"],
       rest: { method: "DELETE", path: "/connections/{id}", tags, summary: "Disconnect and wipe credentials" },
     })
-    .input(connectionRefInput)
-    .output(connectionSchema)
+    .input(connectionsContract.delete.input)
+    .output(connectionsContract.delete.output)
     .mutation(({ ctx, input }) => deleteConnection(ctx, input.id)),
 
   credentials: apiKeyProcedure
@@ -98,7 +88,7 @@ export const connectionsRouter = router({
         summary: "Fresh credentials for the host's backend",
       },
     })
-    .input(connectionRefInput)
-    .output(credentialsSchema)
+    .input(connectionsContract.credentials.input)
+    .output(connectionsContract.credentials.output)
     .query(({ ctx, input }) => readConnectionCredentials(ctx, input.id)),
 });

@@ -1,6 +1,6 @@
+import type { Credentials } from "@tenantry/contracts/connections";
 import type { Keyring } from "../secrets/keyring";
 import type { StoredTokens } from "./provider-client";
-import type { Credentials } from "./schemas";
 
 /** Credentials are sealed to their connection row: copied to another row, they no longer open. */
 export const connectionCredentialsAad = (connectionId: string) => `connection:${connectionId}:credentials`;

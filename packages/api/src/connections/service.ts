@@ -1,3 +1,4 @@
+import type { Connection, CreateConnectionInput, Credentials } from "@tenantry/contracts/connections";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apps, connections } from "@tenantry/db/schema/connections";
@@ -14,7 +15,6 @@ import { assertTenantExists, type ServiceContext } from "../tenants/service";
 import { authorizationTarget, beginAuthorization, type RequestOrigin } from "./oauth";
 import { ProviderError, revokeToken } from "./provider-client";
 import { needsReauth, openTokens, REFRESH_MARGIN_MS, refreshConnection, refreshDue } from "./refresh";
-import type { Connection, CreateConnectionInput, Credentials } from "./schemas";
 import { openCredentials, sealCredentials } from "./sealed-credentials";
 
 type ConnectionRow = typeof connections.$inferSelect;

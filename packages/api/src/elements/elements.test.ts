@@ -1,8 +1,8 @@
+import type { JsonObject } from "@tenantry/contracts/json";
 import { elementInstances } from "@tenantry/db/schema/elements";
 import { and, eq } from "drizzle-orm";
 import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JsonObject } from "../shared/json";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 

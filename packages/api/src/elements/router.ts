@@ -1,22 +1,5 @@
-import { z } from "zod";
+import { elementsContract, elementTemplatesContract } from "@tenantry/contracts/elements";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
-import {
-  createOwnElementInput,
-  createTemplateInput,
-  deployElementInput,
-  elementListSchema,
-  elementRefInput,
-  elementSchema,
-  listElementsInput,
-  listTemplatesInput,
-  patchElementInput,
-  resetElementInput,
-  resolveElementInput,
-  templateListSchema,
-  templateRefInput,
-  templateSchema,
-  updateTemplateInput,
-} from "./schemas";
 import {
   archiveElement,
   createOwnElement,
@@ -44,8 +27,8 @@ export const elementTemplatesRouter = router({
         summary: "Define an element template",
       },
     })
-    .input(createTemplateInput)
-    .output(templateSchema)
+    .input(elementTemplatesContract.create.input)
+    .output(elementTemplatesContract.create.output)
     .mutation(({ ctx, input }) => createTemplate(ctx, input)),
 
   list: apiKeyProcedure
@@ -53,8 +36,8 @@ export const elementTemplatesRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/element-templates", tags, summary: "The workspace's element templates" },
     })
-    .input(listTemplatesInput)
-    .output(templateListSchema)
+    .input(elementTemplatesContract.list.input)
+    .output(elementTemplatesContract.list.output)
     .query(({ ctx, input }) => listTemplates(ctx, input)),
 
   get: apiKeyProcedure
@@ -62,8 +45,8 @@ export const elementTemplatesRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/element-templates/{id}", tags, summary: "One element template" },
     })
-    .input(templateRefInput)
-    .output(templateSchema)
+    .input(elementTemplatesContract.get.input)
+    .output(elementTemplatesContract.get.output)
     .query(({ ctx, input }) => getTemplate(ctx, input.id)),
 
   update: apiKeyProcedure
@@ -76,8 +59,8 @@ export const elementTemplatesRouter = router({
         summary: "Change a template (new revision); every instance follows on the paths it did not override",
       },
     })
-    .input(updateTemplateInput)
-    .output(templateSchema)
+    .input(elementTemplatesContract.update.input)
+    .output(elementTemplatesContract.update.output)
     .mutation(({ ctx, input }) => updateTemplate(ctx, input)),
 
   archive: apiKeyProcedure
@@ -90,8 +73,8 @@ export const elementTemplatesRouter = router({
         summary: "Archive a template; its instances become inactive",
       },
     })
-    .input(templateRefInput)
-    .output(templateSchema)
+    .input(elementTemplatesContract.archive.input)
+    .output(elementTemplatesContract.archive.output)
     .mutation(({ ctx, input }) => archiveTemplate(ctx, input.id)),
 });
 
@@ -106,8 +89,8 @@ export const elementsRouter = router({
         summary: "A tenant's elements (filter by connection, template, type)",
       },
     })
-    .input(listElementsInput)
-    .output(elementListSchema)
+    .input(elementsContract.list.input)
+    .output(elementsContract.list.output)
     .query(({ ctx, input }) => listElements(ctx, input)),
 
   resolve: tenantProcedure
@@ -121,8 +104,8 @@ export const elementsRouter = router({
           "The tenant's instance of a template (per connection and instance key), created on first access",
       },
     })
-    .input(resolveElementInput)
-    .output(elementSchema)
+    .input(elementsContract.resolve.input)
+    .output(elementsContract.resolve.output)
     .query(({ ctx, input }) => resolveElement(ctx, input)),
 
   create: tenantProcedure
@@ -136,8 +119,8 @@ export const elementsRouter = router({
         summary: "Create a tenant's own element (no template)",
       },
     })
-    .input(createOwnElementInput)
-    .output(elementSchema)
+    .input(elementsContract.create.input)
+    .output(elementsContract.create.output)
     .mutation(({ ctx, input }) => createOwnElement(ctx, input)),
 
   deploy: tenantProcedure
@@ -150,8 +133,8 @@ export const elementsRouter = router({
         summary: "Set up an instance (creating it if needed) and validate it against its connection",
       },
     })
-    .input(deployElementInput)
-    .output(elementSchema)
+    .input(elementsContract.deploy.input)
+    .output(elementsContract.deploy.output)
     .mutation(({ ctx, input }) => deployElement(ctx, input)),
 
   get: tenantProcedure
@@ -164,8 +147,8 @@ export const elementsRouter = router({
         summary: "One element: effective configuration, overrides, outdated paths, state",
       },
     })
-    .input(elementRefInput)
-    .output(elementSchema)
+    .input(elementsContract.get.input)
+    .output(elementsContract.get.output)
     .query(({ ctx, input }) => getElement(ctx, input)),
 
   patch: tenantProcedure
@@ -178,8 +161,8 @@ export const elementsRouter = router({
         summary: "Set overrides (JSON Pointer → value); 409 version_conflict on a stale revision",
       },
     })
-    .input(patchElementInput)
-    .output(elementSchema)
+    .input(elementsContract.patch.input)
+    .output(elementsContract.patch.output)
     .mutation(({ ctx, input }) => patchElement(ctx, input)),
 
   reset: tenantProcedure
@@ -192,8 +175,8 @@ export const elementsRouter = router({
         summary: "Drop overrides (all, or at and below some paths) so they follow the template again",
       },
     })
-    .input(resetElementInput)
-    .output(elementSchema)
+    .input(elementsContract.reset.input)
+    .output(elementsContract.reset.output)
     .mutation(({ ctx, input }) => resetElement(ctx, input)),
 
   archive: tenantProcedure
@@ -206,8 +189,8 @@ export const elementsRouter = router({
         summary: "Archive an element",
       },
     })
-    .input(elementRefInput)
-    .output(elementSchema)
+    .input(elementsContract.archive.input)
+    .output(elementsContract.archive.output)
     .mutation(({ ctx, input }) => archiveElement(ctx, input)),
 
   externalFields: tenantProcedure
@@ -220,11 +203,7 @@ export const elementsRouter = router({
         summary: "A field mapping's external fields, from its data source for the connection's app",
       },
     })
-    .input(elementRefInput)
-    .output(
-      z.object({
-        items: z.array(z.object({ key: z.string(), title: z.string().nullable() })).nullable(),
-      }),
-    )
+    .input(elementsContract.externalFields.input)
+    .output(elementsContract.externalFields.output)
     .query(({ ctx, input }) => listExternalFields(ctx, input)),
 });

@@ -1,3 +1,9 @@
+import type {
+  CreateOwnElementInput,
+  DeployElementInput,
+  Element,
+  ResolveElementInput,
+} from "@tenantry/contracts/elements";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { connections } from "@tenantry/db/schema/connections";
@@ -22,7 +28,6 @@ import {
   validatorFor,
   valueAt,
 } from "./config";
-import type { CreateOwnElementInput, DeployElementInput, Element, ResolveElementInput } from "./schemas";
 import {
   checkDefinition,
   EMPTY_CONFIG_SCHEMA,

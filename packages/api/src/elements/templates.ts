@@ -1,3 +1,4 @@
+import type { CreateTemplateInput, Template, UpdateTemplateInput } from "@tenantry/contracts/elements";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { elementTemplates } from "@tenantry/db/schema/elements";
@@ -8,7 +9,6 @@ import { decodeCursor, pageOf } from "../shared/cursor";
 import { appError, type InputIssue, notFound } from "../shared/errors";
 import type { ServiceContext } from "../tenants/service";
 import { checkConfigSchema, type JsonMap, validateConfig, validatorFor } from "./config";
-import type { CreateTemplateInput, Template, UpdateTemplateInput } from "./schemas";
 
 export type TemplateRow = typeof elementTemplates.$inferSelect;
 type ElementContext = Pick<ServiceContext, "db" | "actor" | "requestId">;

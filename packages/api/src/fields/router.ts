@@ -1,35 +1,11 @@
+import { fieldsContract } from "@tenantry/contracts/fields";
 import type { Executor } from "@tenantry/db/database";
-import { z } from "zod";
 import { assertTenantAccess, requirePermission } from "../auth/access";
-import { jsonObject } from "../shared/json";
-import { tenantIdSchema } from "../tenants/schemas";
 import { getTenantRow, patchTenantFields, toTenant } from "../tenants/service";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
-import { fieldSchemaDocument } from "./field-schema";
 import { fieldIssuesOf, loadFieldSchema, putFieldSchema } from "./service";
 
 const tags = ["Tenant fields"];
-
-const fieldSchemaOutput = z.object({
-  schema: fieldSchemaDocument,
-  version: z.number().describe("0 until a schema is saved; moves on every change."),
-  updatedAt: z.string().nullable(),
-  /** Field names in display order (`x-order`, then name). */
-  order: z.array(z.string()),
-});
-
-const issueSchema = z.object({ path: z.string(), message: z.string() });
-
-const tenantFieldsOutput = z.object({
-  tenantId: z.string(),
-  /** Plain values, including keys the schema does not name. Secret values are never here. */
-  values: z.record(z.string(), z.unknown()),
-  secretFieldsSet: z.array(z.string()),
-  /** Stored values that no longer fit the current schema. */
-  issues: z.array(issueSchema),
-  schema: fieldSchemaOutput,
-  tenantVersion: z.number(),
-});
 
 async function tenantFields(db: Executor, workspaceId: string, tenantId: string) {
   const [row, loaded] = await Promise.all([
@@ -63,8 +39,8 @@ export const fieldsRouter = router({
         summary: "The workspace's tenant field schema",
       },
     })
-    .input(z.strictObject({}).optional())
-    .output(fieldSchemaOutput)
+    .input(fieldsContract.getSchema.input)
+    .output(fieldsContract.getSchema.output)
     .query(async ({ ctx }) => {
       const loaded = await loadFieldSchema(ctx.db, ctx.actor.workspaceId);
       return {
@@ -86,19 +62,8 @@ export const fieldsRouter = router({
           "Replace the tenant field schema (stored values are kept; the answer counts those that no longer fit)",
       },
     })
-    .input(
-      z
-        .object({ schema: z.unknown() })
-        .meta({ description: '`{ schema: { type: "object", properties, required } }`' }),
-    )
-    .output(
-      z.object({
-        schema: fieldSchemaDocument,
-        version: z.number(),
-        updatedAt: z.string(),
-        tenantsNotFitting: z.number(),
-      }),
-    )
+    .input(fieldsContract.putSchema.input)
+    .output(fieldsContract.putSchema.output)
     .mutation(({ ctx, input }) => putFieldSchema(ctx, input.schema)),
 
   getForTenant: tenantProcedure
@@ -111,8 +76,8 @@ export const fieldsRouter = router({
         summary: "A tenant's field values with the schema, and the values that no longer fit",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema }))
-    .output(tenantFieldsOutput)
+    .input(fieldsContract.getForTenant.input)
+    .output(fieldsContract.getForTenant.output)
     .query(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "fields:read");
@@ -129,14 +94,8 @@ export const fieldsRouter = router({
         summary: "Set some of a tenant's field values (null removes one); secret fields are write-only",
       },
     })
-    .input(
-      z.strictObject({
-        tenantId: tenantIdSchema,
-        fields: jsonObject("Field values to set; null removes one.", { maxBytes: 64 * 1024 }),
-        expectedVersion: z.number().int().min(1).optional(),
-      }),
-    )
-    .output(tenantFieldsOutput)
+    .input(fieldsContract.patchForTenant.input)
+    .output(fieldsContract.patchForTenant.output)
     .mutation(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "fields:write");

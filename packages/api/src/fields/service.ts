@@ -1,3 +1,4 @@
+import { EMPTY_FIELD_SCHEMA, type FieldSchemaDocument } from "@tenantry/contracts/fields";
 import type { Executor } from "@tenantry/db/database";
 import { tenantFieldSchemas } from "@tenantry/db/schema/tenant-field-schemas";
 import { tenants } from "@tenantry/db/schema/tenants";
@@ -6,13 +7,7 @@ import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import type { Keyring } from "../secrets/keyring";
 import { appError, type InputIssue } from "../shared/errors";
-import {
-  type CompiledFieldSchema,
-  checkFieldValues,
-  compileFieldSchema,
-  EMPTY_FIELD_SCHEMA,
-  type FieldSchemaDocument,
-} from "./field-schema";
+import { type CompiledFieldSchema, checkFieldValues, compileFieldSchema } from "./field-schema";
 
 export interface LoadedFieldSchema {
   compiled: CompiledFieldSchema;

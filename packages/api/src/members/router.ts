@@ -1,11 +1,6 @@
-import { idPattern } from "@tenantry/db/ids";
-import { MEMBERSHIP_SOURCES, MEMBERSHIP_STATUSES, MEMBERSHIP_TYPES } from "@tenantry/db/schema/members";
-import { z } from "zod";
+import { membersContract } from "@tenantry/contracts/members";
 import { assertTenantAccess, requirePermission } from "../auth/access";
-import { pageInput, pageOutput } from "../shared/cursor";
-import { tenantIdSchema } from "../tenants/schemas";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
-import { memberEmailSchema } from "./email";
 import {
   acceptInvitation,
   createMembership,
@@ -21,73 +16,6 @@ import {
 
 const tags = ["Members"];
 
-export const userIdSchema = z
-  .string()
-  .regex(idPattern("user"), "must be `user_` followed by a UUIDv7")
-  .describe("User id: `user_{uuidv7}`.");
-const name = z.string().trim().min(1).max(200);
-const externalId = z.string().trim().min(1).max(255);
-const roleKeys = z.array(z.string().min(1).max(100)).max(20);
-
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  externalId: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-export const membershipSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  userId: z.string(),
-  user: userSchema,
-  status: z.enum(MEMBERSHIP_STATUSES),
-  type: z.enum(MEMBERSHIP_TYPES),
-  source: z.enum(MEMBERSHIP_SOURCES),
-  externalId: z.string().nullable(),
-  invitedBy: z.string().nullable(),
-  joinedAt: z.string().nullable(),
-  roles: z.array(z.string()),
-  version: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const invitationSchema = z.object({ id: z.string(), expiresAt: z.string(), token: z.string().optional() });
-
-const createCommon = {
-  tenantId: tenantIdSchema,
-  type: z.enum(MEMBERSHIP_TYPES).optional().describe("Metadata, never a permission. Default `member`."),
-  status: z
-    .enum(["invited", "active"])
-    .optional()
-    .describe("Default `invited`: an invitation token is issued."),
-  source: z.enum(MEMBERSHIP_SOURCES).optional(),
-  externalId: externalId.optional().describe("The host's id for this user: an access token's `user.id`."),
-  roles: roleKeys
-    .optional()
-    .describe("Role keys to bind at the tenant. Default: `owner` for owners, else `member`."),
-  invitationExpiresInDays: z.number().int().min(1).max(30).optional(),
-};
-
-const createMembershipInput = z
-  .strictObject({
-    ...createCommon,
-    email: memberEmailSchema.optional().describe("Invite by email (a new user is created if needed)."),
-    firstName: name.optional(),
-    lastName: name.optional(),
-    userId: userIdSchema.optional().describe("Or add an existing user."),
-  })
-  .refine((input) => (input.email === undefined) !== (input.userId === undefined), {
-    message: "give either email or userId",
-    path: ["email"],
-  });
-
-const memberRef = z.strictObject({ tenantId: tenantIdSchema, userId: userIdSchema });
-
 export const membersRouter = router({
   list: tenantProcedure
     .meta({
@@ -99,16 +27,8 @@ export const membersRouter = router({
         summary: "List a tenant's members, newest first",
       },
     })
-    .input(
-      z.strictObject({
-        tenantId: tenantIdSchema,
-        status: z.enum(MEMBERSHIP_STATUSES).optional(),
-        type: z.enum(MEMBERSHIP_TYPES).optional(),
-        q: z.string().trim().min(1).max(200).optional().describe("Search in names and emails."),
-        ...pageInput,
-      }),
-    )
-    .output(pageOutput(membershipSchema))
+    .input(membersContract.list.input)
+    .output(membersContract.list.output)
     .query(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:read");
@@ -126,8 +46,8 @@ export const membersRouter = router({
         summary: "Invite someone by email, or add an existing user, to a tenant",
       },
     })
-    .input(createMembershipInput)
-    .output(membershipSchema.extend({ invitation: invitationSchema.nullable() }))
+    .input(membersContract.create.input)
+    .output(membersContract.create.output)
     .mutation(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       const { email, userId, firstName, lastName, ...common } = input;
@@ -148,8 +68,8 @@ export const membersRouter = router({
         summary: "One membership",
       },
     })
-    .input(memberRef)
-    .output(membershipSchema)
+    .input(membersContract.get.input)
+    .output(membersContract.get.output)
     .query(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:read");
@@ -166,15 +86,8 @@ export const membersRouter = router({
         summary: "Suspend, reactivate, or change a membership's type or externalId",
       },
     })
-    .input(
-      memberRef.extend({
-        status: z.enum(["active", "suspended", "left"]).optional(),
-        type: z.enum(MEMBERSHIP_TYPES).optional(),
-        externalId: externalId.nullable().optional(),
-        expectedVersion: z.number().int().min(1).optional(),
-      }),
-    )
-    .output(membershipSchema)
+    .input(membersContract.patch.input)
+    .output(membersContract.patch.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       return patchMembership(ctx, input);
@@ -191,8 +104,8 @@ export const membersRouter = router({
         summary: "Remove a member from the tenant (the user stays)",
       },
     })
-    .input(memberRef)
-    .output(z.void())
+    .input(membersContract.delete.input)
+    .output(membersContract.delete.output)
     .mutation(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       await deleteMembership(ctx, input);
@@ -208,8 +121,8 @@ export const membersRouter = router({
         summary: "Issue a new invitation token (the old one stops working)",
       },
     })
-    .input(memberRef.extend({ expiresInDays: z.number().int().min(1).max(30).optional() }))
-    .output(invitationSchema)
+    .input(membersContract.resendInvitation.input)
+    .output(membersContract.resendInvitation.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       return resendInvitation(ctx, input);
@@ -225,8 +138,8 @@ export const membersRouter = router({
         summary: "Withdraw a pending invitation",
       },
     })
-    .input(memberRef)
-    .output(membershipSchema)
+    .input(membersContract.revokeInvitation.input)
+    .output(membersContract.revokeInvitation.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       return revokeInvitation(ctx, input);
@@ -242,8 +155,8 @@ export const membersRouter = router({
         summary: "Accept an invitation by its token (single use; expired or revoked ones are refused)",
       },
     })
-    .input(z.strictObject({ token: z.string().min(1).max(200) }))
-    .output(membershipSchema)
+    .input(membersContract.acceptInvitation.input)
+    .output(membersContract.acceptInvitation.output)
     .mutation(({ ctx, input }) => acceptInvitation(ctx, input.token)),
 
   transferOwnership: tenantProcedure
@@ -256,8 +169,8 @@ export const membersRouter = router({
         summary: "Make an active member the tenant's owner; the previous owner becomes an admin",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, toUserId: userIdSchema }))
-    .output(membershipSchema)
+    .input(membersContract.transferOwnership.input)
+    .output(membersContract.transferOwnership.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       return transferOwnership(ctx, input);
@@ -268,7 +181,7 @@ export const membersRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/users/{id}", tags, summary: "A user identity" },
     })
-    .input(z.strictObject({ id: userIdSchema }))
-    .output(userSchema)
+    .input(membersContract.getUser.input)
+    .output(membersContract.getUser.output)
     .query(({ ctx, input }) => getUser(ctx.db, ctx.actor.workspaceId, input.id)),
 });

@@ -1,12 +1,11 @@
+import { normalizeEmail } from "@tenantry/contracts/email";
+import type { MembershipSource, MembershipStatus, MembershipType } from "@tenantry/contracts/members";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import {
   groupMembers,
   groups,
   invitations,
-  type MembershipSource,
-  type MembershipStatus,
-  type MembershipType,
   memberships,
   roleBindings,
   roles,
@@ -23,7 +22,6 @@ import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import { containsPattern } from "../shared/like";
-import { normalizeEmail } from "./email";
 
 export interface MembersContext {
   db: Database;

@@ -1,14 +1,6 @@
-import { z } from "zod";
+import { operatorsContract } from "@tenantry/contracts/operators";
 import { apiKeyProcedure, router } from "../trpc";
 import { listOperators } from "./service";
-
-const operatorSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  createdAt: z.string(),
-  lastSignInAt: z.string().nullable(),
-});
 
 /** The workspace's console operators (accounts are made by the CLI or the setup screen). */
 export const operatorsRouter = router({
@@ -17,8 +9,8 @@ export const operatorsRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/operators", tags: ["Operators"], summary: "The console's operators" },
     })
-    .input(z.strictObject({}).optional())
-    .output(z.object({ items: z.array(operatorSchema) }))
+    .input(operatorsContract.list.input)
+    .output(operatorsContract.list.output)
     .query(async ({ ctx }) => ({
       items: (await listOperators(ctx.db, ctx.actor.workspaceId)).map(
         ({ workspaceId: _, ...operator }) => operator,

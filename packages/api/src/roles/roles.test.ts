@@ -1,5 +1,5 @@
+import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PERMISSIONS } from "../auth/permissions";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 

@@ -1,9 +1,5 @@
-import { idPattern } from "@tenantry/db/ids";
-import { z } from "zod";
+import { rolesContract } from "@tenantry/contracts/roles";
 import { assertTenantAccess, requirePermission } from "../auth/access";
-import { permissionSchema } from "../auth/permissions";
-import { userIdSchema } from "../members/router";
-import { tenantIdSchema } from "../tenants/schemas";
 import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
 import {
   changeGroupMember,
@@ -23,52 +19,14 @@ import {
 
 const tags = ["Roles"];
 
-const roleIdSchema = z.string().regex(idPattern("role"), "must be `role_` followed by a UUIDv7");
-const bindingIdSchema = z.string().regex(idPattern("rb"), "must be `rb_` followed by a UUIDv7");
-const groupIdSchema = z.string().regex(idPattern("grp"), "must be `grp_` followed by a UUIDv7");
-
-const roleSchema = z.object({
-  id: z.string(),
-  key: z.string(),
-  name: z.string(),
-  description: z.string().nullable(),
-  permissions: z.array(z.string()),
-  builtIn: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const bindingSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  roleId: z.string(),
-  roleKey: z.string(),
-  subject: z.object({ type: z.enum(["user", "group"]), id: z.string() }),
-  createdAt: z.string(),
-});
-
-const groupSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  name: z.string(),
-  memberUserIds: z.array(z.string()),
-  createdAt: z.string(),
-});
-
-const permissions = z.array(permissionSchema).max(100);
-const subjectSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("user"), id: userIdSchema }),
-  z.strictObject({ type: z.literal("group"), id: groupIdSchema }),
-]);
-
 export const rolesRouter = router({
   list: tenantProcedure
     .meta({
       callers: ["apiKey", "accessToken"],
       rest: { method: "GET", path: "/roles", tags, summary: "The workspace's roles" },
     })
-    .input(z.strictObject({}).optional())
-    .output(z.object({ items: z.array(roleSchema) }))
+    .input(rolesContract.list.input)
+    .output(rolesContract.list.output)
     .query(async ({ ctx }) => {
       requirePermission(ctx.actor, "roles:read");
       return { items: await listRoles(ctx.db, ctx.actor.workspaceId) };
@@ -76,8 +34,8 @@ export const rolesRouter = router({
 
   get: apiKeyProcedure
     .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/roles/{id}", tags, summary: "One role" } })
-    .input(z.strictObject({ id: roleIdSchema }))
-    .output(roleSchema)
+    .input(rolesContract.get.input)
+    .output(rolesContract.get.output)
     .query(({ ctx, input }) => getRole(ctx.db, ctx.actor.workspaceId, input.id)),
 
   create: apiKeyProcedure
@@ -91,20 +49,8 @@ export const rolesRouter = router({
         summary: "Create a role from catalog permissions",
       },
     })
-    .input(
-      z.strictObject({
-        key: z
-          .string()
-          .regex(
-            /^[a-z][a-z0-9_-]{0,62}$/,
-            "must be lower case letters, digits, _ or -, starting with a letter",
-          ),
-        name: z.string().trim().min(1).max(200),
-        description: z.string().trim().max(1000).optional(),
-        permissions,
-      }),
-    )
-    .output(roleSchema)
+    .input(rolesContract.create.input)
+    .output(rolesContract.create.output)
     .mutation(({ ctx, input }) => createRole(ctx, input)),
 
   update: apiKeyProcedure
@@ -117,15 +63,8 @@ export const rolesRouter = router({
         summary: "Rename a role or change its permissions",
       },
     })
-    .input(
-      z.strictObject({
-        id: roleIdSchema,
-        name: z.string().trim().min(1).max(200).optional(),
-        description: z.string().trim().max(1000).nullable().optional(),
-        permissions: permissions.optional(),
-      }),
-    )
-    .output(roleSchema)
+    .input(rolesContract.update.input)
+    .output(rolesContract.update.output)
     .mutation(({ ctx, input }) => updateRole(ctx, input)),
 
   delete: apiKeyProcedure
@@ -139,8 +78,8 @@ export const rolesRouter = router({
         summary: "Delete a role and its bindings",
       },
     })
-    .input(z.strictObject({ id: roleIdSchema }))
-    .output(z.void())
+    .input(rolesContract.delete.input)
+    .output(rolesContract.delete.output)
     .mutation(({ ctx, input }) => deleteRole(ctx, input.id)),
 
   listBindings: tenantProcedure
@@ -153,14 +92,8 @@ export const rolesRouter = router({
         summary: "Roles bound at a tenant",
       },
     })
-    .input(
-      z.strictObject({
-        tenantId: tenantIdSchema,
-        subjectType: z.enum(["user", "group"]).optional(),
-        subjectId: z.string().max(100).optional(),
-      }),
-    )
-    .output(z.object({ items: z.array(bindingSchema) }))
+    .input(rolesContract.listBindings.input)
+    .output(rolesContract.listBindings.output)
     .query(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "roles:read");
@@ -178,8 +111,8 @@ export const rolesRouter = router({
         summary: "Bind a role to a member or a group at the tenant",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, roleId: roleIdSchema, subject: subjectSchema }))
-    .output(bindingSchema)
+    .input(rolesContract.bind.input)
+    .output(rolesContract.bind.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       return createRoleBinding(ctx, input);
@@ -196,8 +129,8 @@ export const rolesRouter = router({
         summary: "Remove a role binding",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, id: bindingIdSchema }))
-    .output(z.void())
+    .input(rolesContract.unbind.input)
+    .output(rolesContract.unbind.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       return deleteRoleBinding(ctx, input);
@@ -208,8 +141,8 @@ export const rolesRouter = router({
       callers: ["apiKey", "accessToken"],
       rest: { method: "GET", path: "/tenants/{tenantId}/groups", tags, summary: "A tenant's groups" },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema }))
-    .output(z.object({ items: z.array(groupSchema) }))
+    .input(rolesContract.listGroups.input)
+    .output(rolesContract.listGroups.output)
     .query(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:read");
@@ -227,8 +160,8 @@ export const rolesRouter = router({
         summary: "Create a group",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, name: z.string().trim().min(1).max(200) }))
-    .output(groupSchema)
+    .input(rolesContract.createGroup.input)
+    .output(rolesContract.createGroup.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:write");
@@ -246,8 +179,8 @@ export const rolesRouter = router({
         summary: "Delete a group and its role bindings",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema }))
-    .output(z.void())
+    .input(rolesContract.deleteGroup.input)
+    .output(rolesContract.deleteGroup.output)
     .mutation(({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:write");
@@ -264,8 +197,8 @@ export const rolesRouter = router({
         summary: "Add a member of the tenant to a group",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema, userId: userIdSchema }))
-    .output(z.object({ ok: z.literal(true) }))
+    .input(rolesContract.addGroupMember.input)
+    .output(rolesContract.addGroupMember.output)
     .mutation(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:write");
@@ -284,8 +217,8 @@ export const rolesRouter = router({
         summary: "Remove a member from a group",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema, userId: userIdSchema }))
-    .output(z.void())
+    .input(rolesContract.removeGroupMember.input)
+    .output(rolesContract.removeGroupMember.output)
     .mutation(async ({ ctx, input }) => {
       assertTenantAccess(ctx.actor, input.tenantId);
       requirePermission(ctx.actor, "members:write");
@@ -302,7 +235,7 @@ export const rolesRouter = router({
         summary: "May this user do this in this tenant? Active membership first, then role bindings",
       },
     })
-    .input(z.strictObject({ tenantId: tenantIdSchema, userId: userIdSchema, permission: permissionSchema }))
-    .output(z.object({ allowed: z.boolean(), reason: z.string() }))
+    .input(rolesContract.check.input)
+    .output(rolesContract.check.output)
     .query(({ ctx, input }) => checkAuthorization(ctx.db, ctx.actor.workspaceId, input)),
 });

@@ -1,3 +1,4 @@
+import { BUILT_IN_ROLES, type Permission } from "@tenantry/contracts/permissions";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { groupMembers, groups, memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
@@ -6,7 +7,6 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { hasPermission, requirePermission } from "../auth/access";
-import { BUILT_IN_ROLES, type Permission } from "../auth/permissions";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";

@@ -1,52 +1,10 @@
+import type { AppErrorCode, InputIssue } from "@tenantry/contracts/errors";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
 
-/** Stable, documented error codes. Clients branch on these, never on messages. */
-export type AppErrorCode =
-  | "invalid_input"
-  | "invalid_json"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "method_not_allowed"
-  | "conflict"
-  | "version_conflict"
-  | "slug_taken"
-  | "internal_id_taken"
-  | "tenant_id_taken"
-  | "idempotency_key_reused"
-  | "invalid_field_schema"
-  | "invalid_fields"
-  | "invalid_parameters"
-  | "connection_test_failed"
-  | "tenant_inactive"
-  | "origin_not_allowed"
-  | "membership_exists"
-  | "seat_limit_reached"
-  | "last_owner"
-  | "external_id_taken"
-  | "member_inactive"
-  | "not_a_member"
-  | "invitation_invalid"
-  | "payload_too_large"
-  | "rate_limited"
-  | "csrf_failed"
-  | "invalid_credentials"
-  | "email_taken"
-  | "setup_done"
-  | "usage_limit_exceeded"
-  | "invalid_state"
-  | "needs_reauth"
-  | "provider_error"
-  | "provider_unavailable"
-  | "element_key_taken"
-  | "element_archived"
-  | "invalid_config_schema"
-  | "invalid_override_path"
-  | "invalid_configuration"
-  | "internal_error";
-
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */
+export type { AppErrorCode, InputIssue };
+
 export class AppErrorCause extends Error {
   constructor(
     readonly appCode: AppErrorCode,
@@ -103,15 +61,10 @@ const DEFAULT_APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppErrorCode>> = {
   TOO_MANY_REQUESTS: "rate_limited",
 };
 
-export interface InputIssue {
-  path: string;
-  message: string;
-}
-
 export interface ErrorBody {
   /** Details are also spread at the top level (`{ code, message, used, limit }`), for REST clients. */
   [detail: string]: unknown;
-  code: string;
+  code: AppErrorCode;
   message: string;
   details?: Record<string, unknown>;
   issues?: InputIssue[];

@@ -1,21 +1,8 @@
-import { SIGNING_ALGORITHMS } from "@tenantry/db/schema/signing-keys";
-import { z } from "zod";
+import { signingKeysContract } from "@tenantry/contracts/signing-keys";
 import { apiKeyProcedure, router } from "../trpc";
 import { createSigningKey, listSigningKeys, revokeSigningKey } from "./service";
 
 const tags = ["Signing keys"];
-
-const summary = z.object({
-  id: z.string().describe("The `kid` tokens carry."),
-  name: z.string(),
-  algorithm: z.enum(SIGNING_ALGORITHMS),
-  purpose: z.enum(["host", "test_tenant"]),
-  publicJwk: z.record(z.string(), z.unknown()).nullable(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-});
-
-const name = z.string().trim().min(1).max(100).optional();
 
 export const signingKeysRouter = router({
   create: apiKeyProcedure
@@ -29,19 +16,8 @@ export const signingKeysRouter = router({
         summary: "Create a token signing key: an HS256 secret (shown once) or a host's public JWK",
       },
     })
-    .input(
-      z.discriminatedUnion("algorithm", [
-        z.strictObject({ algorithm: z.literal("HS256"), name }),
-        z.strictObject({
-          algorithm: z.enum(["ES256", "EdDSA", "RS256"]),
-          name,
-          publicJwk: z
-            .record(z.string(), z.unknown())
-            .describe("The public key as JWK; the private key stays with you."),
-        }),
-      ]),
-    )
-    .output(summary.extend({ secret: z.string().nullable().describe("HS256 only, shown this once.") }))
+    .input(signingKeysContract.create.input)
+    .output(signingKeysContract.create.output)
     .mutation(({ ctx, input }) => createSigningKey(ctx, input)),
 
   list: apiKeyProcedure
@@ -49,8 +25,8 @@ export const signingKeysRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/signing-keys", tags, summary: "List signing keys" },
     })
-    .input(z.strictObject({}).optional())
-    .output(z.object({ items: z.array(summary) }))
+    .input(signingKeysContract.list.input)
+    .output(signingKeysContract.list.output)
     .query(async ({ ctx }) => ({ items: await listSigningKeys(ctx.db, ctx.actor.workspaceId) })),
 
   revoke: apiKeyProcedure
@@ -63,7 +39,7 @@ export const signingKeysRouter = router({
         summary: "Revoke a signing key; its tokens stop working on their next request",
       },
     })
-    .input(z.strictObject({ id: z.string().max(100) }))
-    .output(summary)
+    .input(signingKeysContract.revoke.input)
+    .output(signingKeysContract.revoke.output)
     .mutation(({ ctx, input }) => revokeSigningKey(ctx, input.id)),
 });

@@ -1,6 +1,7 @@
+import type { SigningAlgorithm } from "@tenantry/contracts/signing-keys";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
-import { type SigningAlgorithm, signingKeys } from "@tenantry/db/schema/signing-keys";
+import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { importJWK, type JWK } from "jose";
 import { recordActivity } from "../activity/service";

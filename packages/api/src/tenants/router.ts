@@ -1,15 +1,5 @@
-import { z } from "zod";
+import { tenantsContract } from "@tenantry/contracts/tenants";
 import { apiKeyProcedure, router } from "../trpc";
-import {
-  createTenantInput,
-  listTenantsInput,
-  patchTenantInput,
-  putTenantInput,
-  statusChangeInput,
-  tenantPageSchema,
-  tenantRefInput,
-  tenantSchema,
-} from "./schemas";
 import {
   createTenant,
   deleteTenant,
@@ -30,8 +20,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "POST", path: "/tenants", status: 201, tags, summary: "Create a tenant" },
     })
-    .input(createTenantInput)
-    .output(tenantSchema)
+    .input(tenantsContract.create.input)
+    .output(tenantsContract.create.output)
     .mutation(async ({ ctx, input }) => (await createTenant(ctx, input)).tenant),
 
   get: apiKeyProcedure
@@ -39,8 +29,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/tenants/{id}", tags, summary: "Get a tenant" },
     })
-    .input(tenantRefInput)
-    .output(tenantSchema)
+    .input(tenantsContract.get.input)
+    .output(tenantsContract.get.output)
     .query(({ ctx, input }) => getTenant(ctx.db, ctx.actor.workspaceId, input.id)),
 
   list: apiKeyProcedure
@@ -48,8 +38,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "GET", path: "/tenants", tags, summary: "List tenants, newest first" },
     })
-    .input(listTenantsInput)
-    .output(tenantPageSchema)
+    .input(tenantsContract.list.input)
+    .output(tenantsContract.list.output)
     .query(({ ctx, input }) => listTenants(ctx.db, ctx.actor.workspaceId, input)),
 
   patch: apiKeyProcedure
@@ -57,8 +47,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "PATCH", path: "/tenants/{id}", tags, summary: "Change some of a tenant's fields" },
     })
-    .input(patchTenantInput)
-    .output(tenantSchema)
+    .input(tenantsContract.patch.input)
+    .output(tenantsContract.patch.output)
     .mutation(({ ctx, input }) => patchTenant(ctx, input)),
 
   put: apiKeyProcedure
@@ -71,8 +61,8 @@ export const tenantsRouter = router({
         summary: "Replace a tenant's profile (omitted fields return to their defaults)",
       },
     })
-    .input(putTenantInput)
-    .output(tenantSchema)
+    .input(tenantsContract.put.input)
+    .output(tenantsContract.put.output)
     .mutation(({ ctx, input }) => putTenant(ctx, input)),
 
   delete: apiKeyProcedure
@@ -80,8 +70,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "DELETE", path: "/tenants/{id}", status: 204, tags, summary: "Delete a tenant" },
     })
-    .input(statusChangeInput)
-    .output(z.object({ id: z.string(), deleted: z.literal(true) }))
+    .input(tenantsContract.delete.input)
+    .output(tenantsContract.delete.output)
     .mutation(({ ctx, input }) => deleteTenant(ctx, input)),
 
   suspend: apiKeyProcedure
@@ -89,8 +79,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "POST", path: "/tenants/{id}/suspend", tags, summary: "Suspend a tenant" },
     })
-    .input(statusChangeInput)
-    .output(tenantSchema)
+    .input(tenantsContract.suspend.input)
+    .output(tenantsContract.suspend.output)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "suspended")),
 
   archive: apiKeyProcedure
@@ -98,8 +88,8 @@ export const tenantsRouter = router({
       callers: ["apiKey"],
       rest: { method: "POST", path: "/tenants/{id}/archive", tags, summary: "Archive a tenant" },
     })
-    .input(statusChangeInput)
-    .output(tenantSchema)
+    .input(tenantsContract.archive.input)
+    .output(tenantsContract.archive.output)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "archived")),
 
   activate: apiKeyProcedure
@@ -112,8 +102,8 @@ export const tenantsRouter = router({
         summary: "Make a suspended or archived tenant active again",
       },
     })
-    .input(statusChangeInput)
-    .output(tenantSchema)
+    .input(tenantsContract.activate.input)
+    .output(tenantsContract.activate.output)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "active")),
 
   credentials: apiKeyProcedure
@@ -126,13 +116,8 @@ export const tenantsRouter = router({
         summary: "The tenant's write-only credentials, opened for the host's backend",
       },
     })
-    .input(tenantRefInput)
-    .output(
-      z.object({
-        credentials: z.record(z.string(), z.unknown()).nullable(),
-        updatedAt: z.string().nullable(),
-      }),
-    )
+    .input(tenantsContract.credentials.input)
+    .output(tenantsContract.credentials.output)
     .query(({ ctx, input }) => readTenantCredentials(ctx, input.id)),
 
   secretFields: apiKeyProcedure
@@ -145,7 +130,7 @@ export const tenantsRouter = router({
         summary: "The values of the tenant's secret fields, opened for the host's backend",
       },
     })
-    .input(tenantRefInput)
-    .output(z.object({ values: z.record(z.string(), z.unknown()) }))
+    .input(tenantsContract.secretFields.input)
+    .output(tenantsContract.secretFields.output)
     .query(async ({ ctx, input }) => ({ values: await readTenantSecretFields(ctx, input.id) })),
 });

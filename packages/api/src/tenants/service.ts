@@ -1,3 +1,10 @@
+import type {
+  CreateTenantInput,
+  ListTenantsInput,
+  PatchTenantInput,
+  PutTenantInput,
+  Tenant,
+} from "@tenantry/contracts/tenants";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { idempotencyKeys } from "@tenantry/db/schema/idempotency";
@@ -16,13 +23,6 @@ import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import { containsPattern } from "../shared/like";
 import { isTransaction, prepared } from "../shared/prepared";
-import type {
-  CreateTenantInput,
-  ListTenantsInput,
-  PatchTenantInput,
-  PutTenantInput,
-  Tenant,
-} from "./schemas";
 
 export interface ServiceContext {
   db: Database;

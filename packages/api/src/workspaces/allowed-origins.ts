@@ -1,7 +1,6 @@
 import type { Database } from "@tenantry/db/database";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { notFound } from "../shared/errors";
@@ -11,19 +10,6 @@ import { prepared } from "../shared/prepared";
  * The browser origins a workspace's widgets may call Tenantry from (CORS), and the only origins the
  * OAuth popup posts its result to. Exact origins: scheme, host and port, no path.
  */
-export const originSchema = z
-  .string()
-  .max(300)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
-    } catch {
-      return false;
-    }
-  }, "must be an origin such as https://app.example.com (scheme, host and port, no path or trailing slash)");
-
-export const allowedOriginsInput = z.array(originSchema).max(100);
 
 export async function getAllowedOrigins(db: Database, workspaceId: string): Promise<string[]> {
   const [row] = await db

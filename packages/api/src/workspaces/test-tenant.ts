@@ -1,3 +1,4 @@
+import type { JsonObject } from "@tenantry/contracts/json";
 import type { Database } from "@tenantry/db/database";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { eq } from "drizzle-orm";
@@ -10,7 +11,6 @@ import { checkFieldValues } from "../fields/field-schema";
 import { loadFieldSchema } from "../fields/service";
 import type { Keyring } from "../secrets/keyring";
 import { appError, notFound } from "../shared/errors";
-import type { JsonObject } from "../shared/json";
 import { openSigningSecret, testTenantSigningKey } from "../signing-keys/service";
 
 export interface TestTenantSettings {

@@ -1,3 +1,4 @@
+import { APP_AUTH_TYPES, CONNECTION_STATUSES } from "@tenantry/contracts/connections";
 import { sql } from "drizzle-orm";
 import {
   check,
@@ -13,9 +14,6 @@ import {
 } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 import { workspaces } from "./workspaces";
-
-export const APP_AUTH_TYPES = ["oauth2", "api_key", "basic"] as const;
-export const CONNECTION_STATUSES = ["pending", "connected", "needs_reauth", "error", "disconnected"] as const;
 
 /** OAuth2 settings of an app, as stored: everything but the client secret (sealed in its own column). */
 export interface AppOAuth2Settings {

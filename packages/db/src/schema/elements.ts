@@ -1,3 +1,4 @@
+import { ELEMENT_SETUP_STATES, ELEMENT_TYPES, FIELD_MAPPING_DIRECTIONS } from "@tenantry/contracts/elements";
 import { sql } from "drizzle-orm";
 import {
   check,
@@ -15,13 +16,6 @@ import { apps, connections } from "./connections";
 import { tenants } from "./tenants";
 import { workspaces } from "./workspaces";
 
-export const ELEMENT_TYPES = ["action", "flow", "data_source", "field_mapping"] as const;
-export const FIELD_MAPPING_DIRECTIONS = ["import", "export", "both"] as const;
-export const ELEMENT_SETUP_STATES = ["setting_up", "ready", "setup_failed"] as const;
-
-export type ElementType = (typeof ELEMENT_TYPES)[number];
-export type FieldMappingDirection = (typeof FIELD_MAPPING_DIRECTIONS)[number];
-export type ElementSetupState = (typeof ELEMENT_SETUP_STATES)[number];
 export type JsonObject = Record<string, unknown>;
 
 /**

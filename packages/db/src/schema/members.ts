@@ -1,3 +1,9 @@
+import {
+  BINDING_SUBJECTS,
+  MEMBERSHIP_SOURCES,
+  MEMBERSHIP_STATUSES,
+  MEMBERSHIP_TYPES,
+} from "@tenantry/contracts/members";
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -13,28 +19,6 @@ import {
 } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 import { workspaces } from "./workspaces";
-
-export const MEMBERSHIP_STATUSES = ["invited", "active", "suspended", "left"] as const;
-export const MEMBERSHIP_TYPES = [
-  "owner",
-  "admin",
-  "member",
-  "contractor",
-  "service_operator",
-  "readonly_auditor",
-] as const;
-export const MEMBERSHIP_SOURCES = [
-  "signup",
-  "invite",
-  "scim",
-  "oidc_jit",
-  "saml_jit",
-  "api",
-  "migration",
-] as const;
-export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
-export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
-export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number];
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
 
@@ -185,8 +169,6 @@ export const groupMembers = pgTable(
     }).onDelete("cascade"),
   ],
 );
-
-export const BINDING_SUBJECTS = ["user", "group"] as const;
 
 /** A role granted at a tenant's scope to a user or a group. */
 export const roleBindings = pgTable(

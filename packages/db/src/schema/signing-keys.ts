@@ -1,9 +1,7 @@
+import { SIGNING_ALGORITHMS } from "@tenantry/contracts/signing-keys";
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { workspaces } from "./workspaces";
-
-export const SIGNING_ALGORITHMS = ["HS256", "ES256", "EdDSA", "RS256"] as const;
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
 /**
  * Keys that verify access tokens (`kid` = id). HS256 secrets are sealed (AES-GCM); public keys are

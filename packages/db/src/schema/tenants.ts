@@ -1,3 +1,4 @@
+import { MFA_POLICIES, PAYMENT_STATUSES, TENANT_KINDS, TENANT_STATUSES } from "@tenantry/contracts/tenants";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -15,11 +16,6 @@ import {
 } from "drizzle-orm/pg-core";
 import { scopes } from "./scopes";
 import { workspaces } from "./workspaces";
-
-export const TENANT_KINDS = ["standard", "enterprise", "trial"] as const;
-export const TENANT_STATUSES = ["active", "suspended", "archived"] as const;
-export const PAYMENT_STATUSES = ["none", "trialing", "current", "past_due", "unpaid", "canceled"] as const;
-export const MFA_POLICIES = ["off", "optional", "required"] as const;
 
 export const tenants = pgTable(
   "tenants",

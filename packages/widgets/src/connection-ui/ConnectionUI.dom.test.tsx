@@ -5,10 +5,10 @@ import { act, cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { inProcessLink } from "../testing/in-process-link";
-import { renderWithTenantry } from "../testing/render";
-import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world";
-import { ConnectionUI } from "./ConnectionUI";
+import { inProcessLink } from "../testing/in-process-link.js";
+import { renderWithTenantry } from "../testing/render.js";
+import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world.js";
+import { ConnectionUI } from "./ConnectionUI.js";
 
 let h: Harness;
 let world: WidgetWorld;

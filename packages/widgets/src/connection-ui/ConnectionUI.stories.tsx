@@ -2,9 +2,9 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import { newId } from "@tenantry/db/ids";
 import { connections } from "@tenantry/db/schema/connections";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { createStoryWorld, type StoryWorld } from "../testing/browser-backend";
-import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
-import { ConnectionUI } from "./ConnectionUI";
+import { createStoryWorld, type StoryWorld } from "../testing/browser-backend.js";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
+import { ConnectionUI } from "./ConnectionUI.js";
 
 /** What a story's loader sets up: its own workspace, app catalog and connections in the in-browser DB. */
 interface ConnectionParameters {

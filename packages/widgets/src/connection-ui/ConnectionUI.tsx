@@ -1,13 +1,13 @@
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
-import type { I18n } from "../i18n/i18n";
-import type { MessageKey } from "../i18n/messages";
-import { useI18n } from "../provider/TenantryProvider";
-import { WidgetRoot } from "../provider/WidgetRoot";
-import { ConfirmDialog, Dialog } from "../shared/Dialog";
-import { FieldInput } from "../shared/FieldInput";
-import type { InputValue } from "../tenant-fields-form/field-model";
-import { useValidatorReady } from "../tenant-fields-form/useValidator";
-import { initialInputs, parameterFieldsOf, readParameters } from "./parameters-model";
+import type { I18n } from "../i18n/i18n.js";
+import type { MessageKey } from "../i18n/messages.js";
+import { useI18n } from "../provider/TenantryProvider.js";
+import { WidgetRoot } from "../provider/WidgetRoot.js";
+import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
+import { FieldInput } from "../shared/FieldInput.js";
+import type { InputValue } from "../tenant-fields-form/field-model.js";
+import { useValidatorReady } from "../tenant-fields-form/useValidator.js";
+import { initialInputs, parameterFieldsOf, readParameters } from "./parameters-model.js";
 import {
   type AppEntry,
   type CatalogApp,
@@ -16,7 +16,7 @@ import {
   type ConnectionsController,
   isStalePending,
   useConnections,
-} from "./useConnections";
+} from "./useConnections.js";
 
 export interface ConnectionUIProps {
   /** The heading; "Connections" (translated) unless given. */

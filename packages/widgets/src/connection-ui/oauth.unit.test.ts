@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OAUTH_MESSAGE_TYPE, oauthResultOf, redirectResultOf, withoutRedirectResult } from "./oauth";
+import { OAUTH_MESSAGE_TYPE, oauthResultOf, redirectResultOf, withoutRedirectResult } from "./oauth.js";
 
 const TENANTRY = "https://tenantry.example.com";
 const message = (origin: string, data: unknown) => ({ origin, data }) as MessageEvent;

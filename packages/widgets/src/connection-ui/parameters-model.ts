@@ -1,5 +1,5 @@
-import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
-import type { FieldModel } from "../shared/FieldInput";
+import type { FieldDefinition } from "@tenantry/contracts/fields";
+import type { FieldModel } from "../shared/FieldInput.js";
 import {
   checkValue,
   type FieldMessage,
@@ -7,7 +7,7 @@ import {
   type InputValue,
   kindOf,
   toInput,
-} from "../tenant-fields-form/field-model";
+} from "../tenant-fields-form/field-model.js";
 
 /**
  * An app's connection parameters as form fields: the app's `parametersSchema` is the same kind of

@@ -1,9 +1,9 @@
-import type { AppRouter } from "@tenantry/api/root";
+import type { TenantryRouter } from "@tenantry/contracts/router";
 import { TRPCClientError } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useMe, useTenantryOrigin } from "../provider/TenantryProvider";
-import { trpc } from "../provider/trpc";
+import { useMe, useTenantryOrigin } from "../provider/TenantryProvider.js";
+import { trpc } from "../provider/trpc.js";
 import {
   type OAuthResult,
   oauthResultOf,
@@ -11,9 +11,9 @@ import {
   POPUP_NAME,
   redirectResultOf,
   withoutRedirectResult,
-} from "./oauth";
+} from "./oauth.js";
 
-type Outputs = inferRouterOutputs<AppRouter>;
+type Outputs = inferRouterOutputs<TenantryRouter>;
 export type CatalogApp = Outputs["apps"]["catalog"]["items"][number];
 export type Connection = Outputs["connections"]["listForTenant"]["items"][number];
 export type ConnectionStatus = Connection["status"];

@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
-import { ElementConfigForm } from "./ElementConfigForm";
-import { createElementWorld, type ElementStoryOptions, SYNC_DEFINITION } from "./stories-world";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
+import { ElementConfigForm } from "./ElementConfigForm.js";
+import { createElementWorld, type ElementStoryOptions, SYNC_DEFINITION } from "./stories-world.js";
 
 type Loaded = StoryLoaded;
 

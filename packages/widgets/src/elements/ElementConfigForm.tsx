@@ -1,10 +1,10 @@
-import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
-import type { JsonValue } from "@tenantry/api/shared/json";
+import type { FieldDefinition } from "@tenantry/contracts/fields";
+import type { JsonValue } from "@tenantry/contracts/json";
 import { useState } from "react";
-import { useI18n } from "../provider/TenantryProvider";
-import { fromInput, type InputValue, kindOf, toInput } from "../tenant-fields-form/field-model";
-import { type ElementRow, ElementShell } from "./ElementShell";
-import { type ElementSelector, pointerOf, useElement, valueAt } from "./useElement";
+import { useI18n } from "../provider/TenantryProvider.js";
+import { fromInput, type InputValue, kindOf, toInput } from "../tenant-fields-form/field-model.js";
+import { type ElementRow, ElementShell } from "./ElementShell.js";
+import { type ElementSelector, pointerOf, useElement, valueAt } from "./useElement.js";
 
 export interface ElementConfigFormProps extends ElementSelector {
   /** The heading; the element's name unless given. */

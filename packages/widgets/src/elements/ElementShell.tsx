@@ -1,7 +1,7 @@
 import { type ReactNode, useId, useState } from "react";
-import type { I18n } from "../i18n/i18n";
-import { WidgetRoot } from "../provider/WidgetRoot";
-import type { ElementController } from "./useElement";
+import type { I18n } from "../i18n/i18n.js";
+import { WidgetRoot } from "../provider/WidgetRoot.js";
+import type { ElementController } from "./useElement.js";
 
 /** One editable path: the shell adds its label, badges, hint, error and reset. */
 export interface ElementRow {

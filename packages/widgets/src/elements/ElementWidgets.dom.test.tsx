@@ -3,11 +3,11 @@ import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { inProcessLink } from "../testing/in-process-link";
-import { renderWithTenantry } from "../testing/render";
-import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world";
-import { ElementConfigForm } from "./ElementConfigForm";
-import { FieldMappingEditor } from "./FieldMappingEditor";
+import { inProcessLink } from "../testing/in-process-link.js";
+import { renderWithTenantry } from "../testing/render.js";
+import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world.js";
+import { ElementConfigForm } from "./ElementConfigForm.js";
+import { FieldMappingEditor } from "./FieldMappingEditor.js";
 
 let h: Harness;
 let world: WidgetWorld;

@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
-import { FieldMappingEditor } from "./FieldMappingEditor";
-import { createElementWorld, type ElementStoryOptions } from "./stories-world";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
+import { FieldMappingEditor } from "./FieldMappingEditor.js";
+import { createElementWorld, type ElementStoryOptions } from "./stories-world.js";
 
 type Loaded = StoryLoaded;
 

@@ -1,9 +1,9 @@
-import type { JsonObject } from "@tenantry/api/shared/json";
+import type { JsonObject } from "@tenantry/contracts/json";
 import { useState } from "react";
-import { useI18n } from "../provider/TenantryProvider";
-import { trpc } from "../provider/trpc";
-import { type ElementRow, ElementShell } from "./ElementShell";
-import { type ElementSelector, pointerOf, useElement, valueAt } from "./useElement";
+import { useI18n } from "../provider/TenantryProvider.js";
+import { trpc } from "../provider/trpc.js";
+import { type ElementRow, ElementShell } from "./ElementShell.js";
+import { type ElementSelector, pointerOf, useElement, valueAt } from "./useElement.js";
 
 export interface FieldMappingEditorProps extends ElementSelector {
   /** The heading; the mapping's name unless given. */

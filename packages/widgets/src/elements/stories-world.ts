@@ -1,4 +1,4 @@
-import { createStoryWorld, type StoryWorld } from "../testing/browser-backend";
+import { createStoryWorld, type StoryWorld } from "../testing/browser-backend.js";
 
 /** The element stories' world: a workspace with a sync flow template and a contact field mapping. */
 export interface ElementStoryOptions {

@@ -1,8 +1,8 @@
-import type { Element, ElementType } from "@tenantry/api/elements/schemas";
-import type { JsonObject } from "@tenantry/api/shared/json";
+import type { Element, ElementType } from "@tenantry/contracts/elements";
+import type { JsonObject } from "@tenantry/contracts/json";
 import { useState } from "react";
-import { useMe } from "../provider/TenantryProvider";
-import { trpc } from "../provider/trpc";
+import { useMe } from "../provider/TenantryProvider.js";
+import { trpc } from "../provider/trpc.js";
 
 /** Which element: an instance id, or a template's instance (by id or type and key), created on first access. */
 export interface ElementSelector {

@@ -1,7 +1,7 @@
 // `@tenantry/widgets/connection-ui`: the connection UI and its headless hook (with the provider it needs).
 
-export type { ConnectionUIProps } from "../connection-ui/ConnectionUI";
-export { ConnectionUI } from "../connection-ui/ConnectionUI";
+export type { ConnectionUIProps } from "../connection-ui/ConnectionUI.js";
+export { ConnectionUI } from "../connection-ui/ConnectionUI.js";
 export type {
   AppEntry,
   CatalogApp,
@@ -10,6 +10,6 @@ export type {
   ConnectionProblem,
   ConnectionStatus,
   ParametersOutcome,
-} from "../connection-ui/useConnections";
-export { useConnections } from "../connection-ui/useConnections";
-export { TenantryProvider } from "../provider/TenantryProvider";
+} from "../connection-ui/useConnections.js";
+export { useConnections } from "../connection-ui/useConnections.js";
+export { TenantryProvider } from "../provider/TenantryProvider.js";

@@ -1,7 +1,7 @@
 // The package's root entry (`@tenantry/widgets`): every widget and hook. Hosts that use one widget
 // import its subpath instead and pay only for it.
-export type { ConnectionUIProps } from "../connection-ui/ConnectionUI";
-export { ConnectionUI } from "../connection-ui/ConnectionUI";
+export type { ConnectionUIProps } from "../connection-ui/ConnectionUI.js";
+export { ConnectionUI } from "../connection-ui/ConnectionUI.js";
 export type {
   AppEntry,
   CatalogApp,
@@ -10,18 +10,18 @@ export type {
   ConnectionProblem,
   ConnectionStatus,
   ParametersOutcome,
-} from "../connection-ui/useConnections";
-export { useConnections } from "../connection-ui/useConnections";
-export type { ElementConfigFormProps } from "../elements/ElementConfigForm";
-export { ElementConfigForm } from "../elements/ElementConfigForm";
-export type { FieldMappingEditorProps } from "../elements/FieldMappingEditor";
-export { FieldMappingEditor } from "../elements/FieldMappingEditor";
-export type { ElementController, ElementSelector } from "../elements/useElement";
-export { useElement } from "../elements/useElement";
-export type { I18n } from "../i18n/i18n";
-export type { MessageKey } from "../i18n/messages";
-export type { MemberTableProps } from "../member-table/MemberTable";
-export { MemberTable } from "../member-table/MemberTable";
+} from "../connection-ui/useConnections.js";
+export { useConnections } from "../connection-ui/useConnections.js";
+export type { ElementConfigFormProps } from "../elements/ElementConfigForm.js";
+export { ElementConfigForm } from "../elements/ElementConfigForm.js";
+export type { FieldMappingEditorProps } from "../elements/FieldMappingEditor.js";
+export { FieldMappingEditor } from "../elements/FieldMappingEditor.js";
+export type { ElementController, ElementSelector } from "../elements/useElement.js";
+export { useElement } from "../elements/useElement.js";
+export type { I18n } from "../i18n/i18n.js";
+export type { MessageKey } from "../i18n/messages.js";
+export type { MemberTableProps } from "../member-table/MemberTable.js";
+export { MemberTable } from "../member-table/MemberTable.js";
 export type {
   Member,
   MemberActions,
@@ -30,15 +30,15 @@ export type {
   MembersFilters,
   MemberType,
   Role,
-} from "../member-table/useMembers";
-export { useMembers } from "../member-table/useMembers";
-export type { TenantryProviderProps, Theme } from "../provider/TenantryProvider";
-export { TenantryProvider, useI18n, useMe, useTenantryOrigin } from "../provider/TenantryProvider";
-export type { TenantFieldsFormProps } from "../tenant-fields-form/TenantFieldsForm";
-export { TenantFieldsForm } from "../tenant-fields-form/TenantFieldsForm";
-export type { SecretEdit, TenantFieldState } from "../tenant-fields-form/useTenantFields";
-export { useTenantFields } from "../tenant-fields-form/useTenantFields";
-export type { UsageMeterProps } from "../usage-meter/UsageMeter";
-export { UsageMeter } from "../usage-meter/UsageMeter";
-export type { UsageItem, UsageState } from "../usage-meter/useUsage";
-export { useUsage } from "../usage-meter/useUsage";
+} from "../member-table/useMembers.js";
+export { useMembers } from "../member-table/useMembers.js";
+export type { TenantryProviderProps, Theme } from "../provider/TenantryProvider.js";
+export { TenantryProvider, useI18n, useMe, useTenantryOrigin } from "../provider/TenantryProvider.js";
+export type { TenantFieldsFormProps } from "../tenant-fields-form/TenantFieldsForm.js";
+export { TenantFieldsForm } from "../tenant-fields-form/TenantFieldsForm.js";
+export type { SecretEdit, TenantFieldState } from "../tenant-fields-form/useTenantFields.js";
+export { useTenantFields } from "../tenant-fields-form/useTenantFields.js";
+export type { UsageMeterProps } from "../usage-meter/UsageMeter.js";
+export { UsageMeter } from "../usage-meter/UsageMeter.js";
+export type { UsageItem, UsageState } from "../usage-meter/useUsage.js";
+export { useUsage } from "../usage-meter/useUsage.js";

@@ -1,7 +1,7 @@
 // `@tenantry/widgets/member-table`: the member table and its headless hook (with the provider it needs).
 
-export type { MemberTableProps } from "../member-table/MemberTable";
-export { MemberTable } from "../member-table/MemberTable";
+export type { MemberTableProps } from "../member-table/MemberTable.js";
+export { MemberTable } from "../member-table/MemberTable.js";
 export type {
   Member,
   MemberActions,
@@ -10,6 +10,6 @@ export type {
   MembersFilters,
   MemberType,
   Role,
-} from "../member-table/useMembers";
-export { useMembers } from "../member-table/useMembers";
-export { TenantryProvider } from "../provider/TenantryProvider";
+} from "../member-table/useMembers.js";
+export { useMembers } from "../member-table/useMembers.js";
+export { TenantryProvider } from "../provider/TenantryProvider.js";

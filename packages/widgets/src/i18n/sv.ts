@@ -1,4 +1,4 @@
-import type { Catalog } from "./messages";
+import type { Catalog } from "./messages.js";
 
 /** Swedish. Loaded only when a widget shows Swedish, so English-only hosts never download it. */
 export const sv: Catalog = {

@@ -3,10 +3,10 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { inProcessLink } from "../testing/in-process-link";
-import { renderWithTenantry } from "../testing/render";
-import { createTeam, createWidgetWorld, type WidgetWorld } from "../testing/world";
-import { MemberTable } from "./MemberTable";
+import { inProcessLink } from "../testing/in-process-link.js";
+import { renderWithTenantry } from "../testing/render.js";
+import { createTeam, createWidgetWorld, type WidgetWorld } from "../testing/world.js";
+import { MemberTable } from "./MemberTable.js";
 
 let h: Harness;
 let world: WidgetWorld;

@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { createStoryTeam } from "../testing/browser-backend";
-import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
-import { MemberTable } from "./MemberTable";
+import { createStoryTeam } from "../testing/browser-backend.js";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
+import { MemberTable } from "./MemberTable.js";
 
 /** What a story's loader sets up: its own workspace and team in the in-browser DB, seeded through the router. */
 interface TeamParameters {

@@ -1,10 +1,10 @@
 import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
-import type { I18n } from "../i18n/i18n";
-import type { MessageKey } from "../i18n/messages";
-import { useI18n } from "../provider/TenantryProvider";
-import { WidgetRoot } from "../provider/WidgetRoot";
-import { ConfirmDialog, Dialog } from "../shared/Dialog";
+import type { I18n } from "../i18n/i18n.js";
+import type { MessageKey } from "../i18n/messages.js";
+import { useI18n } from "../provider/TenantryProvider.js";
+import { WidgetRoot } from "../provider/WidgetRoot.js";
+import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import {
   displayName,
   MEMBER_STATUSES,
@@ -14,7 +14,7 @@ import {
   type MembersController,
   type MemberType,
   useMembers,
-} from "./useMembers";
+} from "./useMembers.js";
 
 export interface MemberTableProps {
   /** The heading; "Members" (translated) unless given. */

@@ -1,12 +1,12 @@
-import type { AppRouter } from "@tenantry/api/root";
+import type { TenantryRouter } from "@tenantry/contracts/router";
 import { TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useMe } from "../provider/TenantryProvider";
-import { trpc } from "../provider/trpc";
+import { useMe } from "../provider/TenantryProvider.js";
+import { trpc } from "../provider/trpc.js";
 
-type Outputs = inferRouterOutputs<AppRouter>;
-type Inputs = inferRouterInputs<AppRouter>;
+type Outputs = inferRouterOutputs<TenantryRouter>;
+type Inputs = inferRouterInputs<TenantryRouter>;
 export type Member = Outputs["members"]["list"]["items"][number];
 export type MemberStatus = Member["status"];
 export type MemberType = Member["type"];

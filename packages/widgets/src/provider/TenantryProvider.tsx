@@ -1,13 +1,13 @@
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import type { AppRouter } from "@tenantry/api/root";
+import type { TenantryRouter } from "@tenantry/contracts/router";
 import type { TRPCClientErrorLike, TRPCLink } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from "react";
-import { createI18n, type I18n, languageOf } from "../i18n/i18n";
-import { loadCatalog } from "../i18n/load-catalog";
-import { bearerTokenLink, tenantryHttpLink } from "./links";
-import { createTokenSource } from "./token-source";
-import { trpc } from "./trpc";
+import { createI18n, type I18n, languageOf } from "../i18n/i18n.js";
+import { loadCatalog } from "../i18n/load-catalog.js";
+import { bearerTokenLink, tenantryHttpLink } from "./links.js";
+import { createTokenSource } from "./token-source.js";
+import { trpc } from "./trpc.js";
 
 export type Theme = "light" | "dark" | "system";
 
@@ -27,7 +27,7 @@ export interface TenantryProviderProps {
    * Replaces the HTTP link to `${baseUrl}/trpc`: for tests, Storybook and hosts that run the router
    * in process. It receives each operation with `context.authorization` set.
    */
-  link?: TRPCLink<AppRouter>;
+  link?: TRPCLink<TenantryRouter>;
   /**
    * Operator mode, for a workspace-wide caller such as Tenantry's console: the widgets act on this
    * tenant with every permission. The `link` then carries the caller's own credentials, and no
@@ -107,11 +107,11 @@ function useSettings(): TenantrySettings {
   return settings;
 }
 
-export type Me = inferRouterOutputs<AppRouter>["accessTokens"]["me"];
+export type Me = inferRouterOutputs<TenantryRouter>["accessTokens"]["me"];
 
 export interface MeQuery {
   data: Me | undefined;
-  error: TRPCClientErrorLike<AppRouter> | null;
+  error: TRPCClientErrorLike<TenantryRouter> | null;
   isLoading: boolean;
   refetch(): Promise<unknown>;
 }

@@ -1,6 +1,6 @@
 import type { HTMLAttributes, ReactNode } from "react";
-import type { I18n } from "../i18n/i18n";
-import { useTheme } from "./TenantryProvider";
+import type { I18n } from "../i18n/i18n.js";
+import { useTheme } from "./TenantryProvider.js";
 
 /**
  * Every widget renders inside this: the scope of the stylesheet (`.tnt-root`, with its own reset),

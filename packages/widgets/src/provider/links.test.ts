@@ -4,9 +4,9 @@ import { createHarness, type Harness } from "@tenantry/api/testing/harness";
 import { createHttpServer, type HttpServerOptions } from "@tenantry/server/http-server";
 import { createTRPCClient, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world";
-import { bearerTokenLink, tenantryHttpLink } from "./links";
-import { createTokenSource } from "./token-source";
+import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world.js";
+import { bearerTokenLink, tenantryHttpLink } from "./links.js";
+import { createTokenSource } from "./token-source.js";
 
 /**
  * The provider's link chain against Tenantry's real HTTP server: the bearer header, batching, a

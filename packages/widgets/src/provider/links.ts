@@ -1,7 +1,7 @@
-import type { AppRouter } from "@tenantry/api/root";
+import type { TenantryRouter } from "@tenantry/contracts/router";
 import { httpBatchLink, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
-import type { TokenSource } from "./token-source";
+import type { TokenSource } from "./token-source.js";
 
 /** Set on every operation's context by `bearerTokenLink`; terminating links send it as a header. */
 export interface TenantryOperationContext extends Record<string, unknown> {
@@ -18,7 +18,7 @@ function isUnauthorized(error: unknown): boolean {
  * Attaches the bearer token to each call. A 401 (the token expired early, or its key was rotated)
  * fetches a new token once and retries the call once; a second 401 reaches the widget.
  */
-export function bearerTokenLink(tokens: TokenSource): TRPCLink<AppRouter> {
+export function bearerTokenLink(tokens: TokenSource): TRPCLink<TenantryRouter> {
   return () =>
     ({ op, next }) =>
       observable((observer) => {
@@ -58,8 +58,8 @@ function toError(cause: unknown): Error {
 }
 
 /** Batched HTTP to `${baseUrl}/trpc`, sending the token `bearerTokenLink` put on the operations. */
-export function tenantryHttpLink(baseUrl: string, fetchImpl?: typeof fetch): TRPCLink<AppRouter> {
-  return httpBatchLink<AppRouter>({
+export function tenantryHttpLink(baseUrl: string, fetchImpl?: typeof fetch): TRPCLink<TenantryRouter> {
+  return httpBatchLink<TenantryRouter>({
     url: `${baseUrl.replace(/\/+$/, "")}/trpc`,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     headers({ opList }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTokenSource, tokenExpiry } from "./token-source";
+import { createTokenSource, tokenExpiry } from "./token-source.js";
 
 /** An unsigned JWT-shaped token: the client only reads `exp`, the server verifies. */
 function jwt(exp: number, tag: string) {

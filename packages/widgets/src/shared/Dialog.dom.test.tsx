@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfirmDialog } from "./Dialog";
+import { ConfirmDialog } from "./Dialog.js";
 
 afterEach(cleanup);
 

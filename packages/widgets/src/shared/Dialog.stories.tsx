@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { useState } from "react";
 import { expect, userEvent, within } from "storybook/test";
-import { ConfirmDialog } from "./Dialog";
+import { ConfirmDialog } from "./Dialog.js";
 
 type Args = { theme: "light" | "dark" };
 

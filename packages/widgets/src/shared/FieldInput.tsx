@@ -1,7 +1,7 @@
-import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
+import type { FieldDefinition } from "@tenantry/contracts/fields";
 import { type ReactNode, useId } from "react";
-import type { I18n } from "../i18n/i18n";
-import type { FieldKind, InputValue } from "../tenant-fields-form/field-model";
+import type { I18n } from "../i18n/i18n.js";
+import type { FieldKind, InputValue } from "../tenant-fields-form/field-model.js";
 
 /** A field of a JSON Schema form: tenant fields and an app's connection parameters alike. */
 export interface FieldModel {

@@ -3,16 +3,16 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { inProcessLink } from "../testing/in-process-link";
-import { renderWithTenantry } from "../testing/render";
+import { inProcessLink } from "../testing/in-process-link.js";
+import { renderWithTenantry } from "../testing/render.js";
 import {
   createTenantFor,
   createWidgetWorld,
   MANY_FIELDS_SCHEMA,
   MANY_FIELDS_VALUES,
   type WidgetWorld,
-} from "../testing/world";
-import { TenantFieldsForm } from "./TenantFieldsForm";
+} from "../testing/world.js";
+import { TenantFieldsForm } from "./TenantFieldsForm.js";
 
 let h: Harness;
 let world: WidgetWorld;

@@ -1,9 +1,9 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { createStoryWorld } from "../testing/browser-backend";
-import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
-import { MANY_FIELDS_SCHEMA, MANY_FIELDS_VALUES } from "../testing/world";
-import { TenantFieldsForm } from "./TenantFieldsForm";
+import { createStoryWorld } from "../testing/browser-backend.js";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
+import { MANY_FIELDS_SCHEMA, MANY_FIELDS_VALUES } from "../testing/world.js";
+import { TenantFieldsForm } from "./TenantFieldsForm.js";
 
 /** What a story's loader sets up: its own workspace, schema, tenant and token in the in-browser DB. */
 interface WorldParameters {

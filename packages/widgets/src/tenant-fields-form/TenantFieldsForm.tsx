@@ -1,9 +1,9 @@
 import { type FormEvent, useId, useRef, useState } from "react";
-import type { I18n } from "../i18n/i18n";
-import { useI18n } from "../provider/TenantryProvider";
-import { WidgetRoot } from "../provider/WidgetRoot";
-import { FieldInput } from "../shared/FieldInput";
-import { type TenantFieldState, type TenantFieldsController, useTenantFields } from "./useTenantFields";
+import type { I18n } from "../i18n/i18n.js";
+import { useI18n } from "../provider/TenantryProvider.js";
+import { WidgetRoot } from "../provider/WidgetRoot.js";
+import { FieldInput } from "../shared/FieldInput.js";
+import { type TenantFieldState, type TenantFieldsController, useTenantFields } from "./useTenantFields.js";
 
 export interface TenantFieldsFormProps {
   /** The heading; "Tenant settings" (translated) unless given. */

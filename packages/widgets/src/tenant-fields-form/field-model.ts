@@ -1,6 +1,6 @@
 import type { Validator } from "@cfworker/json-schema";
-import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
-import type { MessageKey } from "../i18n/messages";
+import type { FieldDefinition } from "@tenantry/contracts/fields";
+import type { MessageKey } from "../i18n/messages.js";
 
 /** How a field of the schema is edited. */
 export type FieldKind =

@@ -1,9 +1,9 @@
-import type { FieldDefinition } from "@tenantry/api/fields/field-schema";
-import type { JsonObject, JsonValue } from "@tenantry/api/shared/json";
+import type { FieldDefinition } from "@tenantry/contracts/fields";
+import type { JsonObject, JsonValue } from "@tenantry/contracts/json";
 import { TRPCClientError } from "@trpc/client";
 import { useCallback, useMemo, useState } from "react";
-import { useMe } from "../provider/TenantryProvider";
-import { trpc } from "../provider/trpc";
+import { useMe } from "../provider/TenantryProvider.js";
+import { trpc } from "../provider/trpc.js";
 import {
   checkValue,
   type FieldKind,
@@ -12,8 +12,8 @@ import {
   type InputValue,
   kindOf,
   toInput,
-} from "./field-model";
-import { useValidatorReady } from "./useValidator";
+} from "./field-model.js";
+import { useValidatorReady } from "./useValidator.js";
 
 /** A secret's edit: unchanged, a new value to seal, or removal. */
 export type SecretEdit = { action: "replace"; value: string } | { action: "remove" };

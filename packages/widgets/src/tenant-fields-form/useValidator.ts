@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { loadValidator } from "./field-model";
+import { loadValidator } from "./field-model.js";
 
 /** Starts loading the field validator; true once `checkValue` checks the whole schema. */
 export function useValidatorReady(): boolean {

@@ -1,13 +1,13 @@
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { createContext } from "@tenantry/api/context";
-import type { FieldSchemaDocument } from "@tenantry/api/fields/field-schema";
 import { createCaller } from "@tenantry/api/root";
 import { type Keyring, randomKeyring } from "@tenantry/api/secrets/keyring";
+import type { FieldSchemaDocument } from "@tenantry/contracts/fields";
 import type { Database } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { openPglite } from "@tenantry/db/pglite";
 import { workspaces } from "@tenantry/db/schema/workspaces";
-import { createTeam, createTenantFor, createWidgetWorld, SAMPLE_PEOPLE, type WidgetWorld } from "./world";
+import { createTeam, createTenantFor, createWidgetWorld, SAMPLE_PEOPLE, type WidgetWorld } from "./world.js";
 
 /**
  * The real Tenantry router and database inside the browser, for Storybook: PGlite in memory,

@@ -3,7 +3,7 @@ import { type AppRouter, appRouter } from "@tenantry/api/root";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
 import type { Database } from "@tenantry/db/database";
 import { type TRPCLink, unstable_localLink } from "@trpc/client";
-import type { TenantryOperationContext } from "../provider/links";
+import type { TenantryOperationContext } from "../provider/links.js";
 
 export interface InProcessOptions {
   db: Database;

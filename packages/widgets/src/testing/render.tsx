@@ -3,7 +3,7 @@ import type { AppRouter } from "@tenantry/api/root";
 import { render } from "@testing-library/react";
 import type { TRPCLink } from "@trpc/client";
 import type { ReactNode } from "react";
-import { TenantryProvider, type TenantryProviderProps } from "../provider/TenantryProvider";
+import { TenantryProvider, type TenantryProviderProps } from "../provider/TenantryProvider.js";
 
 /** Renders widgets under a provider whose calls reach the real router through `link`. */
 export function renderWithTenantry(

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
-import { TenantryProvider, type Theme } from "../provider/TenantryProvider";
-import type { StoryWorld } from "./browser-backend";
-import { inProcessLink } from "./in-process-link";
+import { TenantryProvider, type Theme } from "../provider/TenantryProvider.js";
+import type { StoryWorld } from "./browser-backend.js";
+import { inProcessLink } from "./in-process-link.js";
 
 /** What every widget story's loader hands its render: a seeded world and a link into its router. */
 export interface StoryLoaded {

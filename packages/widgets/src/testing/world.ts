@@ -1,5 +1,5 @@
-import type { FieldSchemaDocument } from "@tenantry/api/fields/field-schema";
 import type { createCaller } from "@tenantry/api/root";
+import type { FieldSchemaDocument } from "@tenantry/contracts/fields";
 import { base64url, SignJWT } from "jose";
 
 type ApiCaller = ReturnType<typeof createCaller>;

@@ -2,10 +2,10 @@ import { createHarness, type Harness } from "@tenantry/api/testing/harness";
 import { cleanup, screen, within } from "@testing-library/react";
 import axe from "axe-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { inProcessLink } from "../testing/in-process-link";
-import { renderWithTenantry } from "../testing/render";
-import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world";
-import { UsageMeter } from "./UsageMeter";
+import { inProcessLink } from "../testing/in-process-link.js";
+import { renderWithTenantry } from "../testing/render.js";
+import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world.js";
+import { UsageMeter } from "./UsageMeter.js";
 
 let h: Harness;
 let world: WidgetWorld;

@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, within } from "storybook/test";
-import { createStoryWorld } from "../testing/browser-backend";
-import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit";
-import { UsageMeter } from "./UsageMeter";
+import { createStoryWorld } from "../testing/browser-backend.js";
+import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
+import { UsageMeter } from "./UsageMeter.js";
 
 /** What a story's loader sets up: a tenant with an AI credit limit and usage recorded through the real API. */
 interface UsageParameters {

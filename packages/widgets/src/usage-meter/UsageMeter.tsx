@@ -1,7 +1,7 @@
 import { useId } from "react";
-import { useI18n } from "../provider/TenantryProvider";
-import { WidgetRoot } from "../provider/WidgetRoot";
-import { type UsageItem, useUsage } from "./useUsage";
+import { useI18n } from "../provider/TenantryProvider.js";
+import { WidgetRoot } from "../provider/WidgetRoot.js";
+import { type UsageItem, useUsage } from "./useUsage.js";
 
 export interface UsageMeterProps {
   /** Only these metrics (default: every metric the tenant has, AI credits first). */

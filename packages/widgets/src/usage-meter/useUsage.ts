@@ -1,9 +1,9 @@
-import type { AppRouter } from "@tenantry/api/root";
+import type { TenantryRouter } from "@tenantry/contracts/router";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useMe } from "../provider/TenantryProvider";
-import { trpc } from "../provider/trpc";
+import { useMe } from "../provider/TenantryProvider.js";
+import { trpc } from "../provider/trpc.js";
 
-type UsageSummary = inferRouterOutputs<AppRouter>["usage"]["list"]["items"][number];
+type UsageSummary = inferRouterOutputs<TenantryRouter>["usage"]["list"]["items"][number];
 
 /** Used at or above this share of the limit, a meter warns. */
 export const NEAR_LIMIT = 0.8;

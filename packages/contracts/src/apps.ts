@@ -1,5 +1,6 @@
-import { APP_AUTH_TYPES } from "@tenantry/db/schema/connections";
 import { z } from "zod";
+import { APP_AUTH_TYPES } from "./connections.js";
+import { mutation, query } from "./procedures.js";
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
@@ -85,3 +86,12 @@ export const catalogAppSchema = appSchema.pick({
 export type CatalogApp = z.infer<typeof catalogAppSchema>;
 export const catalogSchema = z.object({ items: z.array(catalogAppSchema) });
 export const catalogInput = z.strictObject({ tenantId: z.string().min(1).max(200) });
+
+export const appsContract = {
+  create: mutation({ input: createAppInput, output: appSchema }),
+  get: query({ input: appRefInput, output: appSchema }),
+  list: query({ input: z.strictObject({}).optional(), output: appListSchema }),
+  update: mutation({ input: updateAppInput, output: appSchema }),
+  archive: mutation({ input: appRefInput, output: appSchema }),
+  catalog: query({ input: catalogInput, output: catalogSchema }),
+};

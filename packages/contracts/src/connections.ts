@@ -1,5 +1,8 @@
-import { CONNECTION_STATUSES } from "@tenantry/db/schema/connections";
 import { z } from "zod";
+import { mutation, query } from "./procedures.js";
+
+export const APP_AUTH_TYPES = ["oauth2", "api_key", "basic"] as const;
+export const CONNECTION_STATUSES = ["pending", "connected", "needs_reauth", "error", "disconnected"] as const;
 
 export const createConnectionInput = z
   .strictObject({
@@ -59,3 +62,12 @@ export const credentialsSchema = z.discriminatedUnion("type", [
   z.object({ type: z.enum(["api_key", "basic"]), parameters: z.record(z.string(), z.unknown()) }),
 ]);
 export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const connectionsContract = {
+  create: mutation({ input: createConnectionInput, output: createdConnectionSchema }),
+  reauthorize: mutation({ input: reauthorizeConnectionInput, output: reauthorizedConnectionSchema }),
+  listForTenant: query({ input: tenantConnectionsInput, output: connectionListSchema }),
+  get: query({ input: connectionRefInput, output: connectionSchema }),
+  delete: mutation({ input: connectionRefInput, output: connectionSchema }),
+  credentials: query({ input: connectionRefInput, output: credentialsSchema }),
+};

@@ -1,14 +1,16 @@
-import { idPattern } from "@tenantry/db/ids";
-import {
-  ELEMENT_TYPES,
-  type ElementType,
-  FIELD_MAPPING_DIRECTIONS,
-  type FieldMappingDirection,
-} from "@tenantry/db/schema/elements";
 import { z } from "zod";
-import { pageInput, pageOutput } from "../shared/cursor";
-import { jsonObject } from "../shared/json";
-import { tenantIdSchema } from "../tenants/schemas";
+import { idPattern } from "./ids.js";
+import { jsonObject } from "./json.js";
+import { pageInput, pageOutput } from "./page.js";
+import { mutation, query } from "./procedures.js";
+import { tenantIdSchema } from "./tenants.js";
+
+export const ELEMENT_TYPES = ["action", "flow", "data_source", "field_mapping"] as const;
+export const FIELD_MAPPING_DIRECTIONS = ["import", "export", "both"] as const;
+export const ELEMENT_SETUP_STATES = ["setting_up", "ready", "setup_failed"] as const;
+export type ElementType = (typeof ELEMENT_TYPES)[number];
+export type FieldMappingDirection = (typeof FIELD_MAPPING_DIRECTIONS)[number];
+export type ElementSetupState = (typeof ELEMENT_SETUP_STATES)[number];
 
 export const elementTypeSchema = z.enum(ELEMENT_TYPES);
 export const directionSchema = z.enum(FIELD_MAPPING_DIRECTIONS);
@@ -206,4 +208,28 @@ export type UpdateTemplateInput = z.infer<typeof updateTemplateInput>;
 export type ResolveElementInput = z.infer<typeof resolveElementInput>;
 export type DeployElementInput = z.infer<typeof deployElementInput>;
 export type CreateOwnElementInput = z.infer<typeof createOwnElementInput>;
-export type { ElementType, FieldMappingDirection };
+
+export const elementTemplatesContract = {
+  create: mutation({ input: createTemplateInput, output: templateSchema }),
+  list: query({ input: listTemplatesInput, output: templateListSchema }),
+  get: query({ input: templateRefInput, output: templateSchema }),
+  update: mutation({ input: updateTemplateInput, output: templateSchema }),
+  archive: mutation({ input: templateRefInput, output: templateSchema }),
+};
+
+export const elementsContract = {
+  list: query({ input: listElementsInput, output: elementListSchema }),
+  resolve: query({ input: resolveElementInput, output: elementSchema }),
+  create: mutation({ input: createOwnElementInput, output: elementSchema }),
+  deploy: mutation({ input: deployElementInput, output: elementSchema }),
+  get: query({ input: elementRefInput, output: elementSchema }),
+  patch: mutation({ input: patchElementInput, output: elementSchema }),
+  reset: mutation({ input: resetElementInput, output: elementSchema }),
+  archive: mutation({ input: elementRefInput, output: elementSchema }),
+  externalFields: query({
+    input: elementRefInput,
+    output: z.object({
+      items: z.array(z.object({ key: z.string(), title: z.string().nullable() })).nullable(),
+    }),
+  }),
+};

@@ -1,9 +1,14 @@
-import { idPattern } from "@tenantry/db/ids";
-import { MFA_POLICIES, PAYMENT_STATUSES, TENANT_KINDS, TENANT_STATUSES } from "@tenantry/db/schema/tenants";
 import { z } from "zod";
-import { memberEmailSchema } from "../members/email";
-import { pageInput, pageOutput } from "../shared/cursor";
-import { jsonObject } from "../shared/json";
+import { memberEmailSchema } from "./email.js";
+import { idPattern } from "./ids.js";
+import { jsonObject } from "./json.js";
+import { pageInput, pageOutput } from "./page.js";
+import { mutation, query } from "./procedures.js";
+
+export const TENANT_KINDS = ["standard", "enterprise", "trial"] as const;
+export const TENANT_STATUSES = ["active", "suspended", "archived"] as const;
+export const PAYMENT_STATUSES = ["none", "trialing", "current", "past_due", "unpaid", "canceled"] as const;
+export const MFA_POLICIES = ["off", "optional", "required"] as const;
 
 /** Request and response shapes of the tenants API, side by side. zod is their single source. */
 
@@ -186,3 +191,29 @@ export type CreateTenantInput = z.infer<typeof createTenantInput>;
 export type PatchTenantInput = z.infer<typeof patchTenantInput>;
 export type PutTenantInput = z.infer<typeof putTenantInput>;
 export type ListTenantsInput = z.infer<typeof listTenantsInput>;
+
+export const tenantsContract = {
+  create: mutation({ input: createTenantInput, output: tenantSchema }),
+  get: query({ input: tenantRefInput, output: tenantSchema }),
+  list: query({ input: listTenantsInput, output: tenantPageSchema }),
+  patch: mutation({ input: patchTenantInput, output: tenantSchema }),
+  put: mutation({ input: putTenantInput, output: tenantSchema }),
+  delete: mutation({
+    input: statusChangeInput,
+    output: z.object({ id: z.string(), deleted: z.literal(true) }),
+  }),
+  suspend: mutation({ input: statusChangeInput, output: tenantSchema }),
+  archive: mutation({ input: statusChangeInput, output: tenantSchema }),
+  activate: mutation({ input: statusChangeInput, output: tenantSchema }),
+  credentials: query({
+    input: tenantRefInput,
+    output: z.object({
+      credentials: z.record(z.string(), z.unknown()).nullable(),
+      updatedAt: z.string().nullable(),
+    }),
+  }),
+  secretFields: query({
+    input: tenantRefInput,
+    output: z.object({ values: z.record(z.string(), z.unknown()) }),
+  }),
+};
