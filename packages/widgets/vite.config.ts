@@ -18,8 +18,30 @@ export const widgetEntries = {
   "field-mapping-editor": here("src/entries/field-mapping-editor.ts"),
 };
 
-/** What the host provides (peer dependencies); everything else (tRPC client, validator) is bundled. */
-export const peerExternals = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/];
+const manifest = JSON.parse(readFileSync(here("package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+
+/**
+ * Every dependency and peer stays an import: the host's bundler resolves it once (and turns
+ * CommonJS such as use-sync-external-store into ESM its own way). Bundling one would ship a copy
+ * the host cannot dedupe, and CommonJS inside an ESM file fails at run time in some bundlers.
+ */
+export const packageExternals = [
+  ...Object.keys(manifest.peerDependencies),
+  ...Object.keys(manifest.dependencies),
+].map((name) => new RegExp(`^${name.replace(/[/.]/g, "\\$&")}($|/)`));
+
+/** Marks each entry as a client module, so a Next.js App Router page can import widgets directly. */
+function clientDirective(): Plugin {
+  return {
+    name: "tenantry-use-client",
+    renderChunk(code, chunk) {
+      return chunk.isEntry ? { code: `"use client";\n${code}`, map: null } : null;
+    },
+  };
+}
 
 /** One stylesheet for all widgets, linked by the host (`style-src 'self'` works: no injected styles). */
 function stylesheet(): Plugin {
@@ -36,7 +58,7 @@ function stylesheet(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), stylesheet()],
+  plugins: [react(), stylesheet(), clientDirective()],
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -44,7 +66,7 @@ export default defineConfig({
     minify: false,
     lib: { entry: widgetEntries, formats: ["es"] },
     rolldownOptions: {
-      external: peerExternals,
+      external: packageExternals,
       output: { chunkFileNames: "chunks/[name]-[hash].js" },
     },
   },
