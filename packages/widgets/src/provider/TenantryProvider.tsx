@@ -1,8 +1,23 @@
-import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import {
+  type DefaultOptions,
+  hashKey,
+  QueryClient,
+  QueryClientProvider,
+  useQuery,
+} from "@tanstack/react-query";
 import type { TenantryRouter } from "@tenantry/contracts/router";
 import type { TRPCClientErrorLike, TRPCLink } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
-import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { createI18n, type I18n, languageOf } from "../i18n/i18n.js";
 import { loadCatalog } from "../i18n/load-catalog.js";
 import { bearerTokenLink, tenantryHttpLink } from "./links.js";
@@ -14,11 +29,17 @@ export type Theme = "light" | "dark" | "system";
 export interface TenantryProviderProps {
   /** Where Tenantry is served, e.g. `https://tenantry.example.com`; calls go to `${baseUrl}/trpc`. */
   baseUrl: string;
-  /** Fetches an access token from the host's backend; called again near `exp` and after a 401. */
+  /**
+   * Fetches an access token from the host's backend; called again near `exp` and after a 401.
+   * Keep it stable (module level or `useCallback`): a new function is a new identity (see below).
+   */
   getToken?: () => Promise<string>;
   /** A fixed access token (no refresh): for short-lived pages and demos. */
   token?: string;
-  /** The host's own QueryClient, to share its cache and devtools. */
+  /**
+   * The host's own QueryClient, to share its cache and devtools. The widgets' keys are scoped per
+   * provider and identity, so they never collide with the host's queries. Default: a private one.
+   */
   queryClient?: QueryClient;
   theme?: Theme;
   /** Overrides the tenant's locale (e.g. `sv-SE`); unset, the widgets follow the tenant. */
@@ -46,59 +67,110 @@ interface TenantrySettings {
 
 const SettingsContext = createContext<TenantrySettings | null>(null);
 
-function defaultQueryClient() {
+const widgetQueryDefaults: DefaultOptions = {
+  queries: {
+    // 4xx answers are final; only network trouble and 5xx are worth another try.
+    retry: (failureCount, error) => {
+      const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
+      return failureCount < 2 && (status === undefined || status >= 500);
+    },
+    refetchOnWindowFocus: false,
+    staleTime: 30_000,
+  },
+};
+
+/** Which identity the widgets' query keys belong to; changes when the token source or tenant does. */
+interface ScopeHolder {
+  scope: string;
+}
+
+/**
+ * The cache the widgets read. Without a host QueryClient it is a private client. With one, it
+ * shares the host's caches (its devtools see the widgets' queries). Either way every key is hashed
+ * under the provider's current identity, so a widget query never answers from the host's own tRPC
+ * queries, from another provider's or from a previous tenant's.
+ */
+function scopedQueryClient(hostClient: QueryClient | undefined, holder: ScopeHolder): QueryClient {
+  const hostDefaults = hostClient?.getDefaultOptions() ?? {};
   return new QueryClient({
+    ...(hostClient
+      ? { queryCache: hostClient.getQueryCache(), mutationCache: hostClient.getMutationCache() }
+      : {}),
     defaultOptions: {
+      ...hostDefaults,
       queries: {
-        // 4xx answers are final; only network trouble and 5xx are worth another try.
-        retry: (failureCount, error) => {
-          const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
-          return failureCount < 2 && (status === undefined || status >= 500);
-        },
-        refetchOnWindowFocus: false,
-        staleTime: 30_000,
+        // The host's own defaults (retry, staleTime, …) win where it set them.
+        ...widgetQueryDefaults.queries,
+        ...hostDefaults.queries,
+        queryKeyHashFn: (queryKey) => hashKey([SCOPE_PREFIX, holder.scope, ...queryKey]),
       },
     },
   });
 }
 
-/** Gives every widget below it a typed tRPC client, the access token, the theme and the locale. */
+const SCOPE_PREFIX = "@tenantry/widgets";
+
+/**
+ * Gives every widget below it a typed tRPC client, the access token, the theme and the locale.
+ *
+ * A new `getToken` function, `token`, `tenantId`, `baseUrl` or `link` is a new identity: the
+ * widgets fetch a fresh token and start from an empty cache, so they never show the previous
+ * tenant's data. Pass a stable `getToken` (defined outside the component, or `useCallback`).
+ */
 export function TenantryProvider(props: TenantryProviderProps) {
-  // The host may pass a new `getToken` function on every render; the client keeps the latest one.
-  const getTokenRef = useRef(props.getToken);
-  getTokenRef.current = props.getToken;
-  const hasGetToken = Boolean(props.getToken);
+  const providerId = useId();
+  const { token, getToken, baseUrl, link, tenantId, queryClient: hostClient } = props;
 
-  const [ownQueryClient] = useState(defaultQueryClient);
-  const queryClient = props.queryClient ?? ownQueryClient;
+  const identity = useMemo(() => {
+    const transport = link ?? tenantryHttpLink(baseUrl);
+    const trpcClient =
+      tenantId && !token && !getToken
+        ? trpc.createClient({ links: [transport] })
+        : trpc.createClient({ links: [bearerTokenLink(createTokenSource({ token, getToken })), transport] });
+    return { trpcClient, scope: `${providerId}:${nextGeneration()}` };
+  }, [token, getToken, baseUrl, link, tenantId, providerId]);
 
-  const trpcClient = useMemo(() => {
-    const transport = props.link ?? tenantryHttpLink(props.baseUrl);
-    if (props.tenantId && !props.token && !hasGetToken) return trpc.createClient({ links: [transport] });
-    const tokens = createTokenSource({
-      token: props.token,
-      getToken: hasGetToken ? () => getTokenRef.current!() : undefined,
-    });
-    return trpc.createClient({ links: [bearerTokenLink(tokens), transport] });
-  }, [props.token, hasGetToken, props.baseUrl, props.link, props.tenantId]);
+  // Mounted queries keep their QueryClient for life, so the client stays and the key scope moves:
+  // on the render that brings a new identity every widget query hashes to a new, empty entry.
+  const [holder] = useState<ScopeHolder>(() => ({ scope: identity.scope }));
+  holder.scope = identity.scope;
+  const queryClient = useMemo(() => scopedQueryClient(hostClient, holder), [hostClient, holder]);
+
+  // What a previous identity cached is never shown again: drop it once the new one is committed.
+  // (Not on unmount: StrictMode's second mount would lose the first mount's queries.)
+  const committedScope = useRef(identity.scope);
+  useEffect(() => {
+    const previous = committedScope.current;
+    if (previous === identity.scope) return;
+    committedScope.current = identity.scope;
+    const prefix = JSON.stringify([SCOPE_PREFIX, previous]).slice(0, -1);
+    queryClient.removeQueries({ predicate: (query) => query.queryHash.startsWith(prefix) });
+  }, [queryClient, identity.scope]);
 
   const settings = useMemo<TenantrySettings>(
     () => ({
       theme: props.theme ?? "system",
       localeOverride: props.locale ?? null,
-      baseUrl: props.baseUrl,
-      tenantId: props.tenantId ?? null,
+      baseUrl,
+      tenantId: tenantId ?? null,
     }),
-    [props.theme, props.locale, props.baseUrl, props.tenantId],
+    [props.theme, props.locale, baseUrl, tenantId],
   );
 
   return (
-    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+    <trpc.Provider client={identity.trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <SettingsContext.Provider value={settings}>{props.children}</SettingsContext.Provider>
       </QueryClientProvider>
     </trpc.Provider>
   );
+}
+
+let generation = 0;
+/** A process-wide counter: two identities of one provider never share a scope. */
+function nextGeneration(): number {
+  generation += 1;
+  return generation;
 }
 
 function useSettings(): TenantrySettings {
