@@ -75,6 +75,21 @@ describe("the browser bundle", () => {
     }
   });
 
+  it("loads in any bundler: ESM only, no run-time require, every dependency left as an import", () => {
+    for (const { name, code } of files) {
+      expect(code, name).not.toMatch(/\brequire\(|module\.exports|__commonJS/);
+      // A bundled dependency would show its code here instead of an import of the package.
+      expect(code, name).not.toMatch(/function useSyncExternalStore|class TRPCClientError/);
+    }
+    const all = files.map((file) => file.code).join("\n");
+    for (const dependency of ["@trpc/client", "@trpc/react-query", "@tanstack/react-table"]) {
+      expect(all).toContain(`from "${dependency}"`);
+    }
+    for (const entry of files.filter((file) => !file.name.includes("/"))) {
+      expect(entry.code.startsWith('"use client";'), entry.name).toBe(true);
+    }
+  });
+
   it("keeps react, react-dom and react-query external and needs no eval (strict CSP)", () => {
     const all = files.map((file) => file.code).join("\n");
     expect(all).toMatch(/from\s*["']react["']/);
