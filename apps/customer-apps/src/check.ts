@@ -213,7 +213,8 @@ const getBrowser = () => {
 type Step = (
   name: string,
   body: () => Promise<{ ok: boolean; details?: string }>,
-  options?: { blocks?: boolean },
+  /** `blocks: false`: a failure does not stop the later steps. `cpu`: waits for a CPU slot (not timed). */
+  options?: { blocks?: boolean; cpu?: boolean },
 ) => Promise<boolean>;
 
 /**
@@ -229,10 +230,14 @@ async function checkApp(app: AppSpec): Promise<void> {
       report.fail(label, `not run: ${blockedBy}`);
       return false;
     }
-    const t0 = Date.now();
+    let t0 = Date.now();
     let outcome: { ok: boolean; details?: string };
+    const timed = () => {
+      t0 = Date.now();
+      return body();
+    };
     try {
-      outcome = await body();
+      outcome = await (options.cpu ? cpu(timed) : timed());
     } catch (error) {
       outcome = { ok: false, details: (error as Error).stack ?? String(error) };
     }
@@ -253,34 +258,35 @@ async function checkApp(app: AppSpec): Promise<void> {
   let baseline: Map<string, TscError[]> | undefined;
   await step(
     `tsc --noEmit (${app.tsconfigs.join(", ")})`,
-    () =>
-      cpu(async () => {
-        if (app.typegen) {
-          const [bin, ...args] = app.typegen;
-          const generated = await run(join(dir, "node_modules", ".bin", bin!), args, {
-            cwd: dir,
-            env: customerEnv,
-            timeoutMs: 120_000,
-          });
-          if (!generated.ok)
-            return { ok: false, details: `${app.typegen.join(" ")}:\n${tail(generated.output)}` };
-        }
-        const result = await typecheck(dir, app.tsconfigs);
-        baseline = result.errors;
-        return result;
-      }),
-    { blocks: false },
+    async () => {
+      if (app.typegen) {
+        const [bin, ...args] = app.typegen;
+        const generated = await run(join(dir, "node_modules", ".bin", bin!), args, {
+          cwd: dir,
+          env: customerEnv,
+          timeoutMs: 120_000,
+        });
+        if (!generated.ok)
+          return { ok: false, details: `${app.typegen.join(" ")}:\n${tail(generated.output)}` };
+      }
+      const result = await typecheck(dir, app.tsconfigs);
+      baseline = result.errors;
+      return result;
+    },
+    { blocks: false, cpu: true },
   );
   await step(
     "type tests fail without @ts-expect-error, with the named errors",
-    () => cpu(() => checkExpectedErrors(dir, app.typeTests, baseline?.get(app.typeTests.tsconfig))),
-    { blocks: false },
+    () => checkExpectedErrors(dir, app.typeTests, baseline?.get(app.typeTests.tsconfig)),
+    { blocks: false, cpu: true },
   );
-  await step("production build (npm run build)", () =>
-    cpu(async () => {
+  await step(
+    "production build (npm run build)",
+    async () => {
       const result = await npm(dir, ["run", "build"], 600_000);
       return { ok: result.ok, details: result.ok ? "" : tail(result.output, 60) };
-    }),
+    },
+    { cpu: true },
   );
   if (app.web) await checkWebApp(app, dir, step);
   else {
