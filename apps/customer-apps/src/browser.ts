@@ -61,11 +61,13 @@ export async function checkPage(options: {
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
   });
-  page.on("requestfailed", (request) =>
-    problems.push(
-      `request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ""}`,
-    ),
-  );
+  // A request that never got an answer is a failure too; one the page cancelled (ERR_ABORTED:
+  // a superseded query, a prefetch) is not.
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "";
+    if (!reason.includes("ERR_ABORTED"))
+      problems.push(`request failed: ${request.method()} ${request.url()} ${reason}`);
+  });
   const results: PageCheck[] = [];
   const step = async (name: string, body: () => Promise<string | undefined>) => {
     try {
