@@ -12,7 +12,10 @@ import { workspaces } from "./workspaces";
 
 /**
  * The host's own team, who sign in to the console. Passwords are stored as argon2id hashes made by
- * the server (the hash is opaque here); emails are kept lower-cased.
+ * the server (the hash is opaque here); emails are kept lower-cased. A disabled operator keeps its
+ * row (and its name in the activity log) but cannot sign in. After a password reset the operator has
+ * no password, only a one-time temporary one (random, so its SHA-256 is enough) that must be
+ * replaced at the next sign-in.
  */
 export const operators = pgTable(
   "operators",
@@ -23,7 +26,11 @@ export const operators = pgTable(
     id: text().notNull(),
     email: text().notNull(),
     name: text().notNull(),
-    passwordHash: text().notNull(),
+    /** Null while a reset is pending: the old password stops working at once. */
+    passwordHash: text(),
+    /** SHA-256 of the one-time password a reset handed out, until it is exchanged or expires. */
+    temporaryPasswordHash: text(),
+    temporaryPasswordExpiresAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp({ withTimezone: true }),
     disabledAt: timestamp({ withTimezone: true }),
@@ -56,6 +63,8 @@ export const operatorSessions = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     unique("operator_sessions_token_hash_unique").on(t.workspaceId, t.tokenHash),
     index().on(t.tokenHash),
+    // Ending every session of one operator (disable, reset, revoke) and the cascade on removal.
+    index().on(t.workspaceId, t.operatorId),
     foreignKey({
       columns: [t.workspaceId, t.operatorId],
       foreignColumns: [operators.workspaceId, operators.id],
@@ -65,12 +74,18 @@ export const operatorSessions = pgTable(
 );
 
 /**
- * Failed sign-ins per (email, client address), counted in the database so the limit holds across
- * server processes. Not workspace-owned: a sign-in attempt is counted before any workspace is known.
+ * Failed sign-ins, counted in the database so the limits hold across server processes: one row per
+ * account (email, from any address) and one per client address (for any account). Not
+ * workspace-owned: a sign-in attempt is counted before any workspace is known.
  */
 export const operatorSignInAttempts = pgTable("operator_sign_in_attempts", {
-  /** SHA-256 of `email|address`, so the table keeps no addresses in the clear. */
+  /** SHA-256 of `account|email` or `address|ip`, so the table keeps no emails or addresses in the clear. */
   key: text().primaryKey(),
+  /** Failures in the current window. */
   attempts: integer().notNull(),
   windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /** Refused until then once the failures of a window passed the limit. */
+  lockedUntil: timestamp({ withTimezone: true }),
+  /** Lockouts in a row (each doubles the next one's length); forgotten a day after the last. */
+  lockouts: integer().notNull().default(0),
 });
