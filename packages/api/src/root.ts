@@ -10,7 +10,7 @@ import { operatorsRouter } from "./operators/router";
 import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
-import { createCallerFactory, router } from "./trpc";
+import { assertEveryProcedureDeclaresAccess, createCallerFactory, router } from "./trpc";
 import { usageRouter } from "./usage/router";
 import { workspacesRouter } from "./workspaces/router";
 
@@ -31,6 +31,9 @@ export const appRouter = router({
   elements: elementsRouter,
   operators: operatorsRouter,
 });
+
+// Every procedure declares who may call it; the server does not start otherwise.
+assertEveryProcedureDeclaresAccess(appRouter._def.procedures);
 
 export type AppRouter = typeof appRouter;
 

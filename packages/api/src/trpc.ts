@@ -1,8 +1,12 @@
 import type { TenantryErrorShape } from "@tenantry/contracts/errors";
+import type { Permission } from "@tenantry/contracts/permissions";
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { AccessTokenActor } from "./actor";
+import { requirePermission } from "./auth/access";
 import { authenticateAny, authenticateApiKeyOnly } from "./auth/authenticate";
+import { tenantOfConnection } from "./connections/tenant-of";
 import type { Context } from "./context";
-import { describeError } from "./shared/errors";
+import { describeError, notFound } from "./shared/errors";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Caller = "apiKey" | "accessToken";
@@ -18,10 +22,30 @@ export interface RestRoute {
   status?: 200 | 201 | 204;
 }
 
+/**
+ * Where a tenant-level procedure's tenant comes from, so an access token is held to its own:
+ * `{ field }` — the input names it; `{ connection }` — the input names a connection, whose tenant
+ * it is; `"token"` — the procedure acts on the token's own tenant and takes none from the input.
+ */
+export type TenantSource = { field: string } | { connection: string } | "token";
+
+/**
+ * Who may call a procedure, declared once on it and enforced by the builder before the resolver
+ * runs. `workspace`: the host's backend (API key) or the console (operator session) only.
+ * `tenant`: also a widget's access token, for its own tenant only (another tenant's ids answer
+ * 404), holding `permission` (null: any valid token). Workspace callers hold every permission.
+ */
+export type Access = { workspace: true } | { tenant: TenantSource; permission: Permission | null };
+
+export const WORKSPACE: Access = { workspace: true };
+
 export interface Meta {
   rest?: RestRoute;
-  /** Who may call it: shown in the API reference, enforced by the procedure builder used. */
-  callers: Caller[];
+  access: Access;
+}
+
+export function callersOf(access: Access): Caller[] {
+  return "workspace" in access ? ["apiKey"] : ["apiKey", "accessToken"];
 }
 
 const t = initTRPC
@@ -50,19 +74,55 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
-
-/** The host's backend or the console: full access to the key's workspace. */
-export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) =>
-  next({ ctx: { ...ctx, actor: await authenticateApiKeyOnly(ctx) } }),
-);
 
 /**
- * The host's backend (API key) or a widget (access token). Procedures built on it must call
- * `assertTenantAccess(ctx.actor, tenantId)` and `requirePermission` from `auth/access`.
+ * The one procedure builder: reads the procedure's declared `meta.access`, authenticates the caller
+ * it allows, holds an access token to its own tenant and its permission, and only then lets the
+ * input be parsed and the resolver run. A procedure without a declaration is refused here (and
+ * `assertEveryProcedureDeclaresAccess` stops the server at start-up).
  */
-export const tenantProcedure = t.procedure.use(async ({ ctx, next }) =>
-  next({ ctx: { ...ctx, actor: await authenticateAny(ctx) } }),
-);
+export const procedure = t.procedure.use(async ({ ctx, meta, getRawInput, next, path }) => {
+  const access = meta?.access;
+  if (!access) throw new Error(`procedure ${path} declares no access`);
+  if ("workspace" in access) return next({ ctx: { ...ctx, actor: await authenticateApiKeyOnly(ctx) } });
+  const actor = await authenticateAny(ctx);
+  if (actor.type === "access_token") {
+    await assertTokenTenant(ctx, actor, access.tenant, await getRawInput());
+    if (access.permission) requirePermission(actor, access.permission);
+  }
+  return next({ ctx: { ...ctx, actor } });
+});
+
+async function assertTokenTenant(
+  ctx: Context,
+  actor: AccessTokenActor,
+  source: TenantSource,
+  rawInput: unknown,
+): Promise<void> {
+  if (source === "token") return;
+  const input = (rawInput ?? {}) as Record<string, unknown>;
+  if ("field" in source) {
+    const tenantId = input[source.field];
+    // Compared before parsing: the tenant id schema has no transform, so what parses is this string.
+    if (typeof tenantId !== "string" || tenantId !== actor.tenantId)
+      throw notFound("Tenant", String(tenantId));
+    return;
+  }
+  const connectionId = input[source.connection];
+  const tenantId =
+    typeof connectionId === "string"
+      ? await tenantOfConnection(ctx.db, actor.workspaceId, connectionId)
+      : null;
+  // Another tenant's connection is answered exactly like a missing one.
+  if (tenantId !== actor.tenantId) throw notFound("Connection", String(connectionId));
+}
+
+/** Fails start-up when any procedure lacks an access declaration. */
+export function assertEveryProcedureDeclaresAccess(procedures: Record<string, unknown>): void {
+  const missing = Object.entries(procedures)
+    .filter(([, procedure]) => !(procedure as { _def: { meta?: Partial<Meta> } })._def.meta?.access)
+    .map(([path]) => path);
+  if (missing.length > 0) throw new Error(`procedures without an access declaration: ${missing.join(", ")}`);
+}
 
 export { TRPCError };

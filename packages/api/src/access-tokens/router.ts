@@ -3,13 +3,13 @@ import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { getMembership } from "../members/service";
 import { appError } from "../shared/errors";
 import { getTenant } from "../tenants/service";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { introspectToken } from "./service";
 
 export const accessTokensRouter = router({
-  me: tenantProcedure
+  me: procedure
     .meta({
-      callers: ["accessToken"],
+      access: { tenant: "token", permission: null },
       rest: {
         method: "GET",
         path: "/me",
@@ -45,9 +45,9 @@ export const accessTokensRouter = router({
       };
     }),
 
-  introspect: apiKeyProcedure
+  introspect: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/tokens/introspect",

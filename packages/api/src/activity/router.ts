@@ -1,13 +1,13 @@
 import { activityContract } from "@tenantry/contracts/activity";
 import { notFound } from "../shared/errors";
 import { getTenant } from "../tenants/service";
-import { apiKeyProcedure, router } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { listTenantActivity } from "./service";
 
 export const activityRouter = router({
-  listForTenant: apiKeyProcedure
+  listForTenant: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/activity",

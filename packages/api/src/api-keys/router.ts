@@ -1,12 +1,12 @@
 import { apiKeysContract } from "@tenantry/contracts/api-keys";
-import { apiKeyProcedure, router } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { createApiKey, listApiKeys, revokeApiKey } from "./service";
 
 const tags = ["API keys"];
 export const apiKeysRouter = router({
-  create: apiKeyProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/api-keys",
@@ -21,15 +21,15 @@ export const apiKeysRouter = router({
       createApiKey(ctx.db, { workspaceId: ctx.actor.workspaceId, name: input.name }),
     ),
 
-  list: apiKeyProcedure
-    .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/api-keys", tags, summary: "List API keys" } })
+  list: procedure
+    .meta({ access: WORKSPACE, rest: { method: "GET", path: "/api-keys", tags, summary: "List API keys" } })
     .input(apiKeysContract.list.input)
     .output(apiKeysContract.list.output)
     .query(async ({ ctx }) => ({ items: await listApiKeys(ctx.db, ctx.actor.workspaceId) })),
 
-  revoke: apiKeyProcedure
+  revoke: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "DELETE", path: "/api-keys/{id}", tags, summary: "Revoke an API key at once" },
     })
     .input(apiKeysContract.revoke.input)

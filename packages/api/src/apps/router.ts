@@ -1,37 +1,37 @@
 import { appsContract } from "@tenantry/contracts/apps";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { archiveApp, createApp, getApp, listApps, listCatalogForTenant, updateApp } from "./service";
 
 const tags = ["Apps"];
 
 export const appsRouter = router({
-  create: apiKeyProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "POST", path: "/apps", status: 201, tags, summary: "Add an app to the catalog" },
     })
     .input(appsContract.create.input)
     .output(appsContract.create.output)
     .mutation(({ ctx, input }) => createApp(ctx, input)),
 
-  get: apiKeyProcedure
-    .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/apps/{id}", tags, summary: "Get an app" } })
+  get: procedure
+    .meta({ access: WORKSPACE, rest: { method: "GET", path: "/apps/{id}", tags, summary: "Get an app" } })
     .input(appsContract.get.input)
     .output(appsContract.get.output)
     .query(({ ctx, input }) => getApp(ctx.db, ctx.actor.workspaceId, input.id)),
 
-  list: apiKeyProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/apps", tags, summary: "List the app catalog" },
     })
     .input(appsContract.list.input)
     .output(appsContract.list.output)
     .query(({ ctx }) => listApps(ctx.db, ctx.actor.workspaceId)),
 
-  update: apiKeyProcedure
+  update: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PATCH",
         path: "/apps/{id}",
@@ -43,9 +43,9 @@ export const appsRouter = router({
     .output(appsContract.update.output)
     .mutation(({ ctx, input }) => updateApp(ctx, input)),
 
-  archive: apiKeyProcedure
+  archive: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "DELETE",
         path: "/apps/{id}",
@@ -57,9 +57,9 @@ export const appsRouter = router({
     .output(appsContract.archive.output)
     .mutation(({ ctx, input }) => archiveApp(ctx, input.id)),
 
-  catalog: tenantProcedure
+  catalog: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "connections:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/apps",

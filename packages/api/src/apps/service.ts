@@ -4,7 +4,6 @@ import { newId } from "@tenantry/db/ids";
 import { apps } from "@tenantry/db/schema/connections";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
-import { assertTenantAccess, requirePermission } from "../auth/access";
 import { compileFieldSchema } from "../fields/field-schema";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
@@ -128,8 +127,6 @@ export async function listCatalogForTenant(
   sc: ServiceContext,
   tenantId: string,
 ): Promise<{ items: CatalogApp[] }> {
-  assertTenantAccess(sc.actor, tenantId);
-  requirePermission(sc.actor, "connections:read");
   const { items } = await listApps(sc.db, sc.actor.workspaceId);
   return {
     items: items.map(({ id, key, name, logoUrl, authType, parametersSchema }) => ({

@@ -1,5 +1,5 @@
 import { connectionsContract } from "@tenantry/contracts/connections";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import {
   createConnection,
   deleteConnection,
@@ -12,9 +12,9 @@ import {
 const tags = ["Connections"];
 
 export const connectionsRouter = router({
-  create: tenantProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "connections:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/connections",
@@ -27,9 +27,9 @@ export const connectionsRouter = router({
     .output(connectionsContract.create.output)
     .mutation(({ ctx, input }) => createConnection(ctx, input, ctx)),
 
-  reauthorize: tenantProcedure
+  reauthorize: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { connection: "id" }, permission: "connections:write" },
       rest: {
         method: "POST",
         path: "/connections/{id}/reauthorize",
@@ -41,9 +41,9 @@ export const connectionsRouter = router({
     .output(connectionsContract.reauthorize.output)
     .mutation(({ ctx, input }) => reauthorizeConnection(ctx, input, ctx)),
 
-  listForTenant: tenantProcedure
+  listForTenant: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "connections:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/connections",
@@ -55,9 +55,9 @@ export const connectionsRouter = router({
     .output(connectionsContract.listForTenant.output)
     .query(({ ctx, input }) => listTenantConnections(ctx, input.tenantId)),
 
-  get: tenantProcedure
+  get: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { connection: "id" }, permission: "connections:read" },
       rest: {
         method: "GET",
         path: "/connections/{id}",
@@ -69,18 +69,18 @@ export const connectionsRouter = router({
     .output(connectionsContract.get.output)
     .query(({ ctx, input }) => getConnection(ctx, input.id)),
 
-  delete: tenantProcedure
+  delete: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { connection: "id" }, permission: "connections:write" },
       rest: { method: "DELETE", path: "/connections/{id}", tags, summary: "Disconnect and wipe credentials" },
     })
     .input(connectionsContract.delete.input)
     .output(connectionsContract.delete.output)
     .mutation(({ ctx, input }) => deleteConnection(ctx, input.id)),
 
-  credentials: apiKeyProcedure
+  credentials: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "GET",
         path: "/connections/{id}/credentials",

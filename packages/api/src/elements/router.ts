@@ -1,5 +1,5 @@
 import { elementsContract, elementTemplatesContract } from "@tenantry/contracts/elements";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import {
   archiveElement,
   createOwnElement,
@@ -16,9 +16,9 @@ import { archiveTemplate, createTemplate, getTemplate, listTemplates, updateTemp
 const tags = ["Elements"];
 
 export const elementTemplatesRouter = router({
-  create: apiKeyProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/element-templates",
@@ -31,27 +31,27 @@ export const elementTemplatesRouter = router({
     .output(elementTemplatesContract.create.output)
     .mutation(({ ctx, input }) => createTemplate(ctx, input)),
 
-  list: apiKeyProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/element-templates", tags, summary: "The workspace's element templates" },
     })
     .input(elementTemplatesContract.list.input)
     .output(elementTemplatesContract.list.output)
     .query(({ ctx, input }) => listTemplates(ctx, input)),
 
-  get: apiKeyProcedure
+  get: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/element-templates/{id}", tags, summary: "One element template" },
     })
     .input(elementTemplatesContract.get.input)
     .output(elementTemplatesContract.get.output)
     .query(({ ctx, input }) => getTemplate(ctx, input.id)),
 
-  update: apiKeyProcedure
+  update: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PATCH",
         path: "/element-templates/{id}",
@@ -63,9 +63,9 @@ export const elementTemplatesRouter = router({
     .output(elementTemplatesContract.update.output)
     .mutation(({ ctx, input }) => updateTemplate(ctx, input)),
 
-  archive: apiKeyProcedure
+  archive: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/element-templates/{id}/archive",
@@ -79,9 +79,9 @@ export const elementTemplatesRouter = router({
 });
 
 export const elementsRouter = router({
-  list: tenantProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/elements",
@@ -93,9 +93,9 @@ export const elementsRouter = router({
     .output(elementsContract.list.output)
     .query(({ ctx, input }) => listElements(ctx, input)),
 
-  resolve: tenantProcedure
+  resolve: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/elements/resolve",
@@ -108,9 +108,9 @@ export const elementsRouter = router({
     .output(elementsContract.resolve.output)
     .query(({ ctx, input }) => resolveElement(ctx, input)),
 
-  create: tenantProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/elements",
@@ -123,9 +123,9 @@ export const elementsRouter = router({
     .output(elementsContract.create.output)
     .mutation(({ ctx, input }) => createOwnElement(ctx, input)),
 
-  deploy: tenantProcedure
+  deploy: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/elements/deploy",
@@ -137,9 +137,9 @@ export const elementsRouter = router({
     .output(elementsContract.deploy.output)
     .mutation(({ ctx, input }) => deployElement(ctx, input)),
 
-  get: tenantProcedure
+  get: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/elements/{instanceId}",
@@ -151,9 +151,9 @@ export const elementsRouter = router({
     .output(elementsContract.get.output)
     .query(({ ctx, input }) => getElement(ctx, input)),
 
-  patch: tenantProcedure
+  patch: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:write" },
       rest: {
         method: "PATCH",
         path: "/tenants/{tenantId}/elements/{instanceId}",
@@ -165,9 +165,9 @@ export const elementsRouter = router({
     .output(elementsContract.patch.output)
     .mutation(({ ctx, input }) => patchElement(ctx, input)),
 
-  reset: tenantProcedure
+  reset: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/elements/{instanceId}/reset",
@@ -179,9 +179,9 @@ export const elementsRouter = router({
     .output(elementsContract.reset.output)
     .mutation(({ ctx, input }) => resetElement(ctx, input)),
 
-  archive: tenantProcedure
+  archive: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/elements/{instanceId}/archive",
@@ -193,9 +193,9 @@ export const elementsRouter = router({
     .output(elementsContract.archive.output)
     .mutation(({ ctx, input }) => archiveElement(ctx, input)),
 
-  externalFields: tenantProcedure
+  externalFields: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "elements:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/elements/{instanceId}/external-fields",

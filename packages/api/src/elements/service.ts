@@ -11,7 +11,6 @@ import { elementInstances, elementTemplates } from "@tenantry/db/schema/elements
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
-import { assertTenantAccess, requirePermission } from "../auth/access";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { appError, type InputIssue, notFound } from "../shared/errors";
 import { isTransaction, prepared } from "../shared/prepared";
@@ -239,8 +238,6 @@ export async function getElement(
   ec: ElementContext,
   input: { tenantId: string; instanceId: string },
 ): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:read");
   const { instance, template } = await loadJoined(
     ec.db,
     ec.actor.workspaceId,
@@ -278,8 +275,6 @@ async function findTemplate(
  * exactly one row is created and every caller reads it.
  */
 export async function resolveElement(ec: ElementContext, input: ResolveElementInput): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:read");
   const { instance, template } = input.instanceId
     ? await loadJoined(ec.db, ec.actor.workspaceId, input.tenantId, input.instanceId)
     : await resolveJoined(ec, input);
@@ -356,8 +351,6 @@ export async function listElements(
     includeArchived: boolean;
   },
 ): Promise<{ items: Element[]; nextCursor: string | null }> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:read");
   const conditions = [
     eq(elementInstances.workspaceId, ec.actor.workspaceId),
     eq(elementInstances.tenantId, input.tenantId),
@@ -460,8 +453,6 @@ export async function patchElement(
   ec: ElementContext,
   input: { tenantId: string; instanceId: string; revision: number; overrides: JsonMap },
 ): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:write");
   const pointers = Object.keys(input.overrides);
   const badPointers = pointers.filter((p) => parsePointer(p) === null);
   if (badPointers.length > 0) {
@@ -544,8 +535,6 @@ export async function resetElement(
     paths?: string[] | undefined;
   },
 ): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:write");
   return ec.db.transaction(async (tx) => {
     const joined = await lockForChange(tx, ec.actor, input);
     const { instance, template } = joined;
@@ -718,8 +707,6 @@ async function setupOutcome(
  * `ready` or `setup_failed` with the errors. A failed setup is an answer, not an error.
  */
 export async function deployElement(ec: ElementContext, input: DeployElementInput): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:write");
   const instanceId = input.instanceId ?? (await resolveJoined(ec, input)).instance.id;
   return ec.db.transaction(async (tx) => {
     const joined = await lockForChange(tx, ec.actor, { tenantId: input.tenantId, instanceId });
@@ -745,8 +732,6 @@ export async function archiveElement(
   ec: ElementContext,
   input: { tenantId: string; instanceId: string },
 ): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:write");
   return ec.db.transaction(async (tx) => {
     const { instance, template } = await loadJoined(
       tx,
@@ -813,8 +798,6 @@ export async function archiveConnectionElements(
 
 /** A tenant's own element: no template; the tenant owns its definition (and optional schema). */
 export async function createOwnElement(ec: ElementContext, input: CreateOwnElementInput): Promise<Element> {
-  assertTenantAccess(ec.actor, input.tenantId);
-  requirePermission(ec.actor, "elements:write");
   const workspaceId = ec.actor.workspaceId;
   // A token's schema may not carry regular expressions: they would run on the shared server.
   if (input.configSchema) {

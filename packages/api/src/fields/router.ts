@@ -1,8 +1,7 @@
 import { fieldsContract } from "@tenantry/contracts/fields";
 import type { Executor } from "@tenantry/db/database";
-import { assertTenantAccess, requirePermission } from "../auth/access";
 import { getTenantRow, patchTenantFields, toTenant } from "../tenants/service";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { fieldIssuesOf, loadFieldSchema, putFieldSchema } from "./service";
 
 const tags = ["Tenant fields"];
@@ -29,9 +28,9 @@ async function tenantFields(db: Executor, workspaceId: string, tenantId: string)
 }
 
 export const fieldsRouter = router({
-  getSchema: tenantProcedure
+  getSchema: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: "token", permission: null },
       rest: {
         method: "GET",
         path: "/tenant-field-schema",
@@ -51,9 +50,9 @@ export const fieldsRouter = router({
       };
     }),
 
-  putSchema: apiKeyProcedure
+  putSchema: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PUT",
         path: "/tenant-field-schema",
@@ -66,9 +65,9 @@ export const fieldsRouter = router({
     .output(fieldsContract.putSchema.output)
     .mutation(({ ctx, input }) => putFieldSchema(ctx, input.schema)),
 
-  getForTenant: tenantProcedure
+  getForTenant: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "fields:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/fields",
@@ -79,14 +78,12 @@ export const fieldsRouter = router({
     .input(fieldsContract.getForTenant.input)
     .output(fieldsContract.getForTenant.output)
     .query(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "fields:read");
       return tenantFields(ctx.db, ctx.actor.workspaceId, input.tenantId);
     }),
 
-  patchForTenant: tenantProcedure
+  patchForTenant: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "fields:write" },
       rest: {
         method: "PATCH",
         path: "/tenants/{tenantId}/fields",
@@ -97,8 +94,6 @@ export const fieldsRouter = router({
     .input(fieldsContract.patchForTenant.input)
     .output(fieldsContract.patchForTenant.output)
     .mutation(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "fields:write");
       await patchTenantFields(ctx, {
         id: input.tenantId,
         fields: input.fields,

@@ -1,6 +1,5 @@
 import { membersContract } from "@tenantry/contracts/members";
-import { assertTenantAccess, requirePermission } from "../auth/access";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import {
   acceptInvitation,
   createMembership,
@@ -17,9 +16,9 @@ import {
 const tags = ["Members"];
 
 export const membersRouter = router({
-  list: tenantProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/memberships",
@@ -30,14 +29,12 @@ export const membersRouter = router({
     .input(membersContract.list.input)
     .output(membersContract.list.output)
     .query(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:read");
       return listMemberships(ctx.db, ctx.actor.workspaceId, input);
     }),
 
-  create: tenantProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/memberships",
@@ -49,7 +46,6 @@ export const membersRouter = router({
     .input(membersContract.create.input)
     .output(membersContract.create.output)
     .mutation(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       const { email, userId, firstName, lastName, ...common } = input;
       const { membership, invitation } = await createMembership(
         ctx,
@@ -58,9 +54,9 @@ export const membersRouter = router({
       return { ...membership, invitation };
     }),
 
-  get: tenantProcedure
+  get: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/memberships/{userId}",
@@ -71,14 +67,12 @@ export const membersRouter = router({
     .input(membersContract.get.input)
     .output(membersContract.get.output)
     .query(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:read");
       return getMembership(ctx.db, ctx.actor.workspaceId, input.tenantId, input.userId);
     }),
 
-  patch: tenantProcedure
+  patch: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "PATCH",
         path: "/tenants/{tenantId}/memberships/{userId}",
@@ -89,13 +83,12 @@ export const membersRouter = router({
     .input(membersContract.patch.input)
     .output(membersContract.patch.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       return patchMembership(ctx, input);
     }),
 
-  delete: tenantProcedure
+  delete: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: null },
       rest: {
         method: "DELETE",
         path: "/tenants/{tenantId}/memberships/{userId}",
@@ -107,13 +100,12 @@ export const membersRouter = router({
     .input(membersContract.delete.input)
     .output(membersContract.delete.output)
     .mutation(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       await deleteMembership(ctx, input);
     }),
 
-  resendInvitation: tenantProcedure
+  resendInvitation: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/memberships/{userId}/invitation/resend",
@@ -124,13 +116,12 @@ export const membersRouter = router({
     .input(membersContract.resendInvitation.input)
     .output(membersContract.resendInvitation.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       return resendInvitation(ctx, input);
     }),
 
-  revokeInvitation: tenantProcedure
+  revokeInvitation: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/memberships/{userId}/invitation/revoke",
@@ -141,13 +132,12 @@ export const membersRouter = router({
     .input(membersContract.revokeInvitation.input)
     .output(membersContract.revokeInvitation.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       return revokeInvitation(ctx, input);
     }),
 
-  acceptInvitation: apiKeyProcedure
+  acceptInvitation: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/invitations/accept",
@@ -159,9 +149,9 @@ export const membersRouter = router({
     .output(membersContract.acceptInvitation.output)
     .mutation(({ ctx, input }) => acceptInvitation(ctx, input.token)),
 
-  transferOwnership: tenantProcedure
+  transferOwnership: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/ownership-transfer",
@@ -172,13 +162,12 @@ export const membersRouter = router({
     .input(membersContract.transferOwnership.input)
     .output(membersContract.transferOwnership.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       return transferOwnership(ctx, input);
     }),
 
-  getUser: apiKeyProcedure
+  getUser: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/users/{id}", tags, summary: "A user identity" },
     })
     .input(membersContract.getUser.input)

@@ -1,12 +1,12 @@
 import { operatorsContract } from "@tenantry/contracts/operators";
-import { apiKeyProcedure, router } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { listOperators } from "./service";
 
 /** The workspace's console operators (accounts are made by the CLI or the setup screen). */
 export const operatorsRouter = router({
-  list: apiKeyProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/operators", tags: ["Operators"], summary: "The console's operators" },
     })
     .input(operatorsContract.list.input)

@@ -63,7 +63,7 @@ function operation(route: CompiledRoute): Schema {
     operationId: route.procedurePath,
     summary: route.summary,
     tags: route.tags,
-    description: `Callers: ${route.callers?.map((c) => (c === "apiKey" ? "API key" : "access token")).join(", ") ?? "anyone"}. tRPC: \`${route.procedurePath}\`.`,
+    description: `Callers: ${callersText(route)}. tRPC: \`${route.procedurePath}\`.`,
     parameters,
     responses: {
       [String(route.status ?? 200)]:
@@ -152,4 +152,14 @@ export function generateOpenApiDocument(
       },
     },
   };
+}
+
+/** Who may call a route, as the reference shows it: "API key, access token with `members:read`". */
+function callersText(route: CompiledRoute): string {
+  return route.callers
+    .map((caller) => {
+      if (caller === "apiKey") return "API key";
+      return route.permission ? `access token with \`${route.permission}\`` : "access token";
+    })
+    .join(", ");
 }

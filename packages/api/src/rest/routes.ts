@@ -1,6 +1,6 @@
 import type { AnyRouter } from "@trpc/server";
 import { z } from "zod";
-import type { Meta, RestRoute } from "../trpc";
+import { type Caller, callersOf, type Meta, type RestRoute } from "../trpc";
 
 type JsonSchema = {
   type?: string | string[];
@@ -15,7 +15,9 @@ export interface CompiledRoute extends RestRoute {
   procedurePath: string;
   segments: string[];
   pathParams: string[];
-  callers: Meta["callers"];
+  callers: Caller[];
+  /** The permission an access token needs (null: any token; undefined: API key only). */
+  permission?: string | null;
   inputSchema: JsonSchema | null;
   outputSchema: JsonSchema | null;
   /** Input field → JSON type, to turn query strings into numbers and booleans. */
@@ -61,7 +63,8 @@ export function compileRoutes(appRouter: AnyRouter): CompiledRoute[] {
       procedurePath,
       segments,
       pathParams: segments.filter((s) => s.startsWith("{")).map((s) => s.slice(1, -1)),
-      callers: meta.callers,
+      callers: callersOf(meta.access),
+      ...("tenant" in meta.access ? { permission: meta.access.permission } : {}),
       inputSchema,
       outputSchema,
       fieldTypes,

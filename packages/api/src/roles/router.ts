@@ -1,6 +1,5 @@
 import { rolesContract } from "@tenantry/contracts/roles";
-import { assertTenantAccess, requirePermission } from "../auth/access";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import {
   changeGroupMember,
   checkAuthorization,
@@ -20,27 +19,26 @@ import {
 const tags = ["Roles"];
 
 export const rolesRouter = router({
-  list: tenantProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: "token", permission: "roles:read" },
       rest: { method: "GET", path: "/roles", tags, summary: "The workspace's roles" },
     })
     .input(rolesContract.list.input)
     .output(rolesContract.list.output)
     .query(async ({ ctx }) => {
-      requirePermission(ctx.actor, "roles:read");
       return { items: await listRoles(ctx.db, ctx.actor.workspaceId) };
     }),
 
-  get: apiKeyProcedure
-    .meta({ callers: ["apiKey"], rest: { method: "GET", path: "/roles/{id}", tags, summary: "One role" } })
+  get: procedure
+    .meta({ access: WORKSPACE, rest: { method: "GET", path: "/roles/{id}", tags, summary: "One role" } })
     .input(rolesContract.get.input)
     .output(rolesContract.get.output)
     .query(({ ctx, input }) => getRole(ctx.db, ctx.actor.workspaceId, input.id)),
 
-  create: apiKeyProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/roles",
@@ -53,9 +51,9 @@ export const rolesRouter = router({
     .output(rolesContract.create.output)
     .mutation(({ ctx, input }) => createRole(ctx, input)),
 
-  update: apiKeyProcedure
+  update: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PATCH",
         path: "/roles/{id}",
@@ -67,9 +65,9 @@ export const rolesRouter = router({
     .output(rolesContract.update.output)
     .mutation(({ ctx, input }) => updateRole(ctx, input)),
 
-  delete: apiKeyProcedure
+  delete: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "DELETE",
         path: "/roles/{id}",
@@ -82,9 +80,9 @@ export const rolesRouter = router({
     .output(rolesContract.delete.output)
     .mutation(({ ctx, input }) => deleteRole(ctx, input.id)),
 
-  listBindings: tenantProcedure
+  listBindings: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "roles:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/role-bindings",
@@ -95,14 +93,12 @@ export const rolesRouter = router({
     .input(rolesContract.listBindings.input)
     .output(rolesContract.listBindings.output)
     .query(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "roles:read");
       return { items: await listRoleBindings(ctx.db, ctx.actor.workspaceId, input) };
     }),
 
-  bind: tenantProcedure
+  bind: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "roles:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/role-bindings",
@@ -114,13 +110,12 @@ export const rolesRouter = router({
     .input(rolesContract.bind.input)
     .output(rolesContract.bind.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       return createRoleBinding(ctx, input);
     }),
 
-  unbind: tenantProcedure
+  unbind: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "roles:write" },
       rest: {
         method: "DELETE",
         path: "/tenants/{tenantId}/role-bindings/{id}",
@@ -132,26 +127,23 @@ export const rolesRouter = router({
     .input(rolesContract.unbind.input)
     .output(rolesContract.unbind.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
       return deleteRoleBinding(ctx, input);
     }),
 
-  listGroups: tenantProcedure
+  listGroups: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:read" },
       rest: { method: "GET", path: "/tenants/{tenantId}/groups", tags, summary: "A tenant's groups" },
     })
     .input(rolesContract.listGroups.input)
     .output(rolesContract.listGroups.output)
     .query(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:read");
       return { items: await listGroups(ctx.db, ctx.actor.workspaceId, input.tenantId) };
     }),
 
-  createGroup: tenantProcedure
+  createGroup: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/groups",
@@ -163,14 +155,12 @@ export const rolesRouter = router({
     .input(rolesContract.createGroup.input)
     .output(rolesContract.createGroup.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:write");
       return createGroup(ctx, input);
     }),
 
-  deleteGroup: tenantProcedure
+  deleteGroup: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "DELETE",
         path: "/tenants/{tenantId}/groups/{groupId}",
@@ -182,14 +172,12 @@ export const rolesRouter = router({
     .input(rolesContract.deleteGroup.input)
     .output(rolesContract.deleteGroup.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:write");
       return deleteGroup(ctx, input);
     }),
 
-  addGroupMember: tenantProcedure
+  addGroupMember: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/groups/{groupId}/members",
@@ -200,15 +188,13 @@ export const rolesRouter = router({
     .input(rolesContract.addGroupMember.input)
     .output(rolesContract.addGroupMember.output)
     .mutation(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:write");
       await changeGroupMember(ctx, { ...input, add: true });
       return { ok: true as const };
     }),
 
-  removeGroupMember: tenantProcedure
+  removeGroupMember: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "members:write" },
       rest: {
         method: "DELETE",
         path: "/tenants/{tenantId}/groups/{groupId}/members/{userId}",
@@ -220,14 +206,12 @@ export const rolesRouter = router({
     .input(rolesContract.removeGroupMember.input)
     .output(rolesContract.removeGroupMember.output)
     .mutation(async ({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "members:write");
       await changeGroupMember(ctx, { ...input, add: false });
     }),
 
-  check: apiKeyProcedure
+  check: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/authz/check",

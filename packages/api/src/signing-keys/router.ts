@@ -1,13 +1,13 @@
 import { signingKeysContract } from "@tenantry/contracts/signing-keys";
-import { apiKeyProcedure, router } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { createSigningKey, listSigningKeys, revokeSigningKey } from "./service";
 
 const tags = ["Signing keys"];
 
 export const signingKeysRouter = router({
-  create: apiKeyProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/signing-keys",
@@ -20,18 +20,18 @@ export const signingKeysRouter = router({
     .output(signingKeysContract.create.output)
     .mutation(({ ctx, input }) => createSigningKey(ctx, input)),
 
-  list: apiKeyProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/signing-keys", tags, summary: "List signing keys" },
     })
     .input(signingKeysContract.list.input)
     .output(signingKeysContract.list.output)
     .query(async ({ ctx }) => ({ items: await listSigningKeys(ctx.db, ctx.actor.workspaceId) })),
 
-  revoke: apiKeyProcedure
+  revoke: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "DELETE",
         path: "/signing-keys/{id}",

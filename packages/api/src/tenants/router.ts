@@ -1,5 +1,5 @@
 import { tenantsContract } from "@tenantry/contracts/tenants";
-import { apiKeyProcedure, router } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import {
   createTenant,
   deleteTenant,
@@ -15,45 +15,45 @@ import {
 const tags = ["Tenants"];
 
 export const tenantsRouter = router({
-  create: apiKeyProcedure
+  create: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "POST", path: "/tenants", status: 201, tags, summary: "Create a tenant" },
     })
     .input(tenantsContract.create.input)
     .output(tenantsContract.create.output)
     .mutation(async ({ ctx, input }) => (await createTenant(ctx, input)).tenant),
 
-  get: apiKeyProcedure
+  get: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/tenants/{id}", tags, summary: "Get a tenant" },
     })
     .input(tenantsContract.get.input)
     .output(tenantsContract.get.output)
     .query(({ ctx, input }) => getTenant(ctx.db, ctx.actor.workspaceId, input.id)),
 
-  list: apiKeyProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/tenants", tags, summary: "List tenants, newest first" },
     })
     .input(tenantsContract.list.input)
     .output(tenantsContract.list.output)
     .query(({ ctx, input }) => listTenants(ctx.db, ctx.actor.workspaceId, input)),
 
-  patch: apiKeyProcedure
+  patch: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "PATCH", path: "/tenants/{id}", tags, summary: "Change some of a tenant's fields" },
     })
     .input(tenantsContract.patch.input)
     .output(tenantsContract.patch.output)
     .mutation(({ ctx, input }) => patchTenant(ctx, input)),
 
-  put: apiKeyProcedure
+  put: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PUT",
         path: "/tenants/{id}",
@@ -65,36 +65,36 @@ export const tenantsRouter = router({
     .output(tenantsContract.put.output)
     .mutation(({ ctx, input }) => putTenant(ctx, input)),
 
-  delete: apiKeyProcedure
+  delete: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "DELETE", path: "/tenants/{id}", status: 204, tags, summary: "Delete a tenant" },
     })
     .input(tenantsContract.delete.input)
     .output(tenantsContract.delete.output)
     .mutation(({ ctx, input }) => deleteTenant(ctx, input)),
 
-  suspend: apiKeyProcedure
+  suspend: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "POST", path: "/tenants/{id}/suspend", tags, summary: "Suspend a tenant" },
     })
     .input(tenantsContract.suspend.input)
     .output(tenantsContract.suspend.output)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "suspended")),
 
-  archive: apiKeyProcedure
+  archive: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "POST", path: "/tenants/{id}/archive", tags, summary: "Archive a tenant" },
     })
     .input(tenantsContract.archive.input)
     .output(tenantsContract.archive.output)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "archived")),
 
-  activate: apiKeyProcedure
+  activate: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/tenants/{id}/activate",
@@ -106,9 +106,9 @@ export const tenantsRouter = router({
     .output(tenantsContract.activate.output)
     .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "active")),
 
-  credentials: apiKeyProcedure
+  credentials: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "GET",
         path: "/tenants/{id}/credentials",
@@ -120,9 +120,9 @@ export const tenantsRouter = router({
     .output(tenantsContract.credentials.output)
     .query(({ ctx, input }) => readTenantCredentials(ctx, input.id)),
 
-  secretFields: apiKeyProcedure
+  secretFields: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "GET",
         path: "/tenants/{id}/secret-fields",

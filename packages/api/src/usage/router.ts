@@ -1,6 +1,5 @@
 import { usageContract } from "@tenantry/contracts/usage";
-import { assertTenantAccess, requirePermission } from "../auth/access";
-import { apiKeyProcedure, router, tenantProcedure } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import {
   clearTenantLimit,
   deleteMetric,
@@ -18,9 +17,9 @@ const tags = ["Usage"];
 
 /** Positive whole units: decimals, zero, negatives, strings and anything beyond 2^53-1 are refused. */
 export const usageRouter = router({
-  record: tenantProcedure
+  record: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "usage:write" },
       rest: {
         method: "POST",
         path: "/tenants/{tenantId}/usage",
@@ -32,14 +31,12 @@ export const usageRouter = router({
     .input(usageContract.record.input)
     .output(usageContract.record.output)
     .mutation(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "usage:write");
       return recordUsage(ctx, input);
     }),
 
-  list: tenantProcedure
+  list: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "usage:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/usage",
@@ -50,14 +47,12 @@ export const usageRouter = router({
     .input(usageContract.list.input)
     .output(usageContract.list.output)
     .query(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "usage:read");
       return listTenantUsage(ctx, input.tenantId);
     }),
 
-  get: tenantProcedure
+  get: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "usage:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/usage/{metric}",
@@ -68,14 +63,12 @@ export const usageRouter = router({
     .input(usageContract.get.input)
     .output(usageContract.get.output)
     .query(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "usage:read");
       return getMetricUsage(ctx, input.tenantId, input.metric);
     }),
 
-  history: tenantProcedure
+  history: procedure
     .meta({
-      callers: ["apiKey", "accessToken"],
+      access: { tenant: { field: "tenantId" }, permission: "usage:read" },
       rest: {
         method: "GET",
         path: "/tenants/{tenantId}/usage/{metric}/history",
@@ -86,14 +79,12 @@ export const usageRouter = router({
     .input(usageContract.history.input)
     .output(usageContract.history.output)
     .query(({ ctx, input }) => {
-      assertTenantAccess(ctx.actor, input.tenantId);
-      requirePermission(ctx.actor, "usage:read");
       return usageHistory(ctx, input);
     }),
 
-  setLimit: apiKeyProcedure
+  setLimit: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PUT",
         path: "/tenants/{tenantId}/usage-limits/{metric}",
@@ -105,9 +96,9 @@ export const usageRouter = router({
     .output(usageContract.setLimit.output)
     .mutation(({ ctx, input }) => setTenantLimit(ctx, input)),
 
-  clearLimit: apiKeyProcedure
+  clearLimit: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "DELETE",
         path: "/tenants/{tenantId}/usage-limits/{metric}",
@@ -119,18 +110,18 @@ export const usageRouter = router({
     .output(usageContract.clearLimit.output)
     .mutation(({ ctx, input }) => clearTenantLimit(ctx, input)),
 
-  listMetrics: apiKeyProcedure
+  listMetrics: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/usage-metrics", tags, summary: "Usage metrics" },
     })
     .input(usageContract.listMetrics.input)
     .output(usageContract.listMetrics.output)
     .query(({ ctx }) => listMetrics(ctx)),
 
-  putMetric: apiKeyProcedure
+  putMetric: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PUT",
         path: "/usage-metrics/{key}",
@@ -142,18 +133,18 @@ export const usageRouter = router({
     .output(usageContract.putMetric.output)
     .mutation(({ ctx, input }) => putMetric(ctx, input)),
 
-  deleteMetric: apiKeyProcedure
+  deleteMetric: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "DELETE", path: "/usage-metrics/{key}", status: 204, tags, summary: "Delete a metric" },
     })
     .input(usageContract.deleteMetric.input)
     .output(usageContract.deleteMetric.output)
     .mutation(({ ctx, input }) => deleteMetric(ctx, input.key)),
 
-  refusals: apiKeyProcedure
+  refusals: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "GET",
         path: "/usage-refusals",

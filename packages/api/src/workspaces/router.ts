@@ -1,23 +1,23 @@
 import { workspacesContract } from "@tenantry/contracts/workspaces";
-import { apiKeyProcedure, router } from "../trpc";
+import { procedure, router, WORKSPACE } from "../trpc";
 import { getAllowedOrigins, putAllowedOrigins } from "./allowed-origins";
 import { getTestTenant, mintTestTenantToken, putTestTenant } from "./test-tenant";
 
 const tags = ["Test tenant"];
 
 export const workspacesRouter = router({
-  getTestTenant: apiKeyProcedure
+  getTestTenant: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: { method: "GET", path: "/test-tenant", tags, summary: "The test tenant's settings" },
     })
     .input(workspacesContract.getTestTenant.input)
     .output(workspacesContract.getTestTenant.output)
     .query(({ ctx }) => getTestTenant(ctx.db, ctx.actor.workspaceId)),
 
-  putTestTenant: apiKeyProcedure
+  putTestTenant: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PUT",
         path: "/test-tenant",
@@ -29,9 +29,9 @@ export const workspacesRouter = router({
     .output(workspacesContract.putTestTenant.output)
     .mutation(({ ctx, input }) => putTestTenant(ctx, input)),
 
-  mintTestTenantToken: apiKeyProcedure
+  mintTestTenantToken: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "POST",
         path: "/test-tenant/token",
@@ -44,9 +44,9 @@ export const workspacesRouter = router({
     .output(workspacesContract.mintTestTenantToken.output)
     .mutation(({ ctx, input }) => mintTestTenantToken(ctx, input)),
 
-  getAllowedOrigins: apiKeyProcedure
+  getAllowedOrigins: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "GET",
         path: "/allowed-origins",
@@ -58,9 +58,9 @@ export const workspacesRouter = router({
     .output(workspacesContract.getAllowedOrigins.output)
     .query(async ({ ctx }) => ({ origins: await getAllowedOrigins(ctx.db, ctx.actor.workspaceId) })),
 
-  putAllowedOrigins: apiKeyProcedure
+  putAllowedOrigins: procedure
     .meta({
-      callers: ["apiKey"],
+      access: WORKSPACE,
       rest: {
         method: "PUT",
         path: "/allowed-origins",
