@@ -12,6 +12,7 @@ import {
   timestamp,
   unique,
 } from "drizzle-orm/pg-core";
+import { ACTOR_TYPES } from "./activity";
 import { tenants } from "./tenants";
 import { workspaces } from "./workspaces";
 
@@ -45,7 +46,7 @@ export const apps = pgTable(
     logoUrl: text(),
     authType: text({ enum: APP_AUTH_TYPES }).notNull(),
     oauth2: jsonb().$type<AppOAuth2Settings>(),
-    /** The OAuth2 client secret, sealed with the app id as associated data; never read back. */
+    /** The OAuth2 client secret, sealed with the workspace and app ids as associated data; never read back. */
     clientSecretSealed: text(),
     parametersSchema: jsonb().$type<Record<string, unknown>>(),
     testRequest: jsonb().$type<AppTestRequest>(),
@@ -73,7 +74,7 @@ export const connections = pgTable(
     appId: text().notNull(),
     name: text().notNull(),
     status: text({ enum: CONNECTION_STATUSES }).notNull().default("pending"),
-    /** Tokens or parameters, sealed with `connection:{id}:credentials` as associated data. */
+    /** Tokens or parameters, sealed with `workspace:{workspaceId}:connection:{id}:credentials` as associated data. */
     credentialsSealed: text(),
     accessTokenExpiresAt: timestamp({ withTimezone: true }),
     connectedAt: timestamp({ withTimezone: true }),
@@ -101,17 +102,28 @@ export const connections = pgTable(
   ],
 );
 
-/** One authorization attempt: single use (`usedAt`), expiring, PKCE verifier sealed server-side. */
+/**
+ * One authorization attempt: single use (`usedAt`), expiring, PKCE verifier sealed server-side,
+ * bound to the browser that first opened its start URL (`browserBindingHash`).
+ */
 export const oauthStates = pgTable(
   "oauth_states",
   {
     id: text().primaryKey(),
     workspaceId: text().notNull(),
     connectionId: text().notNull(),
-    /** Sealed with `oauth_state:{id}:code_verifier` as associated data. */
+    /** Sealed with `workspace:{workspaceId}:oauth_state:{id}:code_verifier` as associated data. */
     codeVerifierSealed: text().notNull(),
     origin: text(),
     returnTo: text(),
+    /**
+     * SHA-256 (base64url) of the binding cookie's nonce, set once by the first `GET /oauth/start`;
+     * the callback must carry the same cookie. Null until then (and for attempts begun before it).
+     */
+    browserBindingHash: text(),
+    /** Who started the attempt: the activity log's actor type and id (null for older rows). */
+    startedByType: text({ enum: ACTOR_TYPES }),
+    startedById: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
