@@ -44,32 +44,50 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+type Problem = { path: (string | number)[]; message: string };
+
+/**
+ * The first problem in a JSON value, depth first in document order. Iterative, with an explicit
+ * stack: a value nested far deeper than `maxDepth` is refused at `maxDepth`, never by running out
+ * of call stack. `depth` is the level `value` sits at (the object checked is level 1).
+ */
 function findProblem(
   value: unknown,
   path: (string | number)[],
   depth: number,
   maxDepth: number,
   maxKeyLength: number,
-): { path: (string | number)[]; message: string } | null {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return null;
-  if (typeof value === "number") {
-    return Number.isFinite(value) ? null : { path, message: "must be a finite number" };
-  }
-  if (depth > maxDepth) return { path, message: `nests deeper than ${maxDepth} levels` };
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const problem = findProblem(value[i], [...path, i], depth + 1, maxDepth, maxKeyLength);
-      if (problem) return problem;
+): Problem | null {
+  // Each entry is a value to check; `key` is set when it is an object member whose key is checked first.
+  type Entry = { value: unknown; path: (string | number)[]; depth: number; key?: string };
+  const stack: Entry[] = [{ value, path, depth }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (entry.key !== undefined) {
+      const parentPath = entry.path.slice(0, -1);
+      if (FORBIDDEN_KEYS.has(entry.key))
+        return { path: entry.path, message: `the key "${entry.key}" is not allowed` };
+      if (entry.key.length > maxKeyLength)
+        return { path: parentPath, message: `keys must be at most ${maxKeyLength} characters` };
     }
-    return null;
-  }
-  if (!isPlainObject(value)) return { path, message: "must be a JSON value" };
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return { path: [...path, key], message: `the key "${key}" is not allowed` };
-    if (key.length > maxKeyLength)
-      return { path, message: `keys must be at most ${maxKeyLength} characters` };
-    const problem = findProblem(value[key], [...path, key], depth + 1, maxDepth, maxKeyLength);
-    if (problem) return problem;
+    const current = entry.value;
+    if (current === null || typeof current === "string" || typeof current === "boolean") continue;
+    if (typeof current === "number") {
+      if (Number.isFinite(current)) continue;
+      return { path: entry.path, message: "must be a finite number" };
+    }
+    if (entry.depth > maxDepth) return { path: entry.path, message: `nests deeper than ${maxDepth} levels` };
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--)
+        stack.push({ value: current[i], path: [...entry.path, i], depth: entry.depth + 1 });
+      continue;
+    }
+    if (!isPlainObject(current)) return { path: entry.path, message: "must be a JSON value" };
+    const keys = Object.keys(current);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      stack.push({ value: current[key], path: [...entry.path, key], depth: entry.depth + 1, key });
+    }
   }
   return null;
 }
