@@ -51,7 +51,7 @@ describe("members over REST", () => {
     expect(
       await body(
         await s.call("PATCH", `/api/v1/tenants/${tenant.id}/memberships/${tenant.ownerUserId}`, {
-          type: "member",
+          status: "suspended",
         }),
         409,
       ),

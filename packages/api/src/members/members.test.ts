@@ -244,24 +244,43 @@ describe("invitations", () => {
 });
 
 describe("owners", () => {
-  it("never lets a tenant lose its last active owner: removing, suspending and demoting fail with 409", async () => {
+  /** The tenant's owners: active members holding the owner role (the `type` label does not count). */
+  async function ownersOf(tenantId: string): Promise<string[]> {
+    const active = await h.api.members.list({ tenantId, status: "active", limit: 100 });
+    return active.items.filter((m) => m.roles.includes("owner")).map((m) => m.userId);
+  }
+
+  async function ownerBindingOf(tenantId: string, userId: string): Promise<string> {
+    const bindings = await h.api.roles.listBindings({ tenantId, subjectType: "user", subjectId: userId });
+    return bindings.items.find((b) => b.roleKey === "owner")!.id;
+  }
+
+  it("never lets a tenant lose its last active owner: removing, suspending and unbinding fail with 409", async () => {
     const { tenant, ownerId } = await tenantWithOwner();
+    const binding = await ownerBindingOf(tenant.id, ownerId);
     const attempts = [
       () => h.api.members.delete({ tenantId: tenant.id, userId: ownerId }),
       () => h.api.members.patch({ tenantId: tenant.id, userId: ownerId, status: "suspended" }),
       () => h.api.members.patch({ tenantId: tenant.id, userId: ownerId, status: "left" }),
-      () => h.api.members.patch({ tenantId: tenant.id, userId: ownerId, type: "admin" }),
+      () => h.api.roles.unbind({ tenantId: tenant.id, id: binding }),
     ];
     for (const attempt of attempts) {
       expect(await failure(attempt())).toMatchObject({ status: 409, code: "last_owner" });
     }
+    // The type is a label: relabelling the owner changes nothing about who owns the tenant.
+    await h.api.members.patch({ tenantId: tenant.id, userId: ownerId, type: "admin" });
+    expect(await ownersOf(tenant.id)).toEqual([ownerId]);
+    expect(await failure(h.api.members.delete({ tenantId: tenant.id, userId: ownerId }))).toMatchObject({
+      status: 409,
+      code: "last_owner",
+    });
     expect(await h.api.members.get({ tenantId: tenant.id, userId: ownerId })).toMatchObject({
       status: "active",
-      type: "owner",
+      roles: expect.arrayContaining(["owner"]),
     });
   });
 
-  it("lets only one of two owners demoting each other at the same moment win", async () => {
+  it("lets only one of two owners removing each other at the same moment win", async () => {
     for (let round = 0; round < 5; round++) {
       const { tenant, ownerId } = await tenantWithOwner();
       const second = await h.api.members.create({
@@ -270,15 +289,18 @@ describe("owners", () => {
         type: "owner",
         status: "active",
       });
+      const [firstBinding, secondBinding] = await Promise.all([
+        ownerBindingOf(tenant.id, ownerId),
+        ownerBindingOf(tenant.id, second.userId),
+      ]);
       const results = await Promise.allSettled([
         h.api.members.patch({ tenantId: tenant.id, userId: ownerId, status: "suspended" }),
         h.api.members.delete({ tenantId: tenant.id, userId: second.userId }),
-        h.api.members.patch({ tenantId: tenant.id, userId: second.userId, type: "member" }),
-        h.api.members.patch({ tenantId: tenant.id, userId: ownerId, type: "admin" }),
+        h.api.roles.unbind({ tenantId: tenant.id, id: secondBinding }),
+        h.api.roles.unbind({ tenantId: tenant.id, id: firstBinding }),
       ]);
       expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
-      const owners = await h.api.members.list({ tenantId: tenant.id, status: "active", type: "owner" });
-      expect(owners.items).toHaveLength(1);
+      expect(await ownersOf(tenant.id)).toHaveLength(1);
     }
   });
 

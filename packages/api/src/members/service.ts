@@ -22,6 +22,7 @@ import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import { containsPattern } from "../shared/like";
+import { activeOwnerIds, assertMayMakeOwners, assertOwnerKept, lockTenant } from "./owners";
 
 export interface MembersContext {
   db: Database;
@@ -108,26 +109,6 @@ const directRoleKeys = sql<string[] | null>`(
   where b.workspace_id = ${memberships.workspaceId} and b.tenant_id = ${memberships.tenantId}
     and b.subject_type = 'user' and b.subject_id = ${memberships.userId})`;
 
-/**
- * Every change to a tenant's memberships starts here: the tenant row's lock makes them take turns,
- * so "at least one active owner" and `maxUsers` are checked against what is really there, on every
- * driver and across processes.
- */
-async function lockTenant(tx: Executor, workspaceId: string, tenantId: string) {
-  const [tenant] = await tx
-    .select({
-      id: tenants.id,
-      status: tenants.status,
-      maxUsers: tenants.maxUsers,
-      ownerUserId: tenants.ownerUserId,
-    })
-    .from(tenants)
-    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)))
-    .for("update");
-  if (!tenant) throw notFound("Tenant", tenantId);
-  return tenant;
-}
-
 async function countMemberships(
   tx: Executor,
   workspaceId: string,
@@ -154,26 +135,6 @@ async function assertSeatFree(
       "seat_limit_reached",
       `The tenant has ${used} of ${tenant.maxUsers} seats taken (active and invited members)`,
       { maxUsers: tenant.maxUsers, used },
-    );
-  }
-}
-
-async function assertAnotherActiveOwner(tx: Executor, workspaceId: string, tenantId: string, userId: string) {
-  const others = await countMemberships(
-    tx,
-    workspaceId,
-    tenantId,
-    and(
-      eq(memberships.status, "active"),
-      eq(memberships.type, "owner"),
-      sql`${memberships.userId} <> ${userId}`,
-    )!,
-  );
-  if (others === 0) {
-    throw appError(
-      "CONFLICT",
-      "last_owner",
-      "A tenant needs at least one active owner: transfer ownership or make another member an owner first",
     );
   }
 }
@@ -483,10 +444,11 @@ export async function patchMembership(
     }
     const status = input.status ?? current.status;
     const type = input.type ?? current.type;
-    const wasActiveOwner = current.status === "active" && current.type === "owner";
-    if (wasActiveOwner && !(status === "active" && type === "owner")) {
-      await assertAnotherActiveOwner(tx, workspaceId, tenant.id, input.userId);
+    // `type` is a label, never a permission; still, only those who may make owners may use "owner".
+    if (type === "owner" && current.type !== "owner") {
+      await assertMayMakeOwners(tx, sc.actor, tenant.id, 'label a member "owner"');
     }
+    const ownersBefore = await activeOwnerIds(tx, workspaceId, tenant.id);
     if (!SEATED.includes(current.status) && SEATED.includes(status))
       await assertSeatFree(tx, workspaceId, tenant);
 
@@ -505,6 +467,7 @@ export async function patchMembership(
       .set({ ...changes, version: current.version + 1, updatedAt: new Date() })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, current.id)))
       .returning();
+    await assertOwnerKept(tx, workspaceId, tenant.id, ownersBefore);
     const action =
       changes.status === "active"
         ? current.status === "invited"
@@ -547,9 +510,7 @@ export async function deleteMembership(
     const found = await membershipRow(tx, workspaceId, tenant.id, input.userId);
     if (!found) throw notFound("Member", input.userId);
     const current = found.membership;
-    if (current.status === "active" && current.type === "owner") {
-      await assertAnotherActiveOwner(tx, workspaceId, tenant.id, input.userId);
-    }
+    const ownersBefore = await activeOwnerIds(tx, workspaceId, tenant.id);
     await tx
       .delete(roleBindings)
       .where(
@@ -576,6 +537,7 @@ export async function deleteMembership(
     await tx
       .delete(memberships)
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, current.id)));
+    await assertOwnerKept(tx, workspaceId, tenant.id, ownersBefore);
     if (tenant.ownerUserId === input.userId) {
       await tx
         .update(tenants)
@@ -605,12 +567,8 @@ export async function transferOwnership(
     const tenant = await lockTenant(tx, workspaceId, input.tenantId);
     let fromUserId = tenant.ownerUserId;
     if (sc.actor.type === "access_token") {
-      const mine = sc.actor.userId
-        ? await membershipRow(tx, workspaceId, tenant.id, sc.actor.userId)
-        : undefined;
-      if (mine?.membership.status !== "active" || mine.membership.type !== "owner") {
-        throw appError("FORBIDDEN", "forbidden", "Only an active owner can transfer ownership");
-      }
+      // Holding the owner role is what counts, never the `type` label.
+      await assertMayMakeOwners(tx, sc.actor, tenant.id, "transfer ownership");
       fromUserId = sc.actor.userId;
     }
     const target = await membershipRow(tx, workspaceId, tenant.id, input.toUserId);

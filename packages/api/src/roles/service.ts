@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { hasPermission, requirePermission } from "../auth/access";
+import { activeOwnerIds, assertMayMakeOwners, assertOwnerKept, lockTenant } from "../members/owners";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
@@ -378,7 +379,10 @@ export async function bindRole(
     .from(roles)
     .where(and(eq(roles.workspaceId, workspaceId), eq(roles.id, input.roleId)));
   if (!role) throw notFound("Role", input.roleId);
-  if (sc.actor.type === "access_token" && !trusted) assertMayGrant(sc.actor, role.permissions);
+  if (sc.actor.type === "access_token" && !trusted) {
+    assertMayGrant(sc.actor, role.permissions);
+    if (role.key === "owner") await assertMayMakeOwners(tx, sc.actor, input.tenantId);
+  }
   await assertSubjectInTenant(tx, workspaceId, input.tenantId, input.subject);
   const [row] = await tx
     .insert(roleBindings)
@@ -453,6 +457,8 @@ export async function deleteRoleBinding(
 ): Promise<void> {
   const workspaceId = sc.actor.workspaceId;
   await sc.db.transaction(async (tx) => {
+    await lockTenant(tx, workspaceId, input.tenantId);
+    const ownersBefore = await activeOwnerIds(tx, workspaceId, input.tenantId);
     const [found] = await tx
       .select({ binding: roleBindings, role: roles })
       .from(roleBindings)
@@ -472,6 +478,7 @@ export async function deleteRoleBinding(
     await tx
       .delete(roleBindings)
       .where(and(eq(roleBindings.workspaceId, workspaceId), eq(roleBindings.id, input.id)));
+    await assertOwnerKept(tx, workspaceId, input.tenantId, ownersBefore);
     await recordActivity(tx, sc, {
       tenantId: input.tenantId,
       action: "role_binding.deleted",
@@ -560,6 +567,22 @@ export async function listGroups(db: Database, workspaceId: string, tenantId: st
 }
 
 /** The permissions a group's bindings grant: a token adding someone to it must hold them all. */
+async function groupHoldsOwnerRole(tx: Executor, workspaceId: string, groupId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: roleBindings.id })
+    .from(roleBindings)
+    .innerJoin(roles, and(eq(roles.workspaceId, roleBindings.workspaceId), eq(roles.id, roleBindings.roleId)))
+    .where(
+      and(
+        eq(roleBindings.workspaceId, workspaceId),
+        eq(roleBindings.subjectType, "group"),
+        eq(roleBindings.subjectId, groupId),
+        eq(roles.key, "owner"),
+      ),
+    );
+  return row !== undefined;
+}
+
 async function groupPermissions(tx: Executor, workspaceId: string, groupId: string): Promise<string[]> {
   const rows = await tx
     .select({ permissions: roles.permissions })
@@ -581,9 +604,14 @@ export async function changeGroupMember(
 ): Promise<void> {
   const workspaceId = sc.actor.workspaceId;
   await sc.db.transaction(async (tx) => {
+    await lockTenant(tx, workspaceId, input.tenantId);
+    const ownersBefore = await activeOwnerIds(tx, workspaceId, input.tenantId);
     await assertSubjectInTenant(tx, workspaceId, input.tenantId, { type: "group", id: input.groupId });
     if (sc.actor.type === "access_token") {
       assertMayGrant(sc.actor, await groupPermissions(tx, workspaceId, input.groupId));
+      if (input.add && (await groupHoldsOwnerRole(tx, workspaceId, input.groupId))) {
+        await assertMayMakeOwners(tx, sc.actor, input.tenantId);
+      }
     }
     if (input.add) {
       await assertSubjectInTenant(tx, workspaceId, input.tenantId, { type: "user", id: input.userId });
@@ -605,6 +633,7 @@ export async function changeGroupMember(
         )
         .returning();
       if (removed.length === 0) throw notFound("Group member", input.userId);
+      await assertOwnerKept(tx, workspaceId, input.tenantId, ownersBefore);
     }
     await recordActivity(tx, sc, {
       tenantId: input.tenantId,
@@ -622,6 +651,8 @@ export async function deleteGroup(
 ): Promise<void> {
   const workspaceId = sc.actor.workspaceId;
   await sc.db.transaction(async (tx) => {
+    await lockTenant(tx, workspaceId, input.tenantId);
+    const ownersBefore = await activeOwnerIds(tx, workspaceId, input.tenantId);
     await assertSubjectInTenant(tx, workspaceId, input.tenantId, { type: "group", id: input.groupId });
     if (sc.actor.type === "access_token") {
       assertMayGrant(sc.actor, await groupPermissions(tx, workspaceId, input.groupId));
@@ -636,6 +667,7 @@ export async function deleteGroup(
         ),
       );
     await tx.delete(groups).where(and(eq(groups.workspaceId, workspaceId), eq(groups.id, input.groupId)));
+    await assertOwnerKept(tx, workspaceId, input.tenantId, ownersBefore);
     await recordActivity(tx, sc, {
       tenantId: input.tenantId,
       action: "group.deleted",
