@@ -264,6 +264,7 @@ export async function addMembership(
   const tenant = await lockTenant(tx, workspaceId, input.tenantId);
   const status = input.status ?? "invited";
   const type = input.type ?? "member";
+  if (type === "owner" && !trusted) await assertMayMakeOwners(tx, sc.actor, tenant.id, 'add an "owner"');
 
   let user: UserRow;
   if (input.userId !== undefined) {
