@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseTrustedProxies, type TrustedProxies } from "@tenantry/api/operators/client-address";
 import { parseKeyMaterial } from "@tenantry/api/secrets/keyring";
 import { z } from "zod";
 
@@ -41,6 +42,12 @@ const envSchema = z.object({
     .min(0)
     .max(86_400)
     .default(60),
+  /**
+   * Comma-separated IPs or CIDR ranges of the reverse proxies in front of Tenantry. Only a request
+   * whose socket peer is one of them has its `X-Forwarded-For` read (the right-most address no
+   * trusted proxy wrote); any other request is its socket's peer. Default: none, trust no header.
+   */
+  TENANTRY_TRUSTED_PROXIES: z.string().trim().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.string().optional(),
 });
@@ -57,6 +64,8 @@ export interface Config {
   publicUrl: string;
   bodyLimitBytes: number;
   refreshIntervalMs: number;
+  /** Whose `X-Forwarded-For` names the client (sign-in throttling counts per client address). */
+  trustedProxies: TrustedProxies;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   production: boolean;
 }
@@ -103,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ).replace(/\/$/, ""),
     bodyLimitBytes: e.TENANTRY_BODY_LIMIT_BYTES,
     refreshIntervalMs: e.TENANTRY_REFRESH_INTERVAL_SECONDS * 1000,
+    trustedProxies: trustedProxiesOrFail(e.TENANTRY_TRUSTED_PROXIES),
     logLevel: e.LOG_LEVEL,
     production,
   };
@@ -113,6 +123,16 @@ function keyOrFail(name: string, text: string): Uint8Array {
     return parseKeyMaterial(text);
   } catch (error) {
     throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
+}
+
+function trustedProxiesOrFail(text: string | undefined): TrustedProxies {
+  try {
+    return parseTrustedProxies(text);
+  } catch (error) {
+    throw new ConfigError(
+      `TENANTRY_TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges (${(error as Error).message})`,
+    );
   }
 }
 

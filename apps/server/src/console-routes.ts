@@ -4,6 +4,11 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { recordActivity } from "@tenantry/api/activity/service";
 import { authenticateApiKey } from "@tenantry/api/api-keys/service";
+import {
+  clientAddress,
+  NO_TRUSTED_PROXIES,
+  type TrustedProxies,
+} from "@tenantry/api/operators/client-address";
 import { CSRF_HEADER, SESSION_COOKIE, sessionTokenFromCookie } from "@tenantry/api/operators/cookie";
 import {
   clearSignInAttempts,
@@ -38,6 +43,8 @@ export interface ConsoleRoutesOptions {
   bodyLimitBytes: number;
   /** The console's build; the default is the repo's `apps/console/dist`. */
   distDir?: string;
+  /** Whose `X-Forwarded-For` names the client (`TENANTRY_TRUSTED_PROXIES`); none unless given. */
+  trustedProxies?: TrustedProxies;
 }
 
 const JSON_HEADERS = {
@@ -122,7 +129,11 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
     }
     const { email, password } = parsed.data;
     const db = options.db();
-    const address = req.socket.remoteAddress ?? "unknown";
+    const address = clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+      options.trustedProxies ?? NO_TRUSTED_PROXIES,
+    );
     const retryAfter = await countSignInAttempt(db, email, address);
     if (retryAfter !== null) {
       return sendJson(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { CALLBACK_PATH, completeAuthorization } from "@tenantry/api/connections/oauth";
 import { createContext } from "@tenantry/api/context";
+import type { TrustedProxies } from "@tenantry/api/operators/client-address";
 import { createRestHandler, type RestRequest } from "@tenantry/api/rest/handler";
 import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
 import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
   version: string;
   /** The console's build directory; `apps/console/dist` unless given. */
   consoleDistDir?: string;
+  /** `TENANTRY_TRUSTED_PROXIES`: only their `X-Forwarded-For` names the client; none unless given. */
+  trustedProxies?: TrustedProxies;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -132,6 +135,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     publicUrl: () => options.publicUrl,
     bodyLimitBytes: options.bodyLimitBytes,
     ...(options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
+    ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {

@@ -43,6 +43,7 @@ async function main() {
     publicUrl: config.publicUrl,
     bodyLimitBytes: config.bodyLimitBytes,
     version: VERSION,
+    trustedProxies: config.trustedProxies,
   });
 
   server.listen(config.port, config.host);

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+describe("TENANTRY_TRUSTED_PROXIES", () => {
+  it("trusts no proxy unless set", () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TENANTRY_TRUSTED_PROXIES: "" }).trustedProxies).toEqual([]);
+  });
+
+  it("takes comma-separated addresses and CIDR ranges", () => {
+    expect(
+      loadConfig({ TENANTRY_TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1, ::1" }).trustedProxies,
+    ).toHaveLength(3);
+  });
+
+  it("stops the start with one line naming the variable and the bad entry", () => {
+    expect(() => loadConfig({ TENANTRY_TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" })).toThrow(ConfigError);
+    expect(() => loadConfig({ TENANTRY_TRUSTED_PROXIES: "10.0.0.0/8, proxy.internal" })).toThrow(
+      'TENANTRY_TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges ("proxy.internal" is not an IP address or CIDR range)',
+    );
+  });
+});
