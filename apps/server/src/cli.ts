@@ -1,6 +1,15 @@
 import { parseArgs } from "node:util";
 import { createApiKey } from "@tenantry/api/api-keys/service";
-import { createOperator } from "@tenantry/api/operators/service";
+import {
+  type ChangeContext,
+  disableOperator,
+  enableOperator,
+  removeOperator,
+  resetOperatorPassword,
+  revokeOperatorSessions,
+  setOperatorPassword,
+} from "@tenantry/api/operators/lifecycle";
+import { createOperator, findOperatorByEmail } from "@tenantry/api/operators/service";
 import { resealStaleSecrets } from "@tenantry/api/secrets/rotate";
 import { base64url, randomBytes } from "@tenantry/api/shared/crypto";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
@@ -20,6 +29,19 @@ Commands:
   create-operator --email EMAIL [--name NAME]
                               create a console operator in the default workspace; the password is
                               read from standard input, or generated and printed once on a terminal
+  disable-operator --email EMAIL
+                              disable a console operator: their sessions end at once and they cannot
+                              sign in (the workspace's last active operator cannot be disabled)
+  enable-operator --email EMAIL
+                              let a disabled operator sign in again
+  remove-operator --email EMAIL
+                              remove a console operator and end their sessions (not the last active one)
+  reset-operator-password --email EMAIL
+                              end the operator's sessions and replace their password: one read from
+                              standard input, or a temporary one printed once that they exchange for
+                              their own at the next sign-in (within 24 hours)
+  revoke-operator-sessions --email EMAIL
+                              sign the operator out everywhere
   rotate-keys                 seal every secret again under TENANTRY_ENCRYPTION_KEY; run after moving
                               the old key to TENANTRY_PREVIOUS_ENCRYPTION_KEYS, then drop it from there
 
@@ -40,7 +62,9 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!["migrate", "create-api-key", "create-operator", "rotate-keys"].includes(command))
+  if (
+    !["migrate", "create-api-key", "create-operator", "rotate-keys", ...OPERATOR_COMMANDS].includes(command)
+  )
     fail(`unknown command "${command}"\n\n${USAGE}`);
 
   let config: ReturnType<typeof loadConfig>;
@@ -76,6 +100,8 @@ async function main() {
       );
     } else if (command === "create-operator") {
       await createOperatorFromCli(handle.db, config.bootstrapApiKey, values.email, values.name);
+    } else if (OPERATOR_COMMANDS.includes(command)) {
+      await changeOperatorFromCli(handle.db, config.bootstrapApiKey, command, values.email);
     } else {
       const { keyring } = await loadKeyring(config);
       const { resealed } = await resealStaleSecrets(handle.db, keyring);
@@ -114,6 +140,63 @@ async function createOperatorFromCli(
   }).catch((error: Error) => fail(error.message));
   process.stdout.write(`Created operator ${operator.id} (${operator.email}).\n`);
   if (!given) process.stdout.write(`Their password, shown only this once:\n\n    ${password}\n\n`);
+}
+
+const OPERATOR_COMMANDS = [
+  "disable-operator",
+  "enable-operator",
+  "remove-operator",
+  "reset-operator-password",
+  "revoke-operator-sessions",
+];
+
+/** The operator commands act in the default workspace; the activity log names the CLI as the actor. */
+async function changeOperatorFromCli(
+  db: Database,
+  bootstrapApiKey: string | undefined,
+  command: string,
+  email: string | undefined,
+) {
+  if (!email) fail(`${command} needs --email EMAIL`);
+  const given = command === "reset-operator-password" ? await readPasswordFromStdin() : null;
+  if (given) {
+    const problem = passwordProblem(given);
+    if (problem) fail(`the password is too weak: ${problem}`);
+  }
+  const { workspaceId } = await bootstrapDefaultWorkspace(db, { bootstrapApiKey });
+  const operator = await findOperatorByEmail(db, workspaceId, email);
+  if (!operator) fail(`no operator has the email ${email}`);
+  const context: ChangeContext = {
+    actor: { type: "system", workspaceId, systemId: "cli" },
+    requestId: `cli-${globalThis.crypto.randomUUID()}`,
+  };
+  const who = `${operator.id} (${operator.email})`;
+  try {
+    if (command === "disable-operator") {
+      await disableOperator(db, context, operator.id);
+      process.stdout.write(`Disabled operator ${who}; their sessions have ended.\n`);
+    } else if (command === "enable-operator") {
+      await enableOperator(db, context, operator.id);
+      process.stdout.write(`Enabled operator ${who}.\n`);
+    } else if (command === "remove-operator") {
+      await removeOperator(db, context, operator.id);
+      process.stdout.write(`Removed operator ${who}.\n`);
+    } else if (command === "revoke-operator-sessions") {
+      const { sessionsEnded } = await revokeOperatorSessions(db, context, operator.id);
+      process.stdout.write(`Ended ${sessionsEnded} session(s) of operator ${who}.\n`);
+    } else if (given) {
+      await setOperatorPassword(db, context, operator.id, await hashOperatorPassword(given));
+      process.stdout.write(`Set a new password for operator ${who}; their sessions have ended.\n`);
+    } else {
+      const reset = await resetOperatorPassword(db, context, operator.id);
+      process.stdout.write(
+        `Reset the password of operator ${who}; their sessions have ended.\n` +
+          `Their temporary password, shown only this once (they choose their own when they sign in with it, before ${reset.expiresAt}):\n\n    ${reset.temporaryPassword}\n\n`,
+      );
+    }
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }
 
 main().catch((error: unknown) => fail((error as Error).message));

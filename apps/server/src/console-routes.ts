@@ -10,19 +10,16 @@ import {
   type TrustedProxies,
 } from "@tenantry/api/operators/client-address";
 import { CSRF_HEADER, SESSION_COOKIE, sessionTokenFromCookie } from "@tenantry/api/operators/cookie";
-import {
-  clearSignInAttempts,
-  countSignInAttempt,
-  createOperator,
-  findOperatorsForSignIn,
-  hasAnyOperator,
-} from "@tenantry/api/operators/service";
+import { exchangeTemporaryPassword } from "@tenantry/api/operators/lifecycle";
+import { createOperator, hasAnyOperator } from "@tenantry/api/operators/service";
 import {
   createOperatorSession,
   deleteOperatorSession,
   findOperatorSession,
   SESSION_ABSOLUTE_MS,
 } from "@tenantry/api/operators/sessions";
+import { checkOperatorCredentials } from "@tenantry/api/operators/sign-in";
+import { countSignInAttempt, countSignInSuccess } from "@tenantry/api/operators/throttle";
 import type { Database } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -77,6 +74,8 @@ const CONSOLE_PAGE = /^\/(?:(?:sign-in|tenants|settings|testing)(?:\/[\w.~%-]*)*
 const signInSchema = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
+  /** With a reset's temporary password as `password`: the operator's own, replacing it. */
+  newPassword: z.string().max(1024).optional(),
 });
 const setupSchema = z.object({
   apiKey: z.string().trim().min(1).max(200),
@@ -127,15 +126,16 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
     if (!parsed.success) {
       return sendJson(res, 400, { code: "invalid_input", message: "Send { email, password }", requestId });
     }
-    const { email, password } = parsed.data;
+    const { email, password, newPassword } = parsed.data;
     const db = options.db();
     const address = clientAddress(
       req.socket.remoteAddress,
       req.headers["x-forwarded-for"],
       options.trustedProxies ?? NO_TRUSTED_PROXIES,
     );
-    const retryAfter = await countSignInAttempt(db, email, address);
+    const retryAfter = await countSignInAttempt(db, { email, address });
     if (retryAfter !== null) {
+      options.logger.info({ requestId }, "console sign-in throttled");
       return sendJson(
         res,
         429,
@@ -148,16 +148,8 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
         { "retry-after": String(retryAfter) },
       );
     }
-    const candidates = await findOperatorsForSignIn(db, email);
-    let signedIn: (typeof candidates)[number] | null = null;
-    if (candidates.length === 0) await verifyOperatorPassword(null, password);
-    for (const candidate of candidates) {
-      if (await verifyOperatorPassword(candidate.passwordHash, password)) {
-        signedIn = candidate;
-        break;
-      }
-    }
-    if (!signedIn) {
+    const check = await checkOperatorCredentials(db, email, password, verifyOperatorPassword);
+    if (check.result === "invalid") {
       options.logger.info({ requestId }, "console sign-in refused");
       return sendJson(res, 401, {
         code: "invalid_credentials",
@@ -165,8 +157,50 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
         requestId,
       });
     }
-    await clearSignInAttempts(db, email, address);
-    return startSession(res, signedIn, requestId, "operator.signed_in");
+    // Right credentials are no failure, whatever follows.
+    await countSignInSuccess(db, { email, address });
+    const { operator } = check;
+    if (check.result === "disabled") {
+      return sendJson(res, 403, {
+        code: "operator_disabled",
+        message: "This operator is disabled. Ask another operator of your workspace to enable you.",
+        requestId,
+      });
+    }
+    if (check.result === "change_password") {
+      if (!newPassword) {
+        return sendJson(res, 403, {
+          code: "password_change_required",
+          message: "Your password was reset. Choose a new password to sign in.",
+          requestId,
+        });
+      }
+      const problem =
+        passwordProblem(newPassword) ??
+        (newPassword === password ? "Choose a password other than the temporary one" : null);
+      if (problem) {
+        return sendJson(res, 400, {
+          code: "invalid_input",
+          message: problem,
+          issues: [{ path: "newPassword", message: problem }],
+          requestId,
+        });
+      }
+      const exchanged = await exchangeTemporaryPassword(
+        db,
+        { ...operator, temporaryPasswordHash: operator.temporaryPasswordHash! },
+        await hashOperatorPassword(newPassword),
+        requestId,
+      );
+      if (!exchanged) {
+        return sendJson(res, 401, {
+          code: "invalid_credentials",
+          message: "Wrong email or password",
+          requestId,
+        });
+      }
+    }
+    return startSession(res, operator, requestId, "operator.signed_in");
   }
 
   async function startSession(

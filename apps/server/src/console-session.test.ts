@@ -1,5 +1,5 @@
 import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
-import { SIGN_IN_ATTEMPTS_PER_WINDOW } from "@tenantry/api/operators/service";
+import { ACCOUNT_THROTTLE } from "@tenantry/api/operators/throttle";
 import { operatorSessions } from "@tenantry/db/schema/operators";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
@@ -158,13 +158,13 @@ describe("console sessions", () => {
     expect(foreignSignIn.status).toBe(403);
   });
 
-  it("throttles sign-in attempts per email and address, across concurrent requests", async () => {
+  it("throttles sign-in attempts per account, across concurrent requests", async () => {
     const email = "target@host.example";
     const answers = await Promise.all(
-      Array.from({ length: SIGN_IN_ATTEMPTS_PER_WINDOW + 3 }, () => signIn(email, "guess guess guess")),
+      Array.from({ length: ACCOUNT_THROTTLE.failures + 3 }, () => signIn(email, "guess guess guess")),
     );
     const statuses = answers.map((answer) => answer.status);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(SIGN_IN_ATTEMPTS_PER_WINDOW);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(ACCOUNT_THROTTLE.failures);
     expect(statuses.filter((status) => status === 429)).toHaveLength(3);
     const limited = answers.find((answer) => answer.status === 429)!;
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -1,14 +1,9 @@
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
-import { operatorSignInAttempts, operators } from "@tenantry/db/schema/operators";
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { sha256Hex } from "../shared/crypto";
+import { operators } from "@tenantry/db/schema/operators";
+import { and, eq, sql } from "drizzle-orm";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError } from "../shared/errors";
-
-/** Sign-in attempts allowed per (email, client address) in one window. */
-export const SIGN_IN_ATTEMPTS_PER_WINDOW = 5;
-export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 export interface Operator {
   id: string;
@@ -17,6 +12,10 @@ export interface Operator {
   name: string;
   createdAt: string;
   lastSignInAt: string | null;
+  status: "active" | "disabled";
+  disabledAt: string | null;
+  /** A reset handed out a temporary password; the operator chooses their own at the next sign-in. */
+  passwordChangeRequired: boolean;
 }
 
 export function normalizeEmail(email: string): string {
@@ -48,18 +47,42 @@ export async function createOperator(
   }
 }
 
-/** Candidates for a sign-in: one per workspace that has an enabled operator with this email. */
-export async function findOperatorsForSignIn(
-  db: Executor,
-  email: string,
-): Promise<(Operator & { passwordHash: string })[]> {
+export interface SignInCandidate extends Operator {
+  passwordHash: string | null;
+  temporaryPasswordHash: string | null;
+  temporaryPasswordExpiresAt: Date | null;
+}
+
+/**
+ * Candidates for a sign-in: one per workspace that has an operator with this email, enabled ones
+ * first (a disabled one is only there to say so to whoever knows its password).
+ */
+export async function findOperatorsForSignIn(db: Executor, email: string): Promise<SignInCandidate[]> {
   const rows = await db
     .select()
     .from(operators)
-    .where(and(eq(operators.email, normalizeEmail(email)), isNull(operators.disabledAt)))
-    .orderBy(operators.createdAt)
+    .where(eq(operators.email, normalizeEmail(email)))
+    .orderBy(sql`${operators.disabledAt} is not null`, operators.createdAt)
     .limit(10);
-  return rows.map((row) => ({ ...toOperator(row), passwordHash: row.passwordHash }));
+  return rows.map((row) => ({
+    ...toOperator(row),
+    passwordHash: row.passwordHash,
+    temporaryPasswordHash: row.temporaryPasswordHash,
+    temporaryPasswordExpiresAt: row.temporaryPasswordExpiresAt,
+  }));
+}
+
+export async function findOperatorByEmail(
+  db: Executor,
+  workspaceId: string,
+  email: string,
+): Promise<Operator | null> {
+  const [row] = await db
+    .select()
+    .from(operators)
+    .where(and(eq(operators.workspaceId, workspaceId), eq(operators.email, normalizeEmail(email))))
+    .limit(1);
+  return row ? toOperator(row) : null;
 }
 
 export async function hasAnyOperator(db: Executor, workspaceId?: string): Promise<boolean> {
@@ -80,49 +103,7 @@ export async function listOperators(db: Executor, workspaceId: string): Promise<
   return rows.map(toOperator);
 }
 
-async function attemptKey(email: string, address: string): Promise<string> {
-  return sha256Hex(`${normalizeEmail(email)}|${address}`);
-}
-
-/**
- * Counts a sign-in attempt before the password is checked, in one statement, so concurrent
- * attempts from several processes cannot slip past the limit. Answers the seconds to wait when the
- * limit is reached, else null.
- */
-export async function countSignInAttempt(
-  db: Executor,
-  email: string,
-  address: string,
-): Promise<number | null> {
-  const key = await attemptKey(email, address);
-  const windowSeconds = SIGN_IN_WINDOW_MS / 1000;
-  const stale = sql`${operatorSignInAttempts.windowStartedAt} < now() - make_interval(secs => ${windowSeconds})`;
-  const [row] = await db
-    .insert(operatorSignInAttempts)
-    .values({ key, attempts: 1 })
-    .onConflictDoUpdate({
-      target: operatorSignInAttempts.key,
-      set: {
-        attempts: sql`case when ${stale} then 1 else ${operatorSignInAttempts.attempts} + 1 end`,
-        windowStartedAt: sql`case when ${stale} then now() else ${operatorSignInAttempts.windowStartedAt} end`,
-      },
-    })
-    .returning({
-      attempts: operatorSignInAttempts.attempts,
-      retryAfter: sql<number>`ceil(extract(epoch from (${operatorSignInAttempts.windowStartedAt} + make_interval(secs => ${windowSeconds}) - now())))::int`,
-    });
-  if (row && row.attempts > SIGN_IN_ATTEMPTS_PER_WINDOW) return Math.max(1, Number(row.retryAfter));
-  return null;
-}
-
-/** A successful sign-in forgives the failures before it. */
-export async function clearSignInAttempts(db: Executor, email: string, address: string): Promise<void> {
-  await db
-    .delete(operatorSignInAttempts)
-    .where(eq(operatorSignInAttempts.key, await attemptKey(email, address)));
-}
-
-function toOperator(row: typeof operators.$inferSelect): Operator {
+export function toOperator(row: typeof operators.$inferSelect): Operator {
   return {
     id: row.id,
     workspaceId: row.workspaceId,
@@ -130,5 +111,8 @@ function toOperator(row: typeof operators.$inferSelect): Operator {
     name: row.name,
     createdAt: row.createdAt.toISOString(),
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
+    status: row.disabledAt ? "disabled" : "active",
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    passwordChangeRequired: row.passwordHash === null,
   };
 }
