@@ -111,8 +111,12 @@ async function sessionCall(path: string, init: RequestInit = {}): Promise<Consol
 
 export const sessionApi = {
   current: () => sessionCall("/console/session"),
-  signIn: (email: string, password: string) =>
-    sessionCall("/console/session", { method: "POST", body: JSON.stringify({ email, password }) }),
+  /** `newPassword` replaces a reset's temporary password given as `password`. */
+  signIn: (email: string, password: string, newPassword?: string) =>
+    sessionCall("/console/session", {
+      method: "POST",
+      body: JSON.stringify({ email, password, ...(newPassword ? { newPassword } : {}) }),
+    }),
   setUp: (input: { apiKey: string; email: string; name: string; password: string }) =>
     sessionCall("/console/setup", { method: "POST", body: JSON.stringify(input) }),
   signOut: () =>

@@ -22,6 +22,7 @@ const artifacts = fileURLToPath(new URL(`../../../test-artifacts/console/${drive
 const consoleRoot = fileURLToPath(new URL("..", import.meta.url));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const EMAIL = "ada@host.example";
+const COLLEAGUE = "grace@host.example";
 const PASSWORD = "correct horse battery staple";
 
 if (!hasChromium) console.warn(`console e2e skipped: ${CHROMIUM} is missing (install Debian's chromium)`);
@@ -35,6 +36,7 @@ describe.skipIf(!hasChromium)(
     let browser: Browser;
     let page: Page;
     let tenantId: string;
+    let temporaryPassword: string;
     const pageErrors: string[] = [];
 
     const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -71,6 +73,12 @@ describe.skipIf(!hasChromium)(
         workspaceId: server.workspaceId,
         email: EMAIL,
         name: "Ada Lovelace",
+        passwordHash: await hashOperatorPassword(PASSWORD),
+      });
+      await createOperator(server.handle.db, {
+        workspaceId: server.workspaceId,
+        email: COLLEAGUE,
+        name: "Grace Hopper",
         passwordHash: await hashOperatorPassword(PASSWORD),
       });
       browser = await chromium.launch({
@@ -317,6 +325,7 @@ describe.skipIf(!hasChromium)(
         ["Apps", "15-apps"],
         ["Roles", "16-roles"],
         ["Allowed origins", "17-origins"],
+        ["Operators", "17b-operators"],
         ["Tenant field schema", "18-schema-saved"],
       ] as const) {
         await page.getByRole("link", { name: link }).click();
@@ -338,6 +347,34 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel("Name").fill("CI backend");
       await page.getByRole("button", { name: "Create API key" }).click();
       await page.getByText("Copy it now: it is shown only this once.").waitFor();
+    });
+
+    it("disables, enables and resets a colleague after confirming, and never offers disabling yourself", async () => {
+      await page.getByRole("link", { name: "Operators" }).click();
+      await page.getByRole("button", { name: "Sign out my other sessions" }).waitFor();
+      await expect(page.getByRole("button", { name: "Disable Ada Lovelace" }).count()).resolves.toBe(0);
+      await expect(page.getByRole("button", { name: "Remove Ada Lovelace" }).count()).resolves.toBe(0);
+      await page.getByRole("button", { name: "Disable Grace Hopper" }).click();
+      await page
+        .getByRole("dialog", { name: "Disable Grace Hopper?" })
+        .getByRole("button", { name: "Disable" })
+        .click();
+      await page.getByText("Grace Hopper is disabled.").waitFor();
+      await page.getByRole("button", { name: "Enable Grace Hopper" }).click();
+      await page
+        .getByRole("dialog", { name: "Enable Grace Hopper?" })
+        .getByRole("button", { name: "Enable" })
+        .click();
+      await page.getByText("Grace Hopper is enabled.").waitFor();
+      await page.getByRole("button", { name: "Reset password of Grace Hopper" }).click();
+      await page
+        .getByRole("dialog", { name: "Reset the password of Grace Hopper?" })
+        .getByRole("button", { name: "Reset password" })
+        .click();
+      await page.getByText("Copy it now: it is shown only this once.").waitFor();
+      temporaryPassword = (await page.locator(".secret-value").textContent()) ?? "";
+      expect(temporaryPassword).toMatch(/^[\w-]{24}$/);
+      await check("17c-operators-reset");
     });
 
     it("works in Swedish and in the dark theme", async () => {
@@ -373,6 +410,18 @@ describe.skipIf(!hasChromium)(
       await page.getByRole("heading", { name: "Sign in to Tenantry" }).waitFor();
       const status = await page.evaluate(async () => (await fetch("/console/session")).status);
       expect(status).toBe(401);
+    });
+
+    it("lets a colleague whose password was reset choose a new one as they sign in", async () => {
+      await page.getByLabel("Email").fill(COLLEAGUE);
+      await page.getByLabel("Password").fill(temporaryPassword);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
+      await check("22-choose-new-password");
+      await page.getByLabel("New password", { exact: true }).fill("grace's own passphrase");
+      await page.getByLabel("Repeat the new password").fill("grace's own passphrase");
+      await page.getByRole("button", { name: "Save password and sign in" }).click();
+      await page.getByRole("heading", { name: "Tenants", level: 1 }).waitFor();
       expect(pageErrors).toEqual([]);
     });
   },

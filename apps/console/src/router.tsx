@@ -16,6 +16,7 @@ import { ensureSession } from "./session";
 // Only the tenants list and sign-in are in the first load; every other page loads when first opened.
 const ApiKeysPage = lazyRouteComponent(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
 const AppsPage = lazyRouteComponent(() => import("./pages/AppsPage"), "AppsPage");
+const OperatorsPage = lazyRouteComponent(() => import("./pages/OperatorsPage"), "OperatorsPage");
 const OriginsPage = lazyRouteComponent(() => import("./pages/OriginsPage"), "OriginsPage");
 const RolesPage = lazyRouteComponent(() => import("./pages/RolesPage"), "RolesPage");
 const SchemaPage = lazyRouteComponent(() => import("./pages/SchemaPage"), "SchemaPage");
@@ -175,6 +176,11 @@ const originsRoute = createRoute({
   path: "/settings/origins",
   component: OriginsPage,
 });
+const operatorsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/operators",
+  component: OperatorsPage,
+});
 const testingRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/testing",
@@ -203,6 +209,7 @@ const routeTree = rootRoute.addChildren([
     appsRoute,
     rolesRoute,
     originsRoute,
+    operatorsRoute,
     testingRoute,
   ]),
 ]);

@@ -44,6 +44,7 @@ export function Shell() {
     ["/settings/apps", t("nav.apps")],
     ["/settings/roles", t("nav.roles")],
     ["/settings/origins", t("nav.origins")],
+    ["/settings/operators", t("nav.operators")],
   ];
 
   return (

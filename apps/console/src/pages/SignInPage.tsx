@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { ConsoleHttpError, sessionApi } from "../api";
 import { Banner, Loading } from "../components/ui";
+import type { Translator } from "../i18n";
 import { usePrefs } from "../prefs";
 import { adoptSession, useSession } from "../session";
 
@@ -57,6 +58,8 @@ export function SignInPage() {
 function SignInForm(props: { onDone: () => void }) {
   const { t } = usePrefs();
   const [problem, setProblem] = useState<string | null>(null);
+  // A reset's temporary password was right: it only buys choosing a new one.
+  const [reset, setReset] = useState<SignInValues | null>(null);
   const form = useForm<SignInValues>({ defaultValues: { email: "", password: "" } });
   const { errors, isSubmitting } = form.formState;
 
@@ -66,14 +69,12 @@ function SignInForm(props: { onDone: () => void }) {
       adoptSession((await sessionApi.signIn(values.email, values.password))!);
       props.onDone();
     } catch (error) {
-      if (error instanceof ConsoleHttpError && error.status === 429) {
-        setProblem(t("signIn.throttled", { seconds: Number(error.body.retryAfter ?? 60) }));
-      } else if (error instanceof ConsoleHttpError && error.status === 401) {
-        setProblem(t("signIn.wrong"));
-      } else setProblem(t("state.error", { message: (error as Error).message }));
+      if (error instanceof ConsoleHttpError && error.code === "password_change_required") setReset(values);
+      else setProblem(signInProblem(error, t));
     }
   });
 
+  if (reset) return <ChangePasswordForm signIn={reset} onDone={props.onDone} />;
   return (
     <form onSubmit={submit} noValidate>
       <h1 className="auth-title">{t("signIn.title")}</h1>
@@ -112,6 +113,96 @@ function SignInForm(props: { onDone: () => void }) {
       </div>
       <button type="submit" className="button button-primary button-block" disabled={isSubmitting}>
         {isSubmitting ? t("signIn.signingIn") : t("signIn.submit")}
+      </button>
+    </form>
+  );
+}
+
+function signInProblem(error: unknown, t: Translator): string {
+  if (error instanceof ConsoleHttpError) {
+    if (error.status === 429) return t("signIn.throttled", { seconds: Number(error.body.retryAfter ?? 60) });
+    if (error.status === 401) return t("signIn.wrong");
+    if (error.code === "operator_disabled") return t("signIn.disabled");
+  }
+  return t("state.error", { message: (error as Error).message });
+}
+
+interface NewPasswordValues {
+  newPassword: string;
+  repeat: string;
+}
+
+/** After a password reset: the temporary password and a new one of the operator's own, in one sign-in. */
+function ChangePasswordForm(props: { signIn: SignInValues; onDone: () => void }) {
+  const { t } = usePrefs();
+  const [problem, setProblem] = useState<string | null>(null);
+  const form = useForm<NewPasswordValues>({ defaultValues: { newPassword: "", repeat: "" } });
+  const { errors, isSubmitting } = form.formState;
+
+  const submit = form.handleSubmit(async ({ newPassword }) => {
+    setProblem(null);
+    try {
+      adoptSession((await sessionApi.signIn(props.signIn.email, props.signIn.password, newPassword))!);
+      props.onDone();
+    } catch (error) {
+      if (error instanceof ConsoleHttpError && error.status === 400) {
+        form.setError("newPassword", { message: error.message });
+      } else setProblem(signInProblem(error, t));
+    }
+  });
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <h1 className="auth-title">{t("signIn.changeTitle")}</h1>
+      <p className="muted">{t("signIn.changeIntro")}</p>
+      {problem && <Banner tone="error">{problem}</Banner>}
+      {/* For password managers: the account whose password this is. */}
+      <input type="hidden" name="username" autoComplete="username" defaultValue={props.signIn.email} />
+      <div className="field">
+        <label htmlFor="new-password">{t("signIn.newPassword")}</label>
+        <input
+          id="new-password"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={Boolean(errors.newPassword)}
+          aria-describedby={["new-password-hint", errors.newPassword ? "new-password-error" : ""]
+            .join(" ")
+            .trim()}
+          {...form.register("newPassword", {
+            required: t("form.required"),
+            minLength: { value: 12, message: t("setup.passwordShort") },
+          })}
+        />
+        <p id="new-password-hint" className="field-hint">
+          {t("setup.passwordHint")}
+        </p>
+        {errors.newPassword && (
+          <p id="new-password-error" className="field-error">
+            {errors.newPassword.message}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="repeat-password">{t("signIn.repeatPassword")}</label>
+        <input
+          id="repeat-password"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={Boolean(errors.repeat)}
+          aria-describedby={errors.repeat ? "repeat-password-error" : undefined}
+          {...form.register("repeat", {
+            required: t("form.required"),
+            validate: (value, values) => value === values.newPassword || t("signIn.mismatch"),
+          })}
+        />
+        {errors.repeat && (
+          <p id="repeat-password-error" className="field-error">
+            {errors.repeat.message}
+          </p>
+        )}
+      </div>
+      <button type="submit" className="button button-primary button-block" disabled={isSubmitting}>
+        {isSubmitting ? t("signIn.signingIn") : t("signIn.changeSubmit")}
       </button>
     </form>
   );
