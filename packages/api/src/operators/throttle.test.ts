@@ -56,6 +56,16 @@ describe("per account, from any address", () => {
     expect(await attempt(account, address(), at(later + 10))).toBe(15 * 60);
   });
 
+  it("counts a refused attempt against nothing: hammering a locked account spends no address's budget", async () => {
+    const account = email();
+    for (let i = 0; i <= ACCOUNT_THROTTLE.failures; i++) await attempt(account, address(), at(i));
+    const hammer = address();
+    for (let i = 0; i < ADDRESS_THROTTLE.failures + 5; i++) {
+      expect(await attempt(account, hammer, at(100 + i))).not.toBeNull();
+    }
+    expect(await attempt(email(), hammer, at(200))).toBeNull();
+  });
+
   it("forgets failures older than the window", async () => {
     const account = email();
     for (let i = 0; i < ACCOUNT_THROTTLE.failures; i++) await attempt(account, address(), at(i));

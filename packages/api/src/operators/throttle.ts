@@ -84,7 +84,7 @@ async function addressKey(address: string): Promise<string> {
 
 /**
  * Counts a sign-in attempt against its account and its client address before the password is
- * checked, so concurrent attempts from several processes cannot slip past a limit: both rows are
+ * checked (an attempt refused by either is counted by neither), so concurrent attempts from several processes cannot slip past a limit: both rows are
  * locked (in key order, so two sign-ins never wait on each other crosswise), read and written in
  * one transaction. Answers the seconds to wait when either is locked, else null.
  */
@@ -105,19 +105,19 @@ export async function countSignInAttempt(
       .values(keys.map((key) => ({ key, attempts: 0, windowStartedAt: now })))
       .onConflictDoUpdate({ target: operatorSignInAttempts.key, set: { key: sql`excluded.key` } })
       .returning();
-    const result: number[] = [];
-    for (const row of rows) {
-      const { state, retryAfterMs } = nextThrottleState(row, now, policies.get(row.key)!);
-      if (retryAfterMs !== null) result.push(retryAfterMs);
-      if (state !== row) {
-        const { attempts, windowStartedAt, lockedUntil, lockouts } = state;
-        await tx
-          .update(operatorSignInAttempts)
-          .set({ attempts, windowStartedAt, lockedUntil, lockouts })
-          .where(eq(operatorSignInAttempts.key, row.key));
-      }
+    const next = rows.map((row) => ({ row, ...nextThrottleState(row, now, policies.get(row.key)!) }));
+    const refused = next.some(({ retryAfterMs }) => retryAfterMs !== null);
+    for (const { row, state, retryAfterMs } of next) {
+      // A refused attempt checks no password, so it counts against nothing; only a lockout it
+      // starts is kept.
+      if (state === row || (refused && retryAfterMs === null)) continue;
+      const { attempts, windowStartedAt, lockedUntil, lockouts } = state;
+      await tx
+        .update(operatorSignInAttempts)
+        .set({ attempts, windowStartedAt, lockedUntil, lockouts })
+        .where(eq(operatorSignInAttempts.key, row.key));
     }
-    return result;
+    return next.flatMap(({ retryAfterMs }) => (retryAfterMs === null ? [] : [retryAfterMs]));
   });
   return waits.length > 0 ? Math.max(1, Math.ceil(Math.max(...waits) / 1000)) : null;
 }
