@@ -177,3 +177,80 @@ describe("a tenant's admin cannot take ownership", () => {
     expect([admin.userId, secondAdmin.userId]).toContain(after[0]);
   });
 });
+
+describe("users shared by the workspace's tenants", () => {
+  it("a tenant's admin inviting someone known elsewhere sees and changes only its own tenant's view", async () => {
+    // Tenant B, through the host's backend: Vera, with the host's id for her.
+    const internalB = `b-${unique()}`;
+    const tenantB = await json<{ id: string }>(
+      await s.call("POST", "/api/v1/tenants", { name: "B", internalId: internalB }),
+      201,
+    );
+    const veraExternal = `vera-${unique()}`;
+    const email = `vera-${unique()}@example.com`;
+    const vera = await json<{ userId: string }>(
+      await s.call("POST", `/api/v1/tenants/${tenantB.id}/memberships`, {
+        email,
+        firstName: "Vera",
+        lastName: "Secretname",
+        externalId: veraExternal,
+        status: "active",
+        roles: ["viewer"],
+      }),
+      201,
+    );
+    const veraInB = await signAccessToken({
+      signingKey,
+      tenant: { id: internalB },
+      user: { id: veraExternal },
+      expiresIn: "5m",
+    });
+    const me = (token: string) =>
+      fetch(`${s.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await me(veraInB)).status).toBe(200);
+
+    // Tenant A's admin invites the same email with its own id and name for her.
+    const { tenant: tenantA, admin } = await team();
+    const invited = await admin.as("POST", `/tenants/${tenantA.id}/memberships`, {
+      email,
+      firstName: "V.",
+      externalId: "attacker-chosen-id",
+    });
+    const text = await invited.text();
+    expect(invited.status, text).toBe(201);
+    expect(text).not.toContain("Secretname");
+    expect(text).not.toContain(veraExternal);
+    expect(text).not.toContain(tenantB.id);
+    expect(JSON.parse(text).user).toMatchObject({ id: vera.userId, firstName: "V.", lastName: null });
+
+    // Her shared identity is untouched, and B still sees its own view.
+    const user = await json<{ externalId: string; firstName: string }>(
+      await s.call("GET", `/api/v1/users/${vera.userId}`),
+      200,
+    );
+    expect(user).toMatchObject({ externalId: veraExternal, firstName: "Vera" });
+    const inB = await json<{ user: { firstName: string } }>(
+      await s.call("GET", `/api/v1/tenants/${tenantB.id}/memberships/${vera.userId}`),
+      200,
+    );
+    expect(inB.user.firstName).toBe("Vera");
+    // Her own token in B still works; A's id for her reaches nothing in B.
+    expect((await me(veraInB)).status).toBe(200);
+    const hijack = await signAccessToken({
+      signingKey,
+      tenant: { id: internalB },
+      user: { id: "attacker-chosen-id" },
+      expiresIn: "5m",
+    });
+    expect(await json(await me(hijack), 403)).toMatchObject({ code: "not_a_member" });
+
+    // A's id is unique within A, and the conflict names nobody.
+    const again = await admin.as("POST", `/tenants/${tenantA.id}/memberships`, {
+      email: `other-${unique()}@example.com`,
+      externalId: "attacker-chosen-id",
+    });
+    const conflict = await json<{ code: string; message: string }>(again, 409);
+    expect(conflict.code).toBe("external_id_taken");
+    expect(JSON.stringify(conflict)).not.toMatch(/user_/);
+  });
+});

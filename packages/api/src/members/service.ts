@@ -89,7 +89,14 @@ function toMembership(row: MembershipRow, user: UserRow, roleKeys: string[] | nu
     id: row.id,
     tenantId: row.tenantId,
     userId: row.userId,
-    user: toUser(user),
+    // The tenant's own view of the person: the name this tenant gave, never another tenant's.
+    // Its externalId is the one this tenant's tokens use for them.
+    user: {
+      ...toUser(user),
+      firstName: row.firstName,
+      lastName: row.lastName,
+      externalId: row.externalId ?? user.externalId,
+    },
     status: row.status,
     type: row.type,
     source: row.source,
@@ -220,6 +227,14 @@ export async function findOrCreateUser(
   }
 }
 
+/** The host's id names one member per tenant; the answer names no one (the caller may not see them). */
+function externalIdTaken(error: unknown): never {
+  if (violatedUniqueConstraint(error) === "memberships_external_id_unique") {
+    throw appError("CONFLICT", "external_id_taken", "Another member of this tenant has that externalId");
+  }
+  throw error;
+}
+
 async function setExternalId(tx: Executor, user: UserRow, externalId: string): Promise<UserRow> {
   try {
     const [row] = await tx
@@ -266,6 +281,9 @@ export async function addMembership(
   const type = input.type ?? "member";
   if (type === "owner" && !trusted) await assertMayMakeOwners(tx, sc.actor, tenant.id, 'add an "owner"');
 
+  // A tenant's own caller (a widget's token) writes only to its membership: users are shared by the
+  // workspace's tenants, so their names and the host's externalId are the host's to set.
+  const tenantLevel = sc.actor.type === "access_token" && !trusted;
   let user: UserRow;
   if (input.userId !== undefined) {
     const [row] = await tx
@@ -273,12 +291,12 @@ export async function addMembership(
       .from(users)
       .where(and(eq(users.workspaceId, workspaceId), eq(users.id, input.userId)));
     if (!row) throw notFound("User", input.userId);
-    if (!input.externalId || row.externalId === input.externalId) user = row;
+    if (tenantLevel || !input.externalId || row.externalId === input.externalId) user = row;
     else if (row.externalId) {
       throw appError("CONFLICT", "conflict", `The user ${row.id} has another externalId`, { userId: row.id });
     } else user = await setExternalId(tx, row, input.externalId);
   } else {
-    user = await findOrCreateUser(tx, workspaceId, input);
+    user = await findOrCreateUser(tx, workspaceId, tenantLevel ? { email: input.email } : input);
   }
 
   const [already] = await tx
@@ -316,10 +334,15 @@ export async function addMembership(
       type,
       source: input.source ?? (status === "invited" ? "invite" : "api"),
       externalId: input.externalId ?? null,
+      firstName:
+        (input.userId === undefined ? input.firstName : undefined) ?? (tenantLevel ? null : user.firstName),
+      lastName:
+        (input.userId === undefined ? input.lastName : undefined) ?? (tenantLevel ? null : user.lastName),
       invitedBy: status === "invited" ? actorId(sc.actor) : null,
       joinedAt: status === "active" ? now : null,
     })
-    .returning();
+    .returning()
+    .catch(externalIdTaken);
 
   const roleKeys = [...new Set(input.roles ?? [type === "owner" ? "owner" : "member"])];
   for (const key of roleKeys) {
@@ -467,7 +490,8 @@ export async function patchMembership(
       .update(memberships)
       .set({ ...changes, version: current.version + 1, updatedAt: new Date() })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, current.id)))
-      .returning();
+      .returning()
+      .catch(externalIdTaken);
     await assertOwnerKept(tx, workspaceId, tenant.id, ownersBefore);
     const action =
       changes.status === "active"

@@ -236,9 +236,11 @@ export async function memberForToken(
       .where(
         and(
           eq(users.workspaceId, sql.placeholder("workspaceId")),
-          eq(users.externalId, sql.placeholder("externalId")),
+          // The tenant's own mapping first; the host's workspace-wide one for members without it.
+          sql`(${memberships.externalId} = ${sql.placeholder("externalId")} or (${memberships.externalId} is null and ${users.externalId} = ${sql.placeholder("externalId")}))`,
         ),
       )
+      .orderBy(sql`${memberships.externalId} is null`)
       .limit(1)
       .prepare("member_for_token"),
   );
@@ -509,6 +511,13 @@ export async function createGroup(
 ): Promise<Group> {
   const workspaceId = sc.actor.workspaceId;
   return sc.db.transaction(async (tx) => {
+    // The tenant first, so an unknown one is a plain 404 (not a foreign key violation; one that is
+    // deleted between this read and the insert still is, and answers 404 through databaseInputError).
+    const [tenant] = await tx
+      .select({ id: tenants.id })
+      .from(tenants)
+      .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, input.tenantId)));
+    if (!tenant) throw notFound("Tenant", input.tenantId);
     try {
       const [row] = await tx
         .insert(groups)

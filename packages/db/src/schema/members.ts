@@ -58,7 +58,11 @@ export const memberships = pgTable(
     status: text({ enum: MEMBERSHIP_STATUSES }).notNull(),
     type: text({ enum: MEMBERSHIP_TYPES }).notNull().default("member"),
     source: text({ enum: MEMBERSHIP_SOURCES }).notNull().default("api"),
+    /** The host's id for this person in this tenant: what an access token's `user.id` names first. */
     externalId: text(),
+    /** The tenant's own view of the person's name; other tenants never see or change it. */
+    firstName: text(),
+    lastName: text(),
     invitedBy: text(),
     joinedAt: timestamp({ withTimezone: true }),
     version: integer().notNull().default(1),
@@ -68,6 +72,7 @@ export const memberships = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     unique("memberships_tenant_user_unique").on(t.workspaceId, t.tenantId, t.userId),
+    unique("memberships_external_id_unique").on(t.workspaceId, t.tenantId, t.externalId),
     index().on(t.workspaceId, t.userId),
     foreignKey({
       columns: [t.workspaceId, t.tenantId],
