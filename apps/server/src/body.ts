@@ -1,12 +1,14 @@
 import type { IncomingMessage } from "node:http";
+import { guardInput, type InputIssue } from "@tenantry/api/shared/input-guard";
 
 export type BodyResult =
   | { ok: true; value: unknown }
-  | { ok: false; status: number; error: { code: string; message: string } };
+  | { ok: false; status: number; error: { code: string; message: string; issues?: InputIssue[] } };
 
 /**
  * Reads a JSON body up to `limit` bytes. Too large → 413 before the rest is read; not JSON → 400;
- * a body that is not declared as JSON → 415. No body → `undefined`.
+ * a body that is not declared as JSON → 415; JSON that nests too deep or holds a string no
+ * database can store (NUL, an unpaired surrogate) → 400 `invalid_input`. No body → `undefined`.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers["content-length"] ?? "0");
@@ -36,8 +38,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       },
     };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+    // JSON.parse itself is iterative: deep nesting costs it no stack. What reads the value next may
+    // recurse, so the guard (iterative too) bounds the depth before anything else sees it.
+    value = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch (error) {
     return {
       ok: false,
@@ -45,6 +50,16 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       error: { code: "invalid_json", message: `The body is not valid JSON: ${(error as Error).message}` },
     };
   }
+  const issue = guardInput(value);
+  if (issue) {
+    const where = issue.path ? `${issue.path}: ` : "";
+    return {
+      ok: false,
+      status: 400,
+      error: { code: "invalid_input", message: `Invalid input: ${where}${issue.message}`, issues: [issue] },
+    };
+  }
+  return { ok: true, value };
 }
 
 function tooLarge(limit: number): BodyResult {

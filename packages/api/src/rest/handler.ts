@@ -1,7 +1,9 @@
 import type { AnyRouter } from "@trpc/server";
 import { getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
 import type { Context } from "../context";
+import { databaseInputError } from "../shared/db-errors";
 import { appError, describeError, type ErrorBody } from "../shared/errors";
+import { assertInputIsSafe } from "../shared/input-guard";
 import { type CompiledRoute, compileRoutes, matchRoute } from "./routes";
 
 export interface RestRequest {
@@ -96,7 +98,8 @@ export function createRestHandler<TRouter extends AnyRouter>(options: RestHandle
   const routes = compileRoutes(options.router);
 
   function errorResponse(error: unknown, request: RestRequest, requestId: string | undefined): RestResponse {
-    const trpcError = getTRPCErrorFromUnknown(error);
+    // A foreign key to a missing parent and the like are the request's fault: 4xx, not logged.
+    const trpcError = databaseInputError(error) ?? getTRPCErrorFromUnknown(error);
     const { status, body } = describeError(trpcError);
     if (status >= 500) options.onError?.(error, request);
     return {
@@ -143,6 +146,8 @@ export function createRestHandler<TRouter extends AnyRouter>(options: RestHandle
       const ctx = options.createContext(request);
       requestId = ctx.requestId;
       const input = buildInput(route, request, params);
+      // Path parameters, query strings, body and headers together, before any schema or query sees them.
+      assertInputIsSafe(input);
       let procedure: unknown = options.createCaller(ctx);
       for (const key of route.procedurePath.split("."))
         procedure = (procedure as Record<string, unknown>)[key];
