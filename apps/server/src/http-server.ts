@@ -7,6 +7,7 @@ import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
 import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
 import { appRouter, createCaller } from "@tenantry/api/root";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
+import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
 import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -107,7 +108,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         header: request.header,
         origin: request.header("origin") ?? null, // set only for cross-origin requests
       }),
-    onError: (error) => logger.error({ err: error }, "REST request failed"),
+    // Logged without the request's values: a database error as its SQL shape, code and constraint.
+    // (Under `error`, not `err`: pino's default `err` serializer would flatten the safe form again.)
+    onError: (error, request) =>
+      logger.error(
+        { error: errorForLog(error), requestId: request.header("x-request-id") },
+        "REST request failed",
+      ),
   });
 
   const handleTrpc = createHTTPHandler({
@@ -123,9 +130,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
         header: (name) => req.headers[name],
         origin: crossOrigin(req),
       }),
-    onError: ({ error, path }) => {
+    onError: ({ error, path, req }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
-        logger.error({ err: error.cause ?? error, path }, "tRPC call failed");
+        logger.error(
+          { error: errorForLog(error.cause ?? error), path, requestId: requestIds.get(req) },
+          "tRPC call failed",
+        );
     },
   });
 
@@ -256,7 +266,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       );
     });
     handle(req, res, requestId).catch((error: unknown) => {
-      logger.error({ err: error, requestId }, "request failed");
+      logger.error({ error: errorForLog(error), requestId }, "request failed");
       if (!res.headersSent)
         send(res, 500, { code: "internal_error", message: "Internal server error", requestId });
       else res.destroy();

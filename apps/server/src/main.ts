@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
@@ -23,7 +24,28 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const logger = pino({ level: config.logLevel, base: { service: "tenantry" } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: "tenantry" },
+    // Errors are logged without request values (a database error as its SQL shape and code), and
+    // nothing a caller authenticates with or sends is ever written, wherever a log line puts it.
+    serializers: { err: errorForLog, error: errorForLog },
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "headers.authorization",
+        "headers.cookie",
+        "req.body",
+        "body",
+        "input",
+        "params",
+        "err.params",
+        "err.cause.params",
+      ],
+      censor: "[redacted]",
+    },
+  });
   let keyring: Awaited<ReturnType<typeof loadKeyring>>;
   try {
     keyring = await loadKeyring(config);
