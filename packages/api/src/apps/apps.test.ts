@@ -40,7 +40,12 @@ describe("app catalog", () => {
 
     const [row] = await h.handle.db.select().from(apps).where(eq(apps.id, app.id));
     expect(row!.clientSecretSealed).not.toContain("s3cret");
-    expect(await h.keyring.open(row!.clientSecretSealed!, clientSecretAad(app.id))).toBe("s3cret-never-read");
+    expect(
+      await h.keyring.open(
+        row!.clientSecretSealed!,
+        clientSecretAad({ workspaceId: h.workspaceId, id: app.id }),
+      ),
+    ).toBe("s3cret-never-read");
 
     const entries = await h.handle.db.select().from(activityLog).where(eq(activityLog.targetId, app.id));
     expect(entries.map((e) => e.action)).toEqual(["app.created"]);
@@ -119,7 +124,12 @@ describe("changing and archiving apps", () => {
       oauth2: { clientId: "client-1", scopes: ["read"] },
     });
     const [row] = await h.handle.db.select().from(apps).where(eq(apps.id, app.id));
-    expect(await h.keyring.open(row!.clientSecretSealed!, clientSecretAad(app.id))).toBe("rotated-s3cret");
+    expect(
+      await h.keyring.open(
+        row!.clientSecretSealed!,
+        clientSecretAad({ workspaceId: h.workspaceId, id: app.id }),
+      ),
+    ).toBe("rotated-s3cret");
     const entries = await h.handle.db.select().from(activityLog).where(eq(activityLog.targetId, app.id));
     expect(entries.map((e) => e.action)).toEqual(["app.created", "app.updated"]);
     expect(JSON.stringify(entries)).not.toContain("s3cret");

@@ -5,6 +5,7 @@ import { apps } from "@tenantry/db/schema/connections";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { compileFieldSchema } from "../fields/field-schema";
+import { workspaceAad } from "../secrets/keyring";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../tenants/service";
@@ -12,7 +13,8 @@ import type { ServiceContext } from "../tenants/service";
 type AppRow = typeof apps.$inferSelect;
 
 /** The client secret is sealed to its app row, so a sealed value copied to another app will not open. */
-export const clientSecretAad = (appId: string) => `app:${appId}:client_secret`;
+export const clientSecretAad = (app: { workspaceId: string; id: string }) =>
+  workspaceAad(app.workspaceId, `app:${app.id}:client_secret`);
 
 export function toApp(row: AppRow): App {
   return {
@@ -62,7 +64,9 @@ export async function createApp(sc: ServiceContext, input: CreateAppInput): Prom
   const workspaceId = sc.actor.workspaceId;
   const id = newId("app");
   const { clientSecret, ...oauth2 } = input.oauth2 ?? { clientSecret: undefined };
-  const clientSecretSealed = clientSecret ? await sc.keyring.seal(clientSecret, clientSecretAad(id)) : null;
+  const clientSecretSealed = clientSecret
+    ? await sc.keyring.seal(clientSecret, clientSecretAad({ workspaceId, id }))
+    : null;
   try {
     return await sc.db.transaction(async (tx) => {
       const [row] = await tx
@@ -171,7 +175,7 @@ export async function updateApp(sc: ServiceContext, input: UpdateAppInput): Prom
         ...(input.testRequest !== undefined ? { testRequest: storedTestRequest(input.testRequest) } : {}),
         oauth2,
         ...(clientSecret
-          ? { clientSecretSealed: await sc.keyring.seal(clientSecret, clientSecretAad(existing.id)) }
+          ? { clientSecretSealed: await sc.keyring.seal(clientSecret, clientSecretAad(existing)) }
           : {}),
         version: sql`${apps.version} + 1`,
         updatedAt: new Date(),

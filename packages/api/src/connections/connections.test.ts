@@ -101,8 +101,13 @@ describe("api_key and basic connections", () => {
     const a = await h.api.connections.create({ tenantId: tenant.id, appKey: "jira", parameters: { u: 1 } });
     const [row] = await h.handle.db.select().from(connections).where(eq(connections.id, a.id));
     await expect(
-      h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad("conn_other")),
+      h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad({ ...row!, id: "conn_other" })),
     ).rejects.toThrow();
+    // Nor to the row with the same id in another workspace (ids are unique only per workspace).
+    await expect(
+      h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad({ ...row!, workspaceId: "ws_other" })),
+    ).rejects.toThrow();
+    expect(await h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad(row!))).toContain('"u":1');
   });
 
   it("refuses parameters that break the app schema, or that the test request rejects, with nothing saved", async () => {

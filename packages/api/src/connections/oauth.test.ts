@@ -70,7 +70,8 @@ async function row(id: string) {
 }
 
 async function storedTokens(id: string): Promise<StoredTokens> {
-  return JSON.parse(await h.keyring.open((await row(id)).credentialsSealed!, connectionCredentialsAad(id)));
+  const found = await row(id);
+  return JSON.parse(await h.keyring.open(found.credentialsSealed!, connectionCredentialsAad(found)));
 }
 
 async function accessTokenWorks(accessToken: string): Promise<boolean> {

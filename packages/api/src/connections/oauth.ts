@@ -4,7 +4,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { SystemActor } from "../actor";
 import { clientSecretAad } from "../apps/service";
-import type { Keyring } from "../secrets/keyring";
+import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, randomBytes } from "../shared/crypto";
 import { appError } from "../shared/errors";
 import { getAllowedOrigins } from "../workspaces/allowed-origins";
@@ -17,7 +17,9 @@ type ConnectionRow = typeof connections.$inferSelect;
 /** How long a user has between "Connect" and the provider sending them back. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
 const STATE_AAD = "oauth_state";
-const verifierAad = (stateId: string) => `oauth_state:${stateId}:code_verifier`;
+/** The PKCE verifier, sealed to its attempt (and workspace). */
+export const verifierAad = (state: { workspaceId: string; id: string }) =>
+  workspaceAad(state.workspaceId, `oauth_state:${state.id}:code_verifier`);
 export const CALLBACK_PATH = "/oauth/callback";
 
 export const redirectUriOf = (publicUrl: string) => `${publicUrl.replace(/\/+$/, "")}${CALLBACK_PATH}`;
@@ -89,7 +91,10 @@ export async function beginAuthorization(
     id: stateId,
     workspaceId: request.workspaceId,
     connectionId: request.connectionId,
-    codeVerifierSealed: await keyring.seal(codeVerifier, verifierAad(stateId)),
+    codeVerifierSealed: await keyring.seal(
+      codeVerifier,
+      verifierAad({ workspaceId: request.workspaceId, id: stateId }),
+    ),
     origin: request.origin,
     returnTo: request.returnTo,
     expiresAt: new Date(Date.now() + STATE_TTL_MS),
@@ -219,12 +224,12 @@ export async function completeAuthorization(
     tokens = await exchangeAuthorizationCode(
       {
         settings: app.oauth2!,
-        clientSecret: await keyring.open(app.clientSecretSealed!, clientSecretAad(app.id)),
+        clientSecret: await keyring.open(app.clientSecretSealed!, clientSecretAad(app)),
       },
       {
         code: query.code,
         redirectUri: redirectUriOf(publicUrl),
-        codeVerifier: await keyring.open(state.codeVerifierSealed, verifierAad(stateId)),
+        codeVerifier: await keyring.open(state.codeVerifierSealed, verifierAad(state)),
       },
     );
   } catch (error) {
@@ -245,7 +250,7 @@ async function storeAuthorizedTokens(
   tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>,
   requestId: string,
 ): Promise<void> {
-  const sealed = await sealCredentials(keyring, connection.id, tokens);
+  const sealed = await sealCredentials(keyring, connection, tokens);
   const actor: SystemActor = {
     type: "system",
     workspaceId: connection.workspaceId,

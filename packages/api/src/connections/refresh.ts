@@ -151,7 +151,7 @@ async function refreshLocked(
     next = await refreshAccessToken(
       {
         settings: app.oauth2,
-        clientSecret: await keyring.open(app.clientSecretSealed, clientSecretAad(app.id)),
+        clientSecret: await keyring.open(app.clientSecretSealed, clientSecretAad(app)),
       },
       tokens.refreshToken,
     );
@@ -171,7 +171,7 @@ async function refreshLocked(
   }
 
   // The rotated refresh token and the new access token are written together, or not at all.
-  const sealed = await sealCredentials(keyring, current.id, next);
+  const sealed = await sealCredentials(keyring, current, next);
   const now = new Date();
   await executor
     .update(connections)

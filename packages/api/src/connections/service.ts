@@ -159,7 +159,11 @@ export async function createConnection(
   const parameters = input.parameters ?? {};
   checkParameters(app, parameters);
   await runTestRequest(app, parameters);
-  const credentialsSealed = await sealCredentials(sc.keyring, id, { type: app.authType, parameters });
+  const credentialsSealed = await sealCredentials(
+    sc.keyring,
+    { workspaceId, id },
+    { type: app.authType, parameters },
+  );
   const now = new Date();
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
@@ -307,7 +311,7 @@ async function revokeAtProvider(sc: ServiceContext, row: ConnectionRow): Promise
   const client = {
     settings: app.oauth2!,
     revokeUrl,
-    clientSecret: await sc.keyring.open(app.clientSecretSealed, clientSecretAad(app.id)),
+    clientSecret: await sc.keyring.open(app.clientSecretSealed, clientSecretAad(app)),
   };
   try {
     // Revoking the refresh token ends the whole grant at providers that follow RFC 7009 §2.1.

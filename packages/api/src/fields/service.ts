@@ -5,7 +5,7 @@ import { tenants } from "@tenantry/db/schema/tenants";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
-import type { Keyring } from "../secrets/keyring";
+import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { appError, type InputIssue } from "../shared/errors";
 import { type CompiledFieldSchema, checkFieldValues, compileFieldSchema } from "./field-schema";
 
@@ -128,7 +128,8 @@ export interface StoredFields {
   secretFields: Record<string, string>;
 }
 
-export const secretFieldAad = (tenantId: string, name: string) => `tenant:${tenantId}:field:${name}`;
+export const secretFieldAad = (workspaceId: string, tenantId: string, name: string) =>
+  workspaceAad(workspaceId, `tenant:${tenantId}:field:${name}`);
 
 /**
  * Applies a write of field values: `merge` sets the given keys (null removes one), `replace` makes
@@ -138,6 +139,7 @@ export const secretFieldAad = (tenantId: string, name: string) => `tenant:${tena
 export async function writeFields(options: {
   compiled: CompiledFieldSchema;
   keyring: Keyring;
+  workspaceId: string;
   tenantId: string;
   current: StoredFields;
   values: Record<string, unknown>;
@@ -145,7 +147,7 @@ export async function writeFields(options: {
   /** Tokens travel through the browser: they must not carry secrets. */
   fromAccessToken?: boolean;
 }): Promise<StoredFields> {
-  const { compiled, keyring, tenantId, current, values, mode } = options;
+  const { compiled, keyring, workspaceId, tenantId, current, values, mode } = options;
   const fields: Record<string, unknown> = mode === "merge" ? { ...current.fields } : {};
   const secretFields: Record<string, string> = { ...current.secretFields };
   const candidate: Record<string, unknown> = {};
@@ -180,7 +182,11 @@ export async function writeFields(options: {
     if (compiled.secretFields.has(key)) {
       delete fields[key];
       if (value === null) delete secretFields[key];
-      else secretFields[key] = await keyring.seal(JSON.stringify(value), secretFieldAad(tenantId, key));
+      else
+        secretFields[key] = await keyring.seal(
+          JSON.stringify(value),
+          secretFieldAad(workspaceId, tenantId, key),
+        );
     } else if (value === null) {
       delete fields[key];
     } else {
@@ -193,12 +199,13 @@ export async function writeFields(options: {
 /** Opens a tenant's secret field values, for the host's backend only. */
 export async function openSecretFields(
   keyring: Keyring,
+  workspaceId: string,
   tenantId: string,
   secretFields: Record<string, string>,
 ): Promise<Record<string, unknown>> {
   const opened: Record<string, unknown> = {};
   for (const [name, sealed] of Object.entries(secretFields)) {
-    opened[name] = JSON.parse(await keyring.open(sealed, secretFieldAad(tenantId, name)));
+    opened[name] = JSON.parse(await keyring.open(sealed, secretFieldAad(workspaceId, tenantId, name)));
   }
   return opened;
 }

@@ -5,16 +5,51 @@ import { base64url, fromBase64url } from "../shared/crypto";
  * `TENANTRY_PREVIOUS_ENCRYPTION_KEYS` while rows are re-encrypted). Web Crypto only, so the same code
  * runs in Node and in a browser.
  *
- * Sealed format: `v1.{keyId}.{iv}.{ciphertext+tag}` (base64url parts). The key id names which key
+ * Sealed format: `v2.{keyId}.{iv}.{ciphertext+tag}` (base64url parts). The key id names which key
  * sealed it, so old rows still open after a rotation. The associated data binds a ciphertext to its
- * row and purpose (e.g. `tenant:{id}:credentials`): moved to another row, it no longer opens.
+ * workspace, row and purpose (e.g. `workspace:{id}:tenant:{id}:credentials`): moved to another row,
+ * or to the row with the same id in another workspace, it no longer opens.
+ *
+ * `v1` values were sealed before the associated data named the workspace; they open only with the
+ * legacy associated data (`tenant:{id}:credentials`) until the data migration seals them again
+ * (secrets/workspace-aad.ts), and count as stale so `tenantry rotate-keys` seals them again too.
  */
 export interface Keyring {
   currentKeyId: string;
-  seal(plaintext: string, associatedData: string): Promise<string>;
-  open(sealed: string, associatedData: string): Promise<string>;
-  /** Whether a sealed value was made with an older key and should be sealed again. */
+  seal(plaintext: string, associatedData: AssociatedDataInput): Promise<string>;
+  open(sealed: string, associatedData: AssociatedDataInput): Promise<string>;
+  /** Whether a sealed value was made with an older key, or in the legacy format, and should be sealed again. */
   isStale(sealed: string): boolean;
+}
+
+/**
+ * What a sealed value is bound to: `current` for everything sealed now (it names the workspace),
+ * `legacy` for reading `v1` values sealed before it did.
+ */
+export interface AssociatedData {
+  current: string;
+  legacy: string;
+}
+
+/** A plain string is associated data that never changed form (the same for `v1` and `v2`). */
+export type AssociatedDataInput = AssociatedData | string;
+
+/** The format every value is sealed in now. */
+export const SEALED_FORMAT = "v2";
+/** Sealed before the associated data named the workspace. */
+export const LEGACY_FORMAT = "v1";
+
+/**
+ * Associated data of a workspace-owned row: the legacy form (`tenant:{id}:credentials`) prefixed
+ * with the workspace, since row ids are unique only within their workspace.
+ */
+export function workspaceAad(workspaceId: string, legacy: string): AssociatedData {
+  return { current: `workspace:${workspaceId}:${legacy}`, legacy };
+}
+
+/** Whether a value was sealed in the legacy format, with associated data that does not name its workspace. */
+export function isLegacySealed(sealed: string): boolean {
+  return sealed.startsWith(`${LEGACY_FORMAT}.`);
 }
 
 export class DecryptionError extends Error {
@@ -23,6 +58,9 @@ export class DecryptionError extends Error {
     this.name = "DecryptionError";
   }
 }
+
+const currentOf = (aad: AssociatedDataInput) => (typeof aad === "string" ? aad : aad.current);
+const legacyOf = (aad: AssociatedDataInput) => (typeof aad === "string" ? aad : aad.legacy);
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -67,15 +105,19 @@ export async function createKeyring(current: Uint8Array, previous: Uint8Array[] 
       const iv = new Uint8Array(IV_BYTES);
       globalThis.crypto.getRandomValues(iv);
       const ciphertext = await globalThis.crypto.subtle.encrypt(
-        { name: "AES-GCM", iv, additionalData: encoder.encode(associatedData) },
+        { name: "AES-GCM", iv, additionalData: encoder.encode(currentOf(associatedData)) },
         keys.get(currentKeyId)!,
         encoder.encode(plaintext),
       );
-      return `v1.${currentKeyId}.${base64url(iv)}.${base64url(new Uint8Array(ciphertext))}`;
+      return `${SEALED_FORMAT}.${currentKeyId}.${base64url(iv)}.${base64url(new Uint8Array(ciphertext))}`;
     },
     async open(sealed, associatedData) {
       const [version, keyId, iv, ciphertext] = sealed.split(".");
-      if (version !== "v1" || !keyId || !iv || !ciphertext) throw new DecryptionError("not a sealed value");
+      if ((version !== SEALED_FORMAT && version !== LEGACY_FORMAT) || !keyId || !iv || !ciphertext)
+        throw new DecryptionError("not a sealed value");
+      // The format says which form of the associated data the value was sealed with; relabelling a
+      // value makes it open with the other form, which fails.
+      const aad = version === SEALED_FORMAT ? currentOf(associatedData) : legacyOf(associatedData);
       const key = keys.get(keyId);
       if (!key) {
         throw new DecryptionError(
@@ -87,7 +129,7 @@ export async function createKeyring(current: Uint8Array, previous: Uint8Array[] 
           {
             name: "AES-GCM",
             iv: fromBase64url(iv) as BufferSource,
-            additionalData: encoder.encode(associatedData),
+            additionalData: encoder.encode(aad),
           },
           key,
           fromBase64url(ciphertext) as BufferSource,
@@ -98,7 +140,7 @@ export async function createKeyring(current: Uint8Array, previous: Uint8Array[] 
       }
     },
     isStale(sealed) {
-      return sealed.split(".")[1] !== currentKeyId;
+      return isLegacySealed(sealed) || sealed.split(".")[1] !== currentKeyId;
     },
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createKeyring, DecryptionError, parseKeyMaterial, randomKeyring } from "./keyring";
+import {
+  createKeyring,
+  DecryptionError,
+  isLegacySealed,
+  parseKeyMaterial,
+  randomKeyring,
+  workspaceAad,
+} from "./keyring";
 
 const bytes = (fill: number) => new Uint8Array(32).fill(fill);
 
@@ -11,7 +18,7 @@ describe("keyring", () => {
     expect(a).not.toBe(b);
     expect(a).not.toContain("s3cret");
     expect(await keyring.open(a, "tenant:1:credentials")).toBe("s3cret");
-    expect(a.startsWith(`v1.${keyring.currentKeyId}.`)).toBe(true);
+    expect(a.startsWith(`v2.${keyring.currentKeyId}.`)).toBe(true);
   });
 
   it("refuses a value moved to another row (other associated data) or altered", async () => {
@@ -36,6 +43,30 @@ describe("keyring", () => {
     expect(rotated.isStale(await rotated.seal("new", "aad"))).toBe(false);
     const forgotten = await createKeyring(bytes(2));
     await expect(forgotten.open(sealed, "aad")).rejects.toThrow(/neither TENANTRY_ENCRYPTION_KEY/);
+  });
+
+  it("binds values to their workspace, and opens legacy (v1) values only with the legacy associated data", async () => {
+    const keyring = await randomKeyring();
+    const aad = workspaceAad("ws_a", "tenant:t1:credentials");
+    expect(aad).toEqual({ current: "workspace:ws_a:tenant:t1:credentials", legacy: "tenant:t1:credentials" });
+    const sealed = await keyring.seal("s3cret", aad);
+    expect(await keyring.open(sealed, aad)).toBe("s3cret");
+    // The same row id in another workspace does not open it.
+    await expect(keyring.open(sealed, workspaceAad("ws_b", "tenant:t1:credentials"))).rejects.toBeInstanceOf(
+      DecryptionError,
+    );
+    expect(isLegacySealed(sealed)).toBe(false);
+    expect(keyring.isStale(sealed)).toBe(false);
+
+    // A value as it was sealed before the workspace was named: format v1, the legacy associated data.
+    const legacy = (await keyring.seal("old", "tenant:t1:credentials")).replace(/^v2\./, "v1.");
+    expect(isLegacySealed(legacy)).toBe(true);
+    expect(keyring.isStale(legacy)).toBe(true);
+    expect(await keyring.open(legacy, aad)).toBe("old");
+    // Relabelling either way makes a value open with the other form, which fails.
+    await expect(keyring.open(sealed.replace(/^v2\./, "v1."), aad)).rejects.toBeInstanceOf(DecryptionError);
+    await expect(keyring.open(legacy.replace(/^v1\./, "v2."), aad)).rejects.toBeInstanceOf(DecryptionError);
+    await expect(keyring.open(sealed.replace(/^v2\./, "v3."), aad)).rejects.toThrow(/not a sealed value/);
   });
 
   it("reads 32-byte keys as hex or base64 and refuses anything else", () => {

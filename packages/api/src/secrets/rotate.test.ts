@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createContext } from "../context";
 import { createCaller } from "../root";
-import { createHarness, type Harness } from "../testing/harness";
+import { createHarness, HARNESS_PUBLIC_URL, type Harness } from "../testing/harness";
+import {
+  formatsOf,
+  sealedValues,
+  sealTheOldWay,
+  seededTenant,
+  seedSecrets,
+  tokenFor,
+} from "../testing/legacy-secrets";
 import { createKeyring } from "./keyring";
 import { resealStaleSecrets } from "./rotate";
 
@@ -57,4 +65,63 @@ it("opens rows sealed under the previous key after rotation, and rotate-keys sea
     .sign(base64url.decode(hs.secret!));
   expect((await onlyNew.api.accessTokens.introspect({ token })).active).toBe(true);
   expect((await resealStaleSecrets(h.handle.db, onlyNew.keyring)).resealed).toBe(0);
+});
+
+it("seals every kind of secret under the new key, legacy (v1) values included, so the old key can go", async () => {
+  const oldKey = new Uint8Array(32).fill(5);
+  const newKey = new Uint8Array(32).fill(6);
+  const callerWith = async (current: Uint8Array, previous: Uint8Array[] = []) => {
+    const keyring = await createKeyring(current, previous);
+    const api = createCaller(
+      createContext({
+        db: h.handle.db,
+        keyring,
+        header: (name) => (name === "x-api-key" ? h.apiKey : undefined),
+        publicUrl: HARNESS_PUBLIC_URL,
+      }),
+    );
+    return { keyring, api };
+  };
+  const before = await callerWith(oldKey);
+  const seeded = await seedSecrets(before.api, {
+    tenants: 3,
+    oauth2: {
+      authorizeUrl: "https://crm.example/authorize",
+      tokenUrl: "https://crm.example/token",
+      clientId: "crm",
+      clientSecret: "crm-secret",
+      scopes: ["read"],
+    },
+  });
+  await before.api.connections.create({ tenantId: seeded.tenantIds[0]!, appKey: "loopback" });
+  // Whatever an earlier test left under its keys is sealed again under this old key first.
+  await resealStaleSecrets(h.handle.db, await createKeyring(oldKey, [new Uint8Array(32).fill(4)]));
+  const count = await sealTheOldWay(h.handle.db, before.keyring);
+  expect(formatsOf(await sealedValues(h.handle.db))).toEqual({ v1: count });
+
+  const after = await callerWith(newKey, [oldKey]);
+  expect(await resealStaleSecrets(h.handle.db, after.keyring)).toEqual({ resealed: count });
+  const values = await sealedValues(h.handle.db);
+  expect(formatsOf(values)).toEqual({ v2: count });
+  expect([...values.values()].every((sealed) => sealed.startsWith(`v2.${after.keyring.currentKeyId}.`))).toBe(
+    true,
+  );
+
+  const onlyNew = await callerWith(newKey);
+  for (const [i, id] of seeded.tenantIds.entries()) {
+    expect((await onlyNew.api.tenants.credentials({ id })).credentials).toEqual(seededTenant(i).credentials);
+    expect((await onlyNew.api.tenants.secretFields({ id })).values).toEqual(seededTenant(i).fields);
+  }
+  expect(await onlyNew.api.connections.credentials({ id: seeded.apiKeyConnection.id })).toMatchObject({
+    parameters: { apiKey: "tracker-key-1" },
+  });
+  expect(
+    (await onlyNew.api.accessTokens.introspect({ token: await tokenFor(seeded.signingKey) })).active,
+  ).toBe(true);
+  expect(await resealStaleSecrets(h.handle.db, onlyNew.keyring)).toEqual({ resealed: 0 });
+
+  // A value that no configured key opens is left alone, and the command says so.
+  const forgotten = await createKeyring(new Uint8Array(32).fill(7));
+  await expect(resealStaleSecrets(h.handle.db, forgotten)).rejects.toThrow(/opened with neither/);
+  expect(await sealedValues(h.handle.db)).toEqual(values);
 });

@@ -6,7 +6,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { importJWK, type JWK } from "jose";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
-import type { Keyring } from "../secrets/keyring";
+import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, fromBase64url, randomBytes } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
 
@@ -22,7 +22,8 @@ export interface SigningKeySummary {
   revokedAt: string | null;
 }
 
-export const signingSecretAad = (id: string) => `signing-key:${id}`;
+export const signingSecretAad = (workspaceId: string, id: string) =>
+  workspaceAad(workspaceId, `signing-key:${id}`);
 
 /** The members of a public JWK per key type; anything else (notably `d`, the private part) is dropped. */
 const PUBLIC_MEMBERS: Record<string, string[]> = {
@@ -97,7 +98,7 @@ export async function createSigningKey(
   let values: Partial<SigningKeyRow>;
   if (input.algorithm === "HS256") {
     secret = base64url(randomBytes(32));
-    values = { secretSealed: await sc.keyring.seal(secret, signingSecretAad(id)) };
+    values = { secretSealed: await sc.keyring.seal(secret, signingSecretAad(workspaceId, id)) };
   } else {
     values = { publicJwk: await checkPublicJwk(input.algorithm, input.publicJwk) };
   }
@@ -163,7 +164,7 @@ export async function findLiveSigningKey(db: Executor, id: string): Promise<Sign
 
 export async function openSigningSecret(keyring: Keyring, row: SigningKeyRow): Promise<Uint8Array> {
   if (!row.secretSealed) throw new Error(`signing key ${row.id} has no secret`);
-  return fromBase64url(await keyring.open(row.secretSealed, signingSecretAad(row.id)));
+  return fromBase64url(await keyring.open(row.secretSealed, signingSecretAad(row.workspaceId, row.id)));
 }
 
 /** Tenantry's own HS256 key for minting test-tenant tokens: created on first use, one per workspace. */
@@ -203,7 +204,7 @@ export async function testTenantSigningKey(sc: {
       name: "Test tenant tokens",
       algorithm: "HS256",
       purpose: "test_tenant",
-      secretSealed: await sc.keyring.seal(secret, signingSecretAad(id)),
+      secretSealed: await sc.keyring.seal(secret, signingSecretAad(sc.actor.workspaceId, id)),
     });
   });
   return (await find(sc.db))!;

@@ -16,7 +16,7 @@ import type { Actor } from "../actor";
 import { withDefaults } from "../fields/field-schema";
 import { loadFieldSchema, openSecretFields, type StoredFields, writeFields } from "../fields/service";
 import { addMembership } from "../members/service";
-import type { Keyring } from "../secrets/keyring";
+import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/crypto";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
@@ -119,7 +119,8 @@ export function slugify(name: string): string {
   return slug || "tenant";
 }
 
-export const credentialsAad = (tenantId: string) => `tenant:${tenantId}:credentials`;
+export const credentialsAad = (workspaceId: string, tenantId: string) =>
+  workspaceAad(workspaceId, `tenant:${tenantId}:credentials`);
 
 /** Input values as column values (ISO strings become dates). Fields and credentials go their own way. */
 function toColumns(input: Partial<Record<string, unknown>>): Partial<TenantRow> {
@@ -157,6 +158,7 @@ export async function createTenant(
     const stored = await writeFields({
       compiled,
       keyring: sc.keyring,
+      workspaceId,
       tenantId: id,
       current: { fields: {}, secretFields: {} },
       values: withDefaults(compiled, fields ?? {}),
@@ -165,7 +167,10 @@ export async function createTenant(
     });
     const sealedCredentials = credentials
       ? {
-          credentialsSealed: await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(id)),
+          credentialsSealed: await sc.keyring.seal(
+            JSON.stringify(credentials),
+            credentialsAad(workspaceId, id),
+          ),
           credentialsUpdatedAt: new Date(),
         }
       : {};
@@ -498,6 +503,7 @@ async function fieldChanges(
   return writeFields({
     compiled,
     keyring: sc.keyring,
+    workspaceId: current.workspaceId,
     tenantId: current.id,
     current: { fields: current.fields, secretFields: current.secretFields },
     values,
@@ -513,7 +519,10 @@ async function credentialChanges(
 ): Promise<Partial<TenantRow>> {
   if (credentials === null) return { credentialsSealed: null, credentialsUpdatedAt: null };
   return {
-    credentialsSealed: await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(tenantId)),
+    credentialsSealed: await sc.keyring.seal(
+      JSON.stringify(credentials),
+      credentialsAad(sc.actor.workspaceId, tenantId),
+    ),
     credentialsUpdatedAt: new Date(),
   };
 }
@@ -533,9 +542,9 @@ export async function readTenantCredentials(
     .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, id)));
   if (!row) throw notFound("Tenant", id);
   if (!row.sealed) return { credentials: null, updatedAt: null };
-  const credentials = JSON.parse(await sc.keyring.open(row.sealed, credentialsAad(id)));
+  const credentials = JSON.parse(await sc.keyring.open(row.sealed, credentialsAad(workspaceId, id)));
   if (sc.keyring.isStale(row.sealed)) {
-    const resealed = await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(id));
+    const resealed = await sc.keyring.seal(JSON.stringify(credentials), credentialsAad(workspaceId, id));
     // Only if nobody wrote new credentials meanwhile.
     await sc.db
       .update(tenants)
@@ -600,5 +609,5 @@ export async function readTenantSecretFields(
   id: string,
 ): Promise<Record<string, unknown>> {
   const row = await getTenantRow(sc.db, sc.actor.workspaceId, id);
-  return openSecretFields(sc.keyring, id, row.secretFields);
+  return openSecretFields(sc.keyring, sc.actor.workspaceId, id, row.secretFields);
 }
