@@ -1,5 +1,5 @@
 import { createApiKey } from "@tenantry/api/api-keys/service";
-import { completeAuthorization } from "@tenantry/api/connections/oauth";
+import { completeAuthorization, startAuthorization } from "@tenantry/api/connections/oauth";
 import { readConnectionCredentials } from "@tenantry/api/connections/service";
 import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
@@ -73,9 +73,12 @@ for (const driver of benchDrivers()) {
   const connectOAuth = async (name: string) => {
     const tenant = await api.tenants.create({ name });
     const created = await api.connections.create({ tenantId: tenant.id, appKey: "crm" });
-    const back = new URL(
-      (await fetch(created.authorizationUrl!, { redirect: "manual" })).headers.get("location")!,
-    );
+    // The browser's part: Tenantry's start URL binds the attempt to its cookie, the provider approves.
+    const started = await startAuthorization(handle.db, keyring, PUBLIC_URL, {
+      flow: new URL(created.authorizationUrl!).searchParams.get("flow")!,
+    });
+    if (started.kind !== "redirect") throw new Error(`OAuth start failed: ${JSON.stringify(started.result)}`);
+    const back = new URL((await fetch(started.location, { redirect: "manual" })).headers.get("location")!);
     const result = await completeAuthorization(
       handle.db,
       keyring,
@@ -83,6 +86,7 @@ for (const driver of benchDrivers()) {
       {
         code: back.searchParams.get("code")!,
         state: back.searchParams.get("state")!,
+        binding: started.nonce,
       },
       "bench",
     );

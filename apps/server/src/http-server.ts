@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { CALLBACK_PATH, completeAuthorization } from "@tenantry/api/connections/oauth";
+import { CALLBACK_PATH, completeAuthorization, START_PATH } from "@tenantry/api/connections/oauth";
 import { createContext } from "@tenantry/api/context";
 import type { TrustedProxies } from "@tenantry/api/operators/client-address";
 import { createRestHandler, type RestRequest } from "@tenantry/api/rest/handler";
@@ -16,6 +16,7 @@ import { readJsonBody } from "./body";
 import { createConsoleRoutes } from "./console-routes";
 import { landingPage } from "./landing-page";
 import { CALLBACK_PAGE_CSP, CALLBACK_SCRIPT, CALLBACK_STYLES, renderCallbackPage } from "./oauth-callback";
+import { bindingCookieOf, handleOAuthStart } from "./oauth-start";
 
 export interface ServerState {
   db: Database | null;
@@ -209,6 +210,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       });
       return send(res, answer.status, answer.body, answer.headers);
     }
+    if (path === START_PATH && method === "GET") {
+      const { db, keyring } = state;
+      return handleOAuthStart(req, res, { db, keyring, publicUrl: options.publicUrl, logger, requestId });
+    }
     if (path === CALLBACK_PATH && method === "GET") {
       const result = await completeAuthorization(
         state.db,
@@ -219,6 +224,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           code: url.searchParams.get("code") ?? undefined,
           error: url.searchParams.get("error") ?? undefined,
           errorDescription: url.searchParams.get("error_description") ?? undefined,
+          binding: bindingCookieOf(req, options.publicUrl),
         },
         requestId,
       );

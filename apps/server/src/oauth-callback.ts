@@ -9,6 +9,15 @@ import type { CallbackResult } from "@tenantry/api/connections/oauth";
 export const CALLBACK_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/** Every answer that is the callback's page: the strict CSP, never cached, no referrer. */
+export const CALLBACK_PAGE_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "content-security-policy": CALLBACK_PAGE_CSP,
+  "cache-control": "no-store",
+  "content-type": "text/html; charset=utf-8",
+};
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** JSON inside a script element: `<` escaped so no string can close the element. */
 const inertJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");

@@ -11,7 +11,8 @@ import { startTestServer, type TestServer } from "./testing/test-server";
  * The OAuth2 popup flow in a real Chromium: a host page on its own origin (allowed by the workspace)
  * holds an access token, starts a connection, opens the provider in a popup; the user clicks Allow
  * at the provider; Tenantry's callback posts the result back to exactly the host's origin and closes.
- * Without a popup, the same flow returns the whole tab to `returnTo`.
+ * Without a popup, the same flow returns the whole tab to `returnTo`. Both go through Tenantry's start
+ * URL first, whose cookie binds the sign-in to this browser: another browser's callback is refused.
  */
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -139,6 +140,60 @@ describe.skipIf(!hasChromium)("the OAuth popup in Chromium", () => {
     expect(result.data).toMatchObject({ status: "error", error: { code: "provider_error" } });
     expect(result.data.error.message).toContain("denied");
     await page.close();
+  });
+
+  it("refuses the callback in another browser, and the browser that started it still connects", async () => {
+    // The member's browser: its popup gets as far as the provider sending it back, and is held there
+    // (the provider's redirect is taken out of the answer to the Allow button).
+    const member = await browser.newContext();
+    const page = await member.newPage();
+    let held!: (url: string) => void;
+    const callbackUrl = new Promise<string>((resolve) => {
+      held = resolve;
+    });
+    const DECISION = `${provider.url}/authorize/decision`;
+    await member.route(DECISION, async (route) => {
+      const answer = await route.fetch({ maxRedirects: 0 });
+      held(answer.headers().location!);
+      await route.fulfill({ status: 200, contentType: "text/html", body: "<title>Held</title>" });
+    });
+    await page.goto(hostUrl);
+    const popupOpened = page.waitForEvent("popup");
+    await page.getByRole("button", { name: "Connect in a popup" }).click();
+    const popup = await popupOpened;
+    await popup.getByRole("button", { name: "Allow" }).click();
+    const url = await callbackUrl;
+    expect(url.startsWith(`${tenantry.url}/oauth/callback?`)).toBe(true);
+
+    // Someone else's browser brings the same callback back (a link passed on): 400, nothing changes,
+    // and the page sends that browser back to the host with the error.
+    const other = await browser.newContext();
+    const stranger = await other.newPage();
+    const answered = stranger.waitForResponse((response) => response.url() === url);
+    await stranger.goto(url).catch(() => undefined); // the page moves on to returnTo at once
+    expect((await answered).status()).toBe(400);
+    await stranger.waitForURL((at) => at.origin === hostUrl && at.searchParams.has("tenantry_error"));
+    const query = new URL(stranger.url()).searchParams;
+    expect(query.get("tenantry_error")).toBe("invalid_state");
+    const connectionId = query.get("tenantry_connection")!;
+    expect(connectionId).toMatch(/^conn_/);
+    const status = async () =>
+      (
+        (await (await tenantry.call("GET", `/api/v1/connections/${connectionId}`)).json()) as {
+          status: string;
+        }
+      ).status;
+    expect(await status()).toBe("pending");
+
+    // The member's popup goes on to the same callback: connected, posted to the host, closed.
+    await Promise.all([popup.waitForEvent("close"), popup.goto(url).catch(() => undefined)]);
+    await page.locator("#result").filter({ hasText: "connected" }).waitFor({ timeout: 20_000 });
+    expect(JSON.parse((await page.locator("#result").textContent())!)).toMatchObject({
+      origin: tenantry.url,
+      data: { status: "connected", connectionId },
+    });
+    expect(await status()).toBe("connected");
+    await Promise.all([member.close(), other.close()]);
   });
 
   it("without a popup, returns the tab to the host page with the outcome in the query", async () => {

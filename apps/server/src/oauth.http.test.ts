@@ -1,10 +1,12 @@
 import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oauthBrowser } from "./testing/oauth-browser";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
 /** The OAuth2 flow over real HTTP: Tenantry's server, and a provider in its own process. */
 let s: TestServer;
 let provider: ProviderProcess;
+
 const HOST = "http://host.example:5173";
 
 beforeAll(async () => {
@@ -34,12 +36,18 @@ async function startConnection(body: Record<string, unknown> = {}) {
   return { tenantId: tenant.id, ...((await created.json()) as { id: string; authorizationUrl: string }) };
 }
 
-/** What the browser does: the provider approves and redirects to Tenantry's callback. */
-async function callbackUrl(authorizationUrl: string): Promise<string> {
-  const approved = await fetch(authorizationUrl, { redirect: "manual" });
-  const location = approved.headers.get("location")!;
-  expect(location.startsWith(`${s.url}/oauth/callback?`)).toBe(true);
-  return location;
+/**
+ * What the browser does: opens Tenantry's start URL (which binds the attempt to it), the provider
+ * approves and redirects to Tenantry's callback; the browser is what follows it there.
+ */
+async function signIn(authorizationUrl: string, browser = oauthBrowser(s.url)) {
+  const url = await browser.callbackUrl(authorizationUrl);
+  expect(url.startsWith(`${s.url}/oauth/callback?`)).toBe(true);
+  return { url, browser, callback: () => browser.visit(url) };
+}
+
+async function connectionStatus(id: string): Promise<string> {
+  return ((await (await s.call("GET", `/api/v1/connections/${id}`)).json()) as { status: string }).status;
 }
 
 function resultOf(page: string): Record<string, unknown> {
@@ -52,7 +60,7 @@ function resultOf(page: string): Record<string, unknown> {
 describe("GET /oauth/callback", () => {
   it("connects and answers a strict-CSP page that posts only to the exact origin that started it", async () => {
     const started = await startConnection({ returnTo: `${HOST}/integrations` });
-    const callback = await fetch(await callbackUrl(started.authorizationUrl));
+    const callback = await (await signIn(started.authorizationUrl)).callback();
     expect(callback.status).toBe(200);
     expect(callback.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(callback.headers.get("content-security-policy")).not.toContain("unsafe-inline");
@@ -84,25 +92,26 @@ describe("GET /oauth/callback", () => {
 
   it("answers a replayed or altered state with 400 and changes nothing", async () => {
     const started = await startConnection();
-    const url = await callbackUrl(started.authorizationUrl);
+    const { url, browser } = await signIn(started.authorizationUrl);
     const altered = new URL(url);
     altered.searchParams.set("state", `${altered.searchParams.get("state")}x`);
-    const refused = await fetch(altered);
+    const refused = await browser.visit(altered.toString());
     expect(refused.status).toBe(400);
     expect(resultOf(await refused.text())).toMatchObject({
       status: "error",
       error: { code: "invalid_state" },
     });
-    expect((await fetch(url)).status).toBe(200);
-    const replay = await fetch(url);
+    expect((await browser.visit(url)).status).toBe(200);
+    const replay = await browser.visit(url);
     expect(replay.status).toBe(400);
     expect(resultOf(await replay.text())).toMatchObject({ error: { code: "invalid_state" } });
   });
 
   it("tells the user in plain words when they deny access at the provider", async () => {
     const started = await startConnection();
-    const state = new URL(started.authorizationUrl).searchParams.get("state")!;
-    const denied = await fetch(
+    const browser = oauthBrowser(s.url);
+    const state = new URL(await browser.start(started.authorizationUrl)).searchParams.get("state")!;
+    const denied = await browser.visit(
       `${s.url}/oauth/callback?error=access_denied&error_description=The+user+said+no&state=${encodeURIComponent(state)}`,
     );
     expect(denied.status).toBe(400);
@@ -116,13 +125,91 @@ describe("GET /oauth/callback", () => {
   });
 });
 
+describe("bound to the browser that started the sign-in", () => {
+  it("the start URL gives the browser an HttpOnly, SameSite=Lax cookie and sends it on to the provider", async () => {
+    const started = await startConnection();
+    expect(started.authorizationUrl).toMatch(new RegExp(`^${s.url}/oauth/start\\?flow=[A-Za-z0-9._-]+$`));
+    const response = await oauthBrowser(s.url).visit(started.authorizationUrl);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    const cookie = response.headers.get("set-cookie")!;
+    // Plain http here; on https the cookie is `__Host-tenantry_oauth_binding` and Secure.
+    expect(cookie).toMatch(
+      /^tenantry_oauth_binding=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/,
+    );
+    const authorize = new URL(response.headers.get("location")!);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(appSettingsFor(provider).authorizeUrl);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`${s.url}/oauth/callback`);
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    // The code and the state never reach the request log; the flow token neither.
+    expect(s.logs.join("\n")).not.toMatch(/flow=|state=/);
+  });
+
+  it("refuses a callback brought back by another browser (no cookie, or its own) with 400, and changes nothing", async () => {
+    const started = await startConnection({ returnTo: `${HOST}/x` });
+    // The member opens their link, and sends the provider's page on to someone else who approves.
+    const member = await signIn(started.authorizationUrl);
+    const stranger = oauthBrowser(s.url);
+    const strangerWithCookie = (await signIn((await startConnection()).authorizationUrl)).browser;
+    for (const browser of [stranger, strangerWithCookie]) {
+      const refused = await browser.visit(member.url);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(resultOf(await refused.text())).toMatchObject({
+        status: "error",
+        error: { code: "invalid_state" },
+      });
+      expect(await connectionStatus(started.id)).toBe("pending");
+    }
+    expect(stranger.cookies.size).toBe(0);
+    // The member's own browser still finishes it.
+    const callback = await member.callback();
+    expect(callback.status).toBe(200);
+    expect(resultOf(await callback.text())).toMatchObject({ status: "connected", connectionId: started.id });
+    expect(await connectionStatus(started.id)).toBe("connected");
+  });
+
+  it("binds the start URL to the first browser that opens it: forwarded afterwards, it is refused", async () => {
+    const started = await startConnection();
+    const first = oauthBrowser(s.url);
+    const providerUrl = await first.start(started.authorizationUrl);
+    const forwarded = await oauthBrowser(s.url).visit(started.authorizationUrl);
+    expect(forwarded.status).toBe(400);
+    expect(forwarded.headers.get("set-cookie")).toBeNull();
+    expect(resultOf(await forwarded.text())).toMatchObject({ error: { code: "invalid_state" } });
+    // A reload in the first browser is fine, and the sign-in completes there.
+    expect(new URL(await first.start(started.authorizationUrl)).searchParams.get("client_id")).toBe(
+      new URL(providerUrl).searchParams.get("client_id"),
+    );
+    expect((await first.visit(await first.approve(providerUrl))).status).toBe(200);
+    expect(await connectionStatus(started.id)).toBe("connected");
+  });
+
+  it("binds nothing when a page loads the start URL as an image, a fetch or a frame", async () => {
+    const started = await startConnection();
+    for (const destination of ["image", "empty", "iframe"]) {
+      const refused = await oauthBrowser(s.url).visit(started.authorizationUrl, {
+        "sec-fetch-dest": destination,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get("set-cookie")).toBeNull();
+    }
+    const browser = oauthBrowser(s.url);
+    await browser.start(started.authorizationUrl);
+    expect(
+      (await browser.visit(await browser.approve(await browser.start(started.authorizationUrl)))).status,
+    ).toBe(200);
+  });
+});
+
 describe("credentials over REST", () => {
   it("answers 409 needs_reauth after invalid_grant, and 503 provider_unavailable in an outage", async () => {
     await provider.configure({ accessTokenTtlSeconds: 1 });
     const revoked = await startConnection();
-    await fetch(await callbackUrl(revoked.authorizationUrl));
+    await (await signIn(revoked.authorizationUrl)).callback();
     const down = await startConnection();
-    await fetch(await callbackUrl(down.authorizationUrl));
+    await (await signIn(down.authorizationUrl)).callback();
     await provider.configure({ accessTokenTtlSeconds: 3600 });
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
@@ -142,7 +229,7 @@ describe("credentials over REST", () => {
     });
     expect(again.status).toBe(200);
     const { authorizationUrl } = (await again.json()) as { authorizationUrl: string };
-    expect((await fetch(await callbackUrl(authorizationUrl))).status).toBe(200);
+    expect((await (await signIn(authorizationUrl)).callback()).status).toBe(200);
     expect((await s.call("GET", `/api/v1/connections/${revoked.id}/credentials`)).status).toBe(200);
   });
 });

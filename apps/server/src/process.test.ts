@@ -10,6 +10,7 @@ import { testDriver, withDatabase } from "@tenantry/db/test-database";
 import { appSettingsFor, startProviderProcess } from "@tenantry/oauth-provider/process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oauthBrowser } from "./testing/oauth-browser";
 
 /**
  * The real server and CLI as separate processes, the way `pnpm start` and operators run them.
@@ -306,9 +307,9 @@ describe.runIf(testDriver() === "postgres")("several processes on one PostgreSQL
         const created = (await (
           await api(first, "POST", `/tenants/${tenant.id}/connections`, { appKey: "loopback" })
         ).json()) as { id: string; authorizationUrl: string };
-        // The browser's part: the provider approves and sends it back to the first process.
-        const approved = await fetch(created.authorizationUrl, { redirect: "manual" });
-        const callback = await fetch(approved.headers.get("location")!);
+        // The browser's part: Tenantry's start URL, then the provider approves and sends it back.
+        const browser = oauthBrowser(first.url);
+        const callback = await browser.visit(await browser.callbackUrl(created.authorizationUrl));
         expect(callback.status).toBe(200);
         await provider.configure({ accessTokenTtlSeconds: 3600, tokenDelayMs: 300 });
         await delay(1100);

@@ -6,7 +6,7 @@ import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, HARNESS_PUBLIC_URL, type Harness } from "../testing/harness";
-import { type CallbackResult, completeAuthorization } from "./oauth";
+import { type CallbackQuery, type CallbackResult, completeAuthorization, startAuthorization } from "./oauth";
 import type { StoredTokens } from "./provider-client";
 import { refreshExpiringConnections } from "./refresh";
 import { connectionCredentialsAad } from "./sealed-credentials";
@@ -45,16 +45,43 @@ beforeEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const complete = (query: { state?: string; code?: string; error?: string }): Promise<CallbackResult> =>
+const complete = (query: CallbackQuery): Promise<CallbackResult> =>
   completeAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, query, "test-request");
 
-/** Follows an authorization URL to the provider, which approves and redirects back with code and state. */
-async function authorize(authorizationUrl: string): Promise<{ code: string; state: string }> {
-  const response = await fetch(authorizationUrl, { redirect: "manual" });
+/**
+ * What a browser does with the `authorizationUrl`: opens Tenantry's start URL (which binds the attempt
+ * to the browser's cookie, `binding`, and answers with the provider's URL). `binding` is the cookie
+ * the browser already holds, if any.
+ */
+async function start(
+  authorizationUrl: string,
+  binding?: string,
+): Promise<{ location: string; binding: string }> {
+  const url = new URL(authorizationUrl);
+  expect(`${url.origin}${url.pathname}`).toBe(`${HARNESS_PUBLIC_URL}/oauth/start`);
+  const outcome = await startAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, {
+    flow: url.searchParams.get("flow") ?? undefined,
+    binding,
+  });
+  if (outcome.kind !== "redirect") throw new Error(`start refused: ${JSON.stringify(outcome.result)}`);
+  return { location: outcome.location, binding: outcome.nonce };
+}
+
+/** The provider (auto-approving) sends the browser back with code and state. */
+async function approve(providerUrl: string): Promise<{ code: string; state: string }> {
+  const response = await fetch(providerUrl, { redirect: "manual" });
   expect(response.status).toBe(302);
   const back = new URL(response.headers.get("location")!);
   expect(`${back.origin}${back.pathname}`).toBe(`${HARNESS_PUBLIC_URL}/oauth/callback`);
   return { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! };
+}
+
+/** The whole way in one browser: start, approve, and the callback query that browser brings back. */
+async function authorize(
+  authorizationUrl: string,
+): Promise<{ code: string; state: string; binding: string }> {
+  const started = await start(authorizationUrl);
+  return { ...(await approve(started.location)), binding: started.binding };
 }
 
 async function connect(tenantId: string): Promise<string> {
@@ -90,7 +117,12 @@ describe("the authorization-code flow", () => {
       returnTo: `${HOST_ORIGIN}/settings`,
     });
     expect(created.status).toBe("pending");
-    const url = new URL(created.authorizationUrl!);
+    // Tenantry's start URL first; it sends the browser on to the provider.
+    expect(created.authorizationUrl).toMatch(
+      /^http:\/\/127\.0\.0\.1:4000\/oauth\/start\?flow=[A-Za-z0-9._-]+$/,
+    );
+    const started = await start(created.authorizationUrl!);
+    const url = new URL(started.location);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       response_type: "code",
       client_id: provider.clientId,
@@ -102,7 +134,7 @@ describe("the authorization-code flow", () => {
     expect(url.searchParams.get("state")).not.toBe("must-not-win");
     expect(url.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const result = await complete(await authorize(created.authorizationUrl!));
+    const result = await complete({ ...(await approve(started.location)), binding: started.binding });
     expect(result).toMatchObject({
       status: "connected",
       httpStatus: 200,
@@ -133,18 +165,21 @@ describe("the authorization-code flow", () => {
   it("refuses a replayed, altered or missing state, and changes nothing", async () => {
     const tenant = await h.api.tenants.create({ name: "Replay Co" });
     const created = await h.api.connections.create({ tenantId: tenant.id, appKey });
-    const { code, state } = await authorize(created.authorizationUrl!);
+    const { code, state, binding } = await authorize(created.authorizationUrl!);
     const altered = `${state.slice(0, -2)}${state.endsWith("A") ? "B" : "A"}`;
-    expect(await complete({ code, state: altered })).toMatchObject({
+    expect(await complete({ code, state: altered, binding })).toMatchObject({
       httpStatus: 400,
       error: { code: "invalid_state" },
     });
-    expect(await complete({ code })).toMatchObject({ httpStatus: 400, error: { code: "invalid_state" } });
+    expect(await complete({ code, binding })).toMatchObject({
+      httpStatus: 400,
+      error: { code: "invalid_state" },
+    });
     expect((await row(created.id)).status).toBe("pending");
 
-    expect(await complete({ code, state })).toMatchObject({ status: "connected" });
+    expect(await complete({ code, state, binding })).toMatchObject({ status: "connected" });
     const after = await row(created.id);
-    expect(await complete({ code, state })).toMatchObject({
+    expect(await complete({ code, state, binding })).toMatchObject({
       httpStatus: 400,
       error: { code: "invalid_state" },
     });
@@ -164,13 +199,15 @@ describe("the authorization-code flow", () => {
   it("refuses a reused code at the provider, with the connection unchanged", async () => {
     const tenant = await h.api.tenants.create({ name: "Code Reuse Co" });
     const first = await h.api.connections.create({ tenantId: tenant.id, appKey });
-    const { code, state } = await authorize(first.authorizationUrl!);
-    expect(await complete({ code, state })).toMatchObject({ status: "connected" });
-    // A fresh, valid state carrying the already-exchanged code.
+    const { code, state, binding } = await authorize(first.authorizationUrl!);
+    expect(await complete({ code, state, binding })).toMatchObject({ status: "connected" });
+    // A fresh, valid state (started in this browser) carrying the already-exchanged code.
     const retry = await h.api.connections.reauthorize({ id: first.id });
-    const fresh = new URL(retry.authorizationUrl).searchParams.get("state")!;
+    const restarted = await start(retry.authorizationUrl, binding);
+    expect(restarted.binding).toBe(binding);
+    const fresh = new URL(restarted.location).searchParams.get("state")!;
     const before = await row(first.id);
-    expect(await complete({ code, state: fresh })).toMatchObject({
+    expect(await complete({ code, state: fresh, binding })).toMatchObject({
       httpStatus: 400,
       error: { code: "provider_error" },
     });
@@ -180,8 +217,9 @@ describe("the authorization-code flow", () => {
   it("answers a provider's refusal (access_denied) without consuming the state or touching the connection", async () => {
     const tenant = await h.api.tenants.create({ name: "Denied Co" });
     const created = await h.api.connections.create({ tenantId: tenant.id, appKey });
-    const state = new URL(created.authorizationUrl!).searchParams.get("state")!;
-    const result = await complete({ state, error: "access_denied" });
+    const started = await start(created.authorizationUrl!);
+    const state = new URL(started.location).searchParams.get("state")!;
+    const result = await complete({ state, error: "access_denied", binding: started.binding });
     expect(result).toMatchObject({
       httpStatus: 400,
       connectionId: created.id,
@@ -207,6 +245,113 @@ describe("the authorization-code flow", () => {
       await failure(h.api.connections.create({ tenantId: tenant.id, appKey, parameters: { a: 1 } })),
     ).toMatchObject({ status: 400 });
     expect((await h.api.connections.listForTenant({ tenantId: tenant.id })).items).toEqual([]);
+  });
+});
+
+describe("bound to the browser and the user that started it", () => {
+  const stateOf = async (connectionId: string) =>
+    (await h.handle.db.select().from(oauthStates).where(eq(oauthStates.connectionId, connectionId)))[0]!;
+  const startIn = (authorizationUrl: string, binding: string | undefined) =>
+    startAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, {
+      flow: new URL(authorizationUrl).searchParams.get("flow") ?? undefined,
+      binding,
+    });
+
+  it("refuses a state brought back by another browser (no cookie, or another one) and changes nothing", async () => {
+    const tenant = await h.api.tenants.create({ name: "Bound Co" });
+    const created = await h.api.connections.create({ tenantId: tenant.id, appKey });
+    // The member opens the link and sends the provider's page on to someone else, who approves it.
+    const { code, state, binding } = await authorize(created.authorizationUrl!);
+    const elsewhere = await start(
+      (await h.api.connections.create({ tenantId: tenant.id, appKey })).authorizationUrl!,
+    );
+    const flipped = `${binding.slice(0, -1)}${binding.endsWith("A") ? "B" : "A"}`;
+    const before = await row(created.id);
+    for (const foreign of [undefined, elsewhere.binding, flipped, "not-a-nonce"]) {
+      expect(await complete({ code, state, binding: foreign })).toMatchObject({
+        status: "error",
+        httpStatus: 400,
+        error: { code: "invalid_state" },
+      });
+    }
+    expect(await complete({ state, error: "access_denied" })).toMatchObject({
+      httpStatus: 400,
+      error: { code: "invalid_state" },
+    });
+    expect(await row(created.id)).toEqual(before);
+    expect((await stateOf(created.id)).usedAt).toBeNull();
+    // The browser that started it still finishes it, once.
+    expect(await complete({ code, state, binding })).toMatchObject({ status: "connected" });
+    expect(await complete({ code, state, binding })).toMatchObject({ error: { code: "invalid_state" } });
+  });
+
+  it("binds the start URL to the first browser that opens it; that browser may open it again", async () => {
+    const tenant = await h.api.tenants.create({ name: "First Browser Co" });
+    const created = await h.api.connections.create({ tenantId: tenant.id, appKey });
+    const first = await start(created.authorizationUrl!);
+    const bound = (await stateOf(created.id)).browserBindingHash;
+    expect(bound).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(bound).not.toContain(first.binding);
+    // A reload in the same browser: same cookie, sent to the provider again.
+    const reopened = await start(created.authorizationUrl!, first.binding);
+    expect(reopened.binding).toBe(first.binding);
+    // The link forwarded to another browser, with no cookie or with its own.
+    const other = await start(
+      (await h.api.connections.create({ tenantId: tenant.id, appKey })).authorizationUrl!,
+    );
+    for (const binding of [undefined, other.binding]) {
+      const refused = await startIn(created.authorizationUrl!, binding);
+      expect(refused).toMatchObject({
+        kind: "error",
+        result: { httpStatus: 400, error: { code: "invalid_state" } },
+      });
+    }
+    expect((await stateOf(created.id)).browserBindingHash).toBe(bound);
+    expect(await startIn(`${HARNESS_PUBLIC_URL}/oauth/start?flow=forged`, undefined)).toMatchObject({
+      kind: "error",
+      result: { error: { code: "invalid_state" } },
+    });
+  });
+
+  it("lets exactly one of two browsers racing for the same start URL bind it", async () => {
+    const tenant = await h.api.tenants.create({ name: "Race Start Co" });
+    const created = await h.api.connections.create({ tenantId: tenant.id, appKey });
+    const outcomes = await Promise.all([
+      startIn(created.authorizationUrl!, undefined),
+      startIn(created.authorizationUrl!, undefined),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["error", "redirect"]);
+  });
+
+  it("records who started the sign-in and names them in the log when it is finished", async () => {
+    const key = await h.api.signingKeys.create({ algorithm: "HS256", name: `starter-${Date.now()}` });
+    const jwt = await new SignJWT({
+      sub: `starter-${Date.now()}`,
+      scope: "connections:read connections:write",
+    })
+      .setProtectedHeader({ alg: "HS256", kid: key.id })
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(base64url.decode(key.secret!));
+    const widget = h.callerWith({ authorization: `Bearer ${jwt}` });
+    const me = await widget.accessTokens.me();
+    const created = await widget.connections.create({ tenantId: me.tenant.id, appKey });
+    expect(await stateOf(created.id)).toMatchObject({
+      startedByType: "access_token",
+      startedById: `token:${key.id}`,
+    });
+    expect(await complete(await authorize(created.authorizationUrl!))).toMatchObject({ status: "connected" });
+    const entry = (await h.api.activity.listForTenant({ tenantId: me.tenant.id })).items.find(
+      (e) => e.action === "connection.connected",
+    );
+    expect(entry?.changes.after).toMatchObject({
+      startedBy: { type: "access_token", id: `token:${key.id}` },
+    });
+
+    const byKey = await h.api.connections.create({ tenantId: me.tenant.id, appKey });
+    const state = await stateOf(byKey.id);
+    expect(state.startedByType).toBe("api_key");
+    expect(state.startedById).toMatch(/^key_/);
   });
 });
 
@@ -369,6 +514,6 @@ describe("disconnect and isolation", () => {
     expect(await failure(mine.connections.credentials({ id: theirs }))).toMatchObject({ status: 403 });
     expect((await row(theirs)).status).toBe("connected");
     const own = await mine.connections.create({ tenantId: me.tenant.id, appKey });
-    expect(own.authorizationUrl).toContain(provider.url);
+    expect((await start(own.authorizationUrl!)).location).toContain(provider.url);
   });
 });

@@ -142,6 +142,7 @@ export async function createConnection(
         workspaceId,
         connectionId: id,
         app,
+        startedBy: sc.actor,
         ...target,
       });
       const connection = toConnection(row!);
@@ -216,6 +217,7 @@ export async function reauthorizeConnection(
       workspaceId: row.workspaceId,
       connectionId: row.id,
       app,
+      startedBy: sc.actor,
       ...target,
     });
     await recordActivity(tx, sc, {
