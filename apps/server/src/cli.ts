@@ -10,6 +10,7 @@ import {
   setOperatorPassword,
 } from "@tenantry/api/operators/lifecycle";
 import { createOperator, findOperatorByEmail } from "@tenantry/api/operators/service";
+import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
 import { resealStaleSecrets } from "@tenantry/api/secrets/rotate";
 import { base64url, randomBytes } from "@tenantry/api/shared/crypto";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
@@ -88,6 +89,8 @@ async function main() {
   );
   try {
     if (command === "migrate") {
+      const { keyring } = await loadKeyring(config);
+      await runDataMigrations(handle.db, keyring, (_level, message) => process.stdout.write(`${message}\n`));
       process.stdout.write("Migrations applied.\n");
     } else if (command === "create-api-key") {
       if (!values.name) fail("create-api-key needs --name NAME");

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { errorForLog } from "@tenantry/api/shared/db-errors";
+import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
@@ -91,6 +92,10 @@ async function main() {
     fail(`cannot open the database at ${where}: ${(error as Error).message}`);
   }
 
+  // After the SQL migrations, before any request: the data migrations (they need the keyring).
+  await runDataMigrations(handle.db, keyring.keyring, (level, message, details) =>
+    logger[level](details, message),
+  );
   const bootstrap = await bootstrapDefaultWorkspace(handle.db, { bootstrapApiKey: config.bootstrapApiKey });
   state.db = handle.db;
   const address = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
