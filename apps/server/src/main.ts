@@ -1,6 +1,6 @@
 import { once } from "node:events";
-import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
+import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
