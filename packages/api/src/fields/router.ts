@@ -12,11 +12,16 @@ async function tenantFields(db: Executor, workspaceId: string, tenantId: string)
     loadFieldSchema(db, workspaceId),
   ]);
   const tenant = toTenant(row);
+  // The schema change that makes a field secret seals its plain copies; should one remain (a tenant
+  // created under the old schema while the change ran), it is still never shown as a value.
+  const values = Object.fromEntries(
+    Object.entries(tenant.fields).filter(([name]) => !loaded.compiled.secretFields.has(name)),
+  );
   return {
     tenantId,
-    values: tenant.fields,
+    values,
     secretFieldsSet: tenant.secretFieldsSet,
-    issues: fieldIssuesOf(loaded.compiled, tenant.fields, tenant.secretFieldsSet),
+    issues: fieldIssuesOf(loaded.compiled, values, tenant.secretFieldsSet),
     schema: {
       schema: loaded.compiled.document,
       version: loaded.version,
@@ -58,7 +63,7 @@ export const fieldsRouter = router({
         path: "/tenant-field-schema",
         tags,
         summary:
-          "Replace the tenant field schema (stored values are kept; the answer counts those that no longer fit)",
+          "Replace the tenant field schema (stored values are kept, plain values of fields made secret are sealed; the answer counts those that no longer fit)",
       },
     })
     .input(fieldsContract.putSchema.input)

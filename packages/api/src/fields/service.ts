@@ -1,10 +1,12 @@
 import { EMPTY_FIELD_SCHEMA, type FieldSchemaDocument } from "@tenantry/contracts/fields";
 import type { Executor } from "@tenantry/db/database";
+import { newId } from "@tenantry/db/ids";
+import { activityLog } from "@tenantry/db/schema/activity";
 import { tenantFieldSchemas } from "@tenantry/db/schema/tenant-field-schemas";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import { recordActivity } from "../activity/service";
-import type { Actor } from "../actor";
+import { REDACTED, recordActivity } from "../activity/service";
+import { type Actor, actorId } from "../actor";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { appError, type InputIssue } from "../shared/errors";
 import { type CompiledFieldSchema, checkFieldValues, compileFieldSchema } from "./field-schema";
@@ -23,33 +25,47 @@ const compiledCache = new Map<string, CompiledFieldSchema>();
 const CACHE_LIMIT = 500;
 const EMPTY = compileFieldSchema(EMPTY_FIELD_SCHEMA);
 
-export async function loadFieldSchema(db: Executor, workspaceId: string): Promise<LoadedFieldSchema> {
-  const [row] = await db
-    .select()
-    .from(tenantFieldSchemas)
-    .where(eq(tenantFieldSchemas.workspaceId, workspaceId));
-  if (!row) return { compiled: EMPTY, version: 0, updatedAt: null };
-  const cacheKey = `${workspaceId}:${row.version}`;
+function compiledOf(row: typeof tenantFieldSchemas.$inferSelect): CompiledFieldSchema {
+  const cacheKey = `${row.workspaceId}:${row.version}`;
   let compiled = compiledCache.get(cacheKey);
   if (!compiled) {
     compiled = compileFieldSchema(row.schema);
     if (compiledCache.size >= CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value!);
     compiledCache.set(cacheKey, compiled);
   }
-  return { compiled, version: row.version, updatedAt: row.updatedAt.toISOString() };
+  return compiled;
 }
 
 /**
- * Replaces the workspace's schema. Stored values are never touched: the answer counts the tenants
- * whose values no longer fit, and reads flag them per field.
+ * The workspace's schema, read without a lock. A tenant write reads it after locking its tenant
+ * row; `putFieldSchema` locks the schema row and then tenant rows. Never lock the schema row after
+ * a tenant row: that order against `putFieldSchema`'s is a deadlock.
+ */
+export async function loadFieldSchema(db: Executor, workspaceId: string): Promise<LoadedFieldSchema> {
+  const [row] = await db
+    .select()
+    .from(tenantFieldSchemas)
+    .where(eq(tenantFieldSchemas.workspaceId, workspaceId));
+  if (!row) return { compiled: EMPTY, version: 0, updatedAt: null };
+  return { compiled: compiledOf(row), version: row.version, updatedAt: row.updatedAt.toISOString() };
+}
+
+/**
+ * Replaces the workspace's schema. Stored values are kept: the answer counts the tenants whose
+ * values no longer fit, and reads flag them per field. One exception, in the same transaction:
+ * a tenant's plain value of a field the schema makes secret (`writeOnly`) is sealed into its secret
+ * fields and the plain copy removed (see `sealPlainCopies`). A secret field made plain stays sealed:
+ * its value is never unsealed into the readable fields, and only the API-key-only secret-fields
+ * call opens it.
  */
 export async function putFieldSchema(
-  sc: { db: Executor; actor: Actor; requestId: string },
+  sc: { db: Executor; actor: Actor; requestId: string; keyring: Keyring },
   document: unknown,
 ): Promise<{ schema: FieldSchemaDocument; version: number; updatedAt: string; tenantsNotFitting: number }> {
   const compiled = compileFieldSchema(document);
   const workspaceId = sc.actor.workspaceId;
   const saved = await sc.db.transaction(async (tx) => {
+    // Lock order: the schema row first, then tenant rows (sealPlainCopies).
     const [before] = await tx
       .select()
       .from(tenantFieldSchemas)
@@ -75,6 +91,12 @@ export async function putFieldSchema(
       before: before ? { schema: before.schema, version: before.version } : null,
       after: { schema: row!.schema, version: row!.version },
     });
+    const wasSecret = before ? compiledOf(before).secretFields : EMPTY.secretFields;
+    await sealPlainCopies(tx, sc, {
+      secret: [...compiled.secretFields].sort(),
+      newlySecret: [...compiled.secretFields].filter((name) => !wasSecret.has(name)),
+      schemaVersion: row!.version,
+    });
     return row!;
   });
   const tenantsNotFitting = await countTenantsNotFitting(sc.db, workspaceId, compiled);
@@ -84,6 +106,130 @@ export async function putFieldSchema(
     updatedAt: saved.updatedAt.toISOString(),
     tenantsNotFitting,
   };
+}
+
+/** Tenants per batch when plain copies of secret fields are sealed: one SELECT, UPDATE and INSERT each. */
+export const SEAL_BATCH = 1000;
+
+/**
+ * Moves every tenant's plain value of a secret field into its sealed secret fields, inside the
+ * schema change's transaction, in batches of `SEAL_BATCH` tenants by id: one SELECT, one UPDATE and
+ * one INSERT of activity entries per batch. Each tenant so changed moves to its next version and
+ * gets a `tenant.fields_updated` entry whose `before` shows the moved values as `[redacted]`.
+ *
+ * Racing tenant writes: a write locks its tenant row and then reads the schema (without a lock).
+ * When a field becomes secret, every tenant row of the workspace is locked first (in id order), so
+ * a write in flight either commits before (its plain value is then sealed here) or waits for this
+ * transaction and reads the new schema (it seals the value itself). Fields already secret are
+ * swept too (a plain copy can only be a leftover), without that lock.
+ *
+ * Not covered: a tenant *created* while the change runs has no row to lock yet; if it read the
+ * old schema, its plain copy stays until the next schema change sweeps it (the fields read never
+ * shows it meanwhile). Closing that needs the create to read the schema row `FOR SHARE` before it
+ * inserts (schema row, then tenants: the same order as here).
+ */
+async function sealPlainCopies(
+  tx: Executor,
+  sc: { actor: Actor; requestId: string; keyring: Keyring },
+  options: { secret: string[]; newlySecret: string[]; schemaVersion: number },
+): Promise<void> {
+  const { secret, newlySecret, schemaVersion } = options;
+  if (secret.length === 0) return;
+  const workspaceId = sc.actor.workspaceId;
+  if (newlySecret.length > 0) {
+    await tx.execute(
+      sql`select count(*) from (select 1 from ${tenants} where ${tenants.workspaceId} = ${workspaceId} order by ${tenants.id} for update) as locked`,
+    );
+  }
+  const names = sql.join(
+    secret.map((name) => sql`${name}`),
+    sql`, `,
+  );
+  let after = "";
+  for (;;) {
+    const page = await tx
+      .select({
+        id: tenants.id,
+        version: tenants.version,
+        fields: tenants.fields,
+        secretFields: tenants.secretFields,
+      })
+      .from(tenants)
+      .where(
+        and(
+          eq(tenants.workspaceId, workspaceId),
+          gt(tenants.id, after),
+          sql`${tenants.fields} ?| array[${names}]::text[]`,
+        ),
+      )
+      .orderBy(asc(tenants.id))
+      .limit(SEAL_BATCH)
+      .for("update");
+    if (page.length === 0) return;
+    const changed = await Promise.all(
+      page.map(async (row) => {
+        const fields = { ...row.fields };
+        const secretFields = { ...row.secretFields };
+        const redacted = { ...row.fields };
+        for (const name of secret) {
+          if (!Object.hasOwn(fields, name)) continue;
+          const value = fields[name];
+          delete fields[name];
+          redacted[name] = REDACTED;
+          // A stored null is no value (a write of null removes the field): nothing to seal.
+          if (value === null) continue;
+          secretFields[name] = await sc.keyring.seal(
+            JSON.stringify(value),
+            secretFieldAad(workspaceId, row.id, name),
+          );
+        }
+        return { row, fields, secretFields, redacted };
+      }),
+    );
+    // The whole batch as one JSON parameter: one statement updates the tenants (each to its next
+    // version) and appends their activity entries.
+    const batch = changed.map((c) => ({
+      id: c.row.id,
+      fields: c.fields,
+      secret_fields: c.secretFields,
+      activity_id: newId("act"),
+      changes: {
+        before: {
+          fields: c.redacted,
+          secretFieldsSet: Object.keys(c.row.secretFields).sort(),
+          version: c.row.version,
+        },
+        after: {
+          fields: c.fields,
+          secretFieldsSet: Object.keys(c.secretFields).sort(),
+          version: c.row.version + 1,
+          reason: "field_made_secret",
+          fieldSchemaVersion: schemaVersion,
+        },
+      },
+    }));
+    await tx.execute(sql`
+      with sealed as (
+        select * from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+          as s(id text, fields jsonb, secret_fields jsonb, activity_id text, changes jsonb)
+      ), updated as (
+        update ${tenants} set
+          fields = sealed.fields,
+          secret_fields = sealed.secret_fields,
+          version = ${tenants.version} + 1,
+          updated_at = now()
+        from sealed
+        where ${tenants.workspaceId} = ${workspaceId} and ${tenants.id} = sealed.id
+        returning ${tenants.id} as id
+      )
+      insert into ${activityLog}
+        (workspace_id, id, tenant_id, actor_type, actor_id, action, target_type, target_id, changes, request_id)
+      select ${workspaceId}, sealed.activity_id, sealed.id, ${sc.actor.type}, ${actorId(sc.actor)},
+        'tenant.fields_updated', 'tenant', sealed.id, sealed.changes, ${sc.requestId}
+      from sealed join updated on updated.id = sealed.id`);
+    if (page.length < SEAL_BATCH) return;
+    after = page[page.length - 1]!.id;
+  }
 }
 
 /** Which stored values no longer fit the schema (secret values are checked for presence only). */
