@@ -1,10 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
 import { createKeyring, parseKeyMaterial } from "@tenantry/api/secrets/keyring";
@@ -21,74 +17,33 @@ import { dataMigrations } from "@tenantry/db/schema/data-migrations";
 import { testDriver, withDatabase } from "@tenantry/db/test-database";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
+import { runScript, type ServerRun, startServerProcess } from "./testing/server-process";
 
 /**
  * The re-seal data migration as operators meet it: a database whose secrets were sealed the old way
  * (associated data without the workspace), then the real server starting on it, or `tenantry
  * migrate` — twice at once on one PostgreSQL.
  */
-const serverDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ENCRYPTION_KEY = Buffer.alloc(32, 9).toString("base64");
 const API_KEY = `tnt_sk_${"m".repeat(40)}`;
 const PROCESS_TIMEOUT = 180_000;
 const TENANTS = 5;
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Run = ServerRun;
 
-function run(script: string, args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: serverDir,
-    env: {
-      PATH: process.env.PATH,
-      LOG_LEVEL: "warn",
-      TENANTRY_REFRESH_INTERVAL_SECONDS: "0",
-      TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      TENANTRY_BOOTSTRAP_API_KEY: API_KEY,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+/** This file's processes: the shared runner with this file's encryption key (and bootstrap key). */
+const run = (script: string, args: string[], env: Record<string, string>): Run =>
+  runScript(script, args, {
+    TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    TENANTRY_BOOTSTRAP_API_KEY: API_KEY,
+    ...env,
   });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (chunk) => {
-    out += chunk;
+const startServer = (env: Record<string, string>) =>
+  startServerProcess({
+    TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    TENANTRY_BOOTSTRAP_API_KEY: API_KEY,
+    ...env,
   });
-  child.stderr!.on("data", (chunk) => {
-    err += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
-/** Starts the server and waits for its "ready" line, or its exit. */
-async function startServer(env: Record<string, string>): Promise<Run & { url: string }> {
-  const port = await freePort();
-  const server = run("src/main.ts", [], { PORT: String(port), ...env });
-  const ready = new Promise<boolean>((resolve) => {
-    server.child.stdout!.on("data", () => {
-      if (server.stdout().includes("is ready at")) resolve(true);
-    });
-  });
-  if (!(await Promise.race([ready, server.exited.then(() => false)]))) {
-    throw new Error(`the server did not start:\n${server.stdout()}\n${server.stderr()}`);
-  }
-  return { ...server, url: `http://127.0.0.1:${port}` };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -1,80 +1,28 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { testDriver, withDatabase } from "@tenantry/db/test-database";
 import { appSettingsFor, startProviderProcess } from "@tenantry/oauth-provider/process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oauthBrowser } from "./testing/oauth-browser";
+import { freePort, runScript, type ServerRun, startServerProcess } from "./testing/server-process";
 
 /**
  * The real server and CLI as separate processes, the way `pnpm start` and operators run them.
  * On PGlite: configuration, first start, restart, the data-dir lock, graceful shutdown, the CLI.
  * On PostgreSQL: several processes on one database behave as one.
  */
-const serverDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Run = ServerRun;
 
-function run(script: string, args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: serverDir,
-    env: {
-      PATH: process.env.PATH,
-      LOG_LEVEL: "warn",
-      TENANTRY_REFRESH_INTERVAL_SECONDS: "0",
-      TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (chunk) => {
-    out += chunk;
-  });
-  child.stderr!.on("data", (chunk) => {
-    err += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
-/** Starts the server and waits until it says it is ready (or fails the test with its output). */
-async function startServer(env: Record<string, string>): Promise<Run & { url: string }> {
-  const port = await freePort();
-  const server = run("src/main.ts", [], { PORT: String(port), ...env });
-  const deadline = Date.now() + 60_000;
-  while (!server.stdout().includes("is ready at")) {
-    const exitedEarly = await Promise.race([server.exited.then(() => true), delay(50).then(() => false)]);
-    if (exitedEarly || Date.now() > deadline) {
-      server.child.kill("SIGKILL");
-      throw new Error(`the server did not start:\n${server.stdout()}\n${server.stderr()}`);
-    }
-  }
-  return { ...server, url: `http://127.0.0.1:${port}` };
-}
+/** This file's processes: the shared runner with this file's encryption key (and bootstrap key). */
+const run = (script: string, args: string[], env: Record<string, string>): Run =>
+  runScript(script, args, { TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY, ...env });
+const startServer = (env: Record<string, string>) =>
+  startServerProcess({ TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY, ...env });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The real server and CLI as child processes, the way `pnpm start` and operators run them. */
+const serverDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface ServerRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `src/main.ts` or `src/cli.ts` under tsx with a minimal environment plus `env`. */
+export function runScript(script: string, args: string[], env: Record<string, string>): ServerRun {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH, LOG_LEVEL: "warn", TENANTRY_REFRESH_INTERVAL_SECONDS: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk) => {
+    out += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    err += chunk;
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+/** Starts the server on a free port and waits for its ready line; fails with its output otherwise. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerRun & { url: string }> {
+  const port = await freePort();
+  const server = runScript("src/main.ts", [], { PORT: String(port), ...env });
+  const ready = new Promise<boolean>((resolve) => {
+    const check = () => {
+      if (server.stdout().includes("is ready at")) resolve(true);
+    };
+    server.child.stdout!.on("data", check);
+    check();
+  });
+  if (!(await Promise.race([ready, server.exited.then(() => false)]))) {
+    throw new Error(`the server did not start:\n${server.stdout()}\n${server.stderr()}`);
+  }
+  return { ...server, url: `http://127.0.0.1:${port}` };
+}
