@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
@@ -14,7 +15,7 @@ async function body<T = Record<string, unknown>>(response: Response, status: num
 }
 
 interface ElementBody {
-  id: string;
+  id: string | null;
   revision: number;
   config: Record<string, unknown>;
   outdatedPaths: string[];
@@ -44,10 +45,22 @@ describe("elements over REST", () => {
     );
     const elements = `/api/v1/tenants/${tenant.id}/elements`;
 
-    const created = await body<ElementBody>(
+    // Reading the tenant's instance before anything created it answers the template's view.
+    const view = await body<ElementBody>(
       await s.call("GET", `${elements}/resolve?type=action&key=create-ticket`),
       200,
     );
+    expect(view).toMatchObject({ id: null, revision: 1, config: { priority: "normal", queue: "support" } });
+    expect((await body<{ items: unknown[] }>(await s.call("GET", elements), 200)).items).toEqual([]);
+    // Over REST the first write that names a template is deploy; it creates the instance.
+    const created = await body<ElementBody>(
+      await s.call("POST", `${elements}/deploy`, { type: "action", key: "create-ticket" }),
+      200,
+    );
+    expect(created).toMatchObject({ id: expect.stringMatching(/^elem_/), state: "ready" });
+    expect(
+      await body<ElementBody>(await s.call("GET", `${elements}/resolve?type=action&key=create-ticket`), 200),
+    ).toMatchObject({ id: created.id });
     const patched = await body<ElementBody>(
       await s.call("PATCH", `${elements}/${created.id}`, {
         revision: created.revision,
@@ -143,11 +156,21 @@ describe("elements over REST", () => {
       201,
     );
     const asTenant = { authorization: `Bearer ${minted.token}` };
-    const mine = await body<ElementBody>(
+    const view = await body<ElementBody>(
       await s.call(
         "GET",
         `/api/v1/tenants/${minted.tenantId}/elements/resolve?type=flow&key=nightly`,
         undefined,
+        asTenant,
+      ),
+      200,
+    );
+    expect(view).toMatchObject({ id: null, config: { hour: 2 } });
+    const mine = await body<ElementBody>(
+      await s.call(
+        "POST",
+        `/api/v1/tenants/${minted.tenantId}/elements/deploy`,
+        { type: "flow", key: "nightly" },
         asTenant,
       ),
       200,
@@ -168,8 +191,17 @@ describe("elements over REST", () => {
       201,
     );
     const theirs = await body<ElementBody>(
-      await s.call("GET", `/api/v1/tenants/${other.id}/elements/resolve?type=flow&key=nightly`),
+      await s.call("POST", `/api/v1/tenants/${other.id}/elements/deploy`, { type: "flow", key: "nightly" }),
       200,
+    );
+    await body(
+      await s.call(
+        "GET",
+        `/api/v1/tenants/${other.id}/elements/resolve?type=flow&key=nightly`,
+        undefined,
+        asTenant,
+      ),
+      404,
     );
     await body(
       await s.call("GET", `/api/v1/tenants/${other.id}/elements/${theirs.id}`, undefined, asTenant),
@@ -180,5 +212,47 @@ describe("elements over REST", () => {
       404,
     );
     await body(await s.call("GET", "/api/v1/element-templates", undefined, asTenant), 403);
+  });
+
+  it("with only elements:read, GET …/resolve creates no instance and records no activity", async () => {
+    await body(
+      await s.call("POST", "/api/v1/element-templates", {
+        type: "action",
+        key: "read-only-probe",
+        name: "Probe",
+        definition: { level: 1 },
+        configSchema: { type: "object", properties: { level: { type: "integer" } } },
+      }),
+      201,
+    );
+    const minted = await body<{ token: string; tenantId: string }>(
+      await s.call("POST", "/api/v1/test-tenant/token", { scope: "elements:read" }),
+      201,
+    );
+    const asReader = { authorization: `Bearer ${minted.token}` };
+    const counts = async () => {
+      const result = await s.handle.db.execute<{ instances: string; activity: string }>(
+        sql`select (select count(*) from element_instances) as instances, (select count(*) from activity_log) as activity`,
+      );
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows)[0];
+    };
+    const before = await counts();
+    const resolve = `/api/v1/tenants/${minted.tenantId}/elements/resolve?type=action&key=read-only-probe`;
+    for (let i = 0; i < 3; i++) {
+      expect(await body<ElementBody>(await s.call("GET", resolve, undefined, asReader), 200)).toMatchObject({
+        id: null,
+        config: { level: 1 },
+      });
+    }
+    await body(
+      await s.call(
+        "POST",
+        `/api/v1/tenants/${minted.tenantId}/elements/deploy`,
+        { type: "action", key: "read-only-probe" },
+        asReader,
+      ),
+      403,
+    );
+    expect(await counts()).toEqual(before);
   });
 });

@@ -136,6 +136,23 @@ export const elementSchema = z.object({
 });
 export const elementListSchema = pageOutput(elementSchema);
 
+/**
+ * What `resolve` answers: the tenant's instance, or — when it has none yet — the template's view of
+ * the instance it would get (no overrides, `revision` 1), with `id`, `createdAt` and `updatedAt`
+ * null. Reading never creates it; the first change (patch, reset or deploy with the same selector)
+ * does.
+ */
+export const resolvedElementSchema = elementSchema.extend({
+  id: z
+    .string()
+    .nullable()
+    .describe(
+      "null: the tenant has no instance yet (this is the template's view); the first patch, reset or deploy with the same selector creates it.",
+    ),
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+
 /** Which template instance: by template id, or by type and key (the app follows the connection). */
 const selectorParts = {
   tenantId: tenantIdSchema,
@@ -155,11 +172,14 @@ const oneSelector = (input: {
   [Boolean(input.instanceId), Boolean(input.templateId), Boolean(input.type && input.key)].filter(Boolean)
     .length === 1;
 
-/** By instance id (a plain get), or by template, created on first access. */
+const oneSelectorMessage = { message: "give one of instanceId, templateId, or type and key" };
+
+/** By instance id (a plain get), or by template: the instance, or the template's view until it exists. */
 export const resolveElementInput = z
   .strictObject({ ...selectorParts, instanceId: instanceIdSchema.optional() })
-  .refine(oneSelector, { message: "give one of instanceId, templateId, or type and key" });
+  .refine(oneSelector, oneSelectorMessage);
 
+/** By instance id, or by template: the template's instance is created first when there is none. */
 export const deployElementInput = resolveElementInput;
 
 export const elementRefInput = z.strictObject({ tenantId: tenantIdSchema, instanceId: instanceIdSchema });
@@ -173,19 +193,35 @@ export const listElementsInput = z.strictObject({
   includeArchived: z.boolean().default(false),
 });
 
-export const patchElementInput = z.strictObject({
-  tenantId: tenantIdSchema,
-  instanceId: instanceIdSchema,
-  revision: revision.describe("The revision you read; 409 version_conflict when it moved on."),
-  overrides: overridesSchema.describe("Paths to set (JSON Pointer → value); other overrides stay."),
-});
+/**
+ * A change names the instance by id, or (tRPC; over REST the path names the instance) by the
+ * template selector `resolve` took: the tenant's instance is created in the change's transaction
+ * when it has none yet, so a change that fails creates nothing.
+ */
+const changeTarget = {
+  ...selectorParts,
+  instanceId: instanceIdSchema
+    .optional()
+    .describe("The instance; or select the template's instance (created by this change if needed)."),
+};
 
-export const resetElementInput = z.strictObject({
-  tenantId: tenantIdSchema,
-  instanceId: instanceIdSchema,
-  revision: revision.optional(),
-  paths: z.array(z.string().max(1000)).max(500).optional().describe("Omitted: every override."),
-});
+export const patchElementInput = z
+  .strictObject({
+    ...changeTarget,
+    revision: revision.describe(
+      "The revision you read (1 for an instance not created yet); 409 version_conflict when it moved on.",
+    ),
+    overrides: overridesSchema.describe("Paths to set (JSON Pointer → value); other overrides stay."),
+  })
+  .refine(oneSelector, oneSelectorMessage);
+
+export const resetElementInput = z
+  .strictObject({
+    ...changeTarget,
+    revision: revision.optional(),
+    paths: z.array(z.string().max(1000)).max(500).optional().describe("Omitted: every override."),
+  })
+  .refine(oneSelector, oneSelectorMessage);
 
 export const createOwnElementInput = z.strictObject({
   tenantId: tenantIdSchema,
@@ -202,11 +238,14 @@ export const createOwnElementInput = z.strictObject({
 
 export type Template = z.infer<typeof templateSchema>;
 export type Element = z.infer<typeof elementSchema>;
+export type ResolvedElement = z.infer<typeof resolvedElementSchema>;
 export type ElementState = (typeof ELEMENT_STATES)[number];
 export type CreateTemplateInput = z.infer<typeof createTemplateInput>;
 export type UpdateTemplateInput = z.infer<typeof updateTemplateInput>;
 export type ResolveElementInput = z.infer<typeof resolveElementInput>;
 export type DeployElementInput = z.infer<typeof deployElementInput>;
+export type PatchElementInput = z.infer<typeof patchElementInput>;
+export type ResetElementInput = z.infer<typeof resetElementInput>;
 export type CreateOwnElementInput = z.infer<typeof createOwnElementInput>;
 
 export const elementTemplatesContract = {
@@ -219,7 +258,7 @@ export const elementTemplatesContract = {
 
 export const elementsContract = {
   list: query({ input: listElementsInput, output: elementListSchema }),
-  resolve: query({ input: resolveElementInput, output: elementSchema }),
+  resolve: query({ input: resolveElementInput, output: resolvedElementSchema }),
   create: mutation({ input: createOwnElementInput, output: elementSchema }),
   deploy: mutation({ input: deployElementInput, output: elementSchema }),
   get: query({ input: elementRefInput, output: elementSchema }),

@@ -1,6 +1,7 @@
 import type { JsonObject } from "@tenantry/contracts/json";
+import { activityLog } from "@tenantry/db/schema/activity";
 import { elementInstances } from "@tenantry/db/schema/elements";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
@@ -58,6 +59,27 @@ async function newTemplate(overrides: Record<string, unknown> = {}) {
     configSchema: syncSchema,
     ...overrides,
   });
+}
+
+/** The tenant's instance of a template, created by an empty change (reading never creates it). */
+function created(tenantId: string, templateId: string) {
+  return h.api.elements.patch({ tenantId, templateId, revision: 1, overrides: {} });
+}
+
+async function instancesOf(tenantId: string) {
+  return h.handle.db
+    .select()
+    .from(elementInstances)
+    .where(eq(elementInstances.tenantId, tenantId))
+    .orderBy(asc(elementInstances.id));
+}
+
+/** Both tables as rows, to show that a read changed nothing. */
+async function instancesAndActivity() {
+  return {
+    instances: await h.handle.db.select().from(elementInstances).orderBy(asc(elementInstances.id)),
+    activity: await h.handle.db.select().from(activityLog).orderBy(asc(activityLog.id)),
+  };
 }
 
 describe("element templates", () => {
@@ -123,36 +145,53 @@ describe("element templates", () => {
 });
 
 describe("instances: overrides over a template", () => {
-  it("creates on first access, customizes, follows the template where untouched and flags where overridden", async () => {
+  it("resolves the template's view until the first change creates the instance, follows the template where untouched and flags where overridden", async () => {
     const tenant = await newTenant();
     const template = await newTemplate();
-    const first = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
-    expect(first).toMatchObject({
+    const view = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    expect(view).toMatchObject({
+      id: null,
+      tenantId: tenant.id,
       templateId: template.id,
       connectionId: null,
+      instanceKey: "",
       config: syncDefinition,
+      defaults: syncDefinition,
+      overrides: {},
       isCustomized: false,
       outdated: false,
       state: "ready",
       revision: 1,
+      templateRevision: 1,
+      mergedRevision: 1,
       active: true,
+      createdAt: null,
+      updatedAt: null,
     });
-    // By type and key, the same instance.
-    const again = await h.api.elements.resolve({ tenantId: tenant.id, type: "flow", key: template.key });
-    expect(again.id).toBe(first.id);
+    // By type and key, the same view; still nothing stored.
+    expect(await h.api.elements.resolve({ tenantId: tenant.id, type: "flow", key: template.key })).toEqual(
+      view,
+    );
+    expect(await instancesOf(tenant.id)).toEqual([]);
 
+    // The first change, naming the template's instance, creates it and changes it in one go.
     const customized = await h.api.elements.patch({
       tenantId: tenant.id,
-      instanceId: first.id,
-      revision: 1,
+      type: "flow",
+      key: template.key,
+      revision: view.revision,
       overrides: { "/schedule/every": 15 },
     });
     expect(customized).toMatchObject({
+      templateId: template.id,
       isCustomized: true,
       overrides: { "/schedule/every": 15 },
       config: { schedule: { every: 15, enabled: true }, label: "Sync" },
       revision: 2,
     });
+    const first = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    expect(first).toMatchObject({ id: customized.id, revision: 2, createdAt: expect.any(String) });
+    expect((await instancesOf(tenant.id)).map((row) => row.id)).toEqual([customized.id]);
 
     // The host changes the template: the label (untouched) and the schedule (overridden).
     await h.api.elementTemplates.update({
@@ -160,7 +199,7 @@ describe("instances: overrides over a template", () => {
       revision: 1,
       definition: { ...syncDefinition, label: "Sync v2", schedule: { every: 30, enabled: true } },
     });
-    const after = await h.api.elements.get({ tenantId: tenant.id, instanceId: first.id });
+    const after = await h.api.elements.get({ tenantId: tenant.id, instanceId: customized.id });
     expect(after).toMatchObject({
       config: { schedule: { every: 15, enabled: true }, label: "Sync v2" },
       defaults: { schedule: { every: 30 }, label: "Sync v2" },
@@ -173,7 +212,7 @@ describe("instances: overrides over a template", () => {
     // Resetting the path follows the template again.
     const reset = await h.api.elements.reset({
       tenantId: tenant.id,
-      instanceId: first.id,
+      instanceId: customized.id,
       paths: ["/schedule"],
     });
     expect(reset).toMatchObject({
@@ -192,10 +231,28 @@ describe("instances: overrides over a template", () => {
     ]);
   });
 
-  it("refuses bad patches with 400 or 409 and stores nothing", async () => {
+  it("refuses bad patches with 400 or 409 and stores nothing, not even the instance a first change would create", async () => {
     const tenant = await newTenant();
     const template = await newTemplate();
-    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const byTemplate = (overrides: JsonObject, revision = 1) =>
+      h.api.elements.patch({ tenantId: tenant.id, templateId: template.id, revision, overrides });
+    expect(await failure(byTemplate({ "/schedule/every": 1 }))).toMatchObject({
+      status: 400,
+      code: "invalid_configuration",
+    });
+    expect(await failure(byTemplate({ "/steps": [] }))).toMatchObject({
+      status: 400,
+      code: "invalid_override_path",
+    });
+    expect(await failure(byTemplate({ "/label": "x" }, 2))).toMatchObject({
+      status: 409,
+      code: "version_conflict",
+    });
+    expect(await instancesOf(tenant.id)).toEqual([]);
+    const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 20 });
+    expect(log.items.map((e) => e.action)).toEqual(["tenant.created"]);
+
+    const element = await created(tenant.id, template.id);
     const patch = (overrides: JsonObject, revision = 1) =>
       h.api.elements.patch({ tenantId: tenant.id, instanceId: element.id, revision, overrides });
     expect(await failure(patch({ "/schedule/every": 1 }))).toMatchObject({
@@ -218,28 +275,62 @@ describe("instances: overrides over a template", () => {
     expect(stored).toMatchObject({ revision: 1, overrides: {}, isCustomized: false });
   });
 
-  it("creates exactly one instance under concurrent first access", async () => {
+  it("creates exactly one instance under concurrent first changes, and none under concurrent reads", async () => {
     const tenant = await newTenant();
     const template = await newTemplate();
-    const results = await Promise.all(
+    const views = await Promise.all(
       Array.from({ length: 12 }, () =>
         h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id }),
       ),
     );
-    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(new Set(views.map((v) => v.id))).toEqual(new Set([null]));
+    expect(await instancesOf(tenant.id)).toEqual([]);
+
+    // Twelve first patches with the revision they read: one creates and changes, the rest see its
+    // instance at revision 2 and answer 409.
+    const patches = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        h.api.elements.patch({
+          tenantId: tenant.id,
+          templateId: template.id,
+          revision: 1,
+          overrides: { "/schedule/every": 10 + i },
+        }),
+      ),
+    );
+    expect(patches.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of patches.filter((r) => r.status === "rejected")) {
+      expect(await failure(Promise.reject((r as PromiseRejectedResult).reason))).toMatchObject({
+        status: 409,
+        code: "version_conflict",
+      });
+    }
     const rows = await h.handle.db
       .select()
       .from(elementInstances)
       .where(and(eq(elementInstances.tenantId, tenant.id), eq(elementInstances.templateId, template.id)));
     expect(rows).toHaveLength(1);
-    const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 20 });
-    expect(log.items.filter((e) => e.action === "element.created")).toHaveLength(1);
+    expect(rows[0]!.revision).toBe(2);
+
+    // Concurrent first deploys and resets (no revision) of another template: all succeed, on one instance.
+    const other = await newTemplate();
+    const firsts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0
+          ? h.api.elements.deploy({ tenantId: tenant.id, templateId: other.id })
+          : h.api.elements.reset({ tenantId: tenant.id, templateId: other.id, paths: [] }),
+      ),
+    );
+    expect(new Set(firsts.map((e) => e.id)).size).toBe(1);
+    expect((await instancesOf(tenant.id)).filter((row) => row.templateId === other.id)).toHaveLength(1);
+    const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 50 });
+    expect(log.items.filter((e) => e.action === "element.created")).toHaveLength(2);
   });
 
   it("keeps both a template change and a concurrent patch, with a valid result", async () => {
     const tenant = await newTenant();
     const template = await newTemplate();
-    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const element = await created(tenant.id, template.id);
     const [patched, updated] = await Promise.allSettled([
       h.api.elements.patch({
         tenantId: tenant.id,
@@ -266,7 +357,7 @@ describe("instances: overrides over a template", () => {
   it("concurrent patches with one revision: one wins, the others answer 409", async () => {
     const tenant = await newTenant();
     const template = await newTemplate();
-    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const element = await created(tenant.id, template.id);
     const results = await Promise.allSettled(
       [10, 20, 30, 40].map((every) =>
         h.api.elements.patch({
@@ -288,7 +379,7 @@ describe("instances: overrides over a template", () => {
   it("reports configuration_error when a template change breaks an override, and deactivates on archive", async () => {
     const tenant = await newTenant();
     const template = await newTemplate();
-    const element = await h.api.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    const element = await created(tenant.id, template.id);
     await h.api.elements.patch({
       tenantId: tenant.id,
       instanceId: element.id,
@@ -331,7 +422,7 @@ describe("access tokens", () => {
     const a = await newTenant();
     const b = await newTenant();
     const template = await newTemplate();
-    const aElement = await h.api.elements.resolve({ tenantId: a.id, templateId: template.id });
+    const aElement = await created(a.id, template.id);
     const bToken = await tokenFor(b.internalId, "elements:read elements:write");
     expect(await failure(bToken.elements.get({ tenantId: a.id, instanceId: aElement.id }))).toMatchObject({
       status: 404,
@@ -340,7 +431,17 @@ describe("access tokens", () => {
     expect(await failure(bToken.elements.get({ tenantId: b.id, instanceId: aElement.id }))).toMatchObject({
       status: 404,
     });
-    const bElement = await bToken.elements.resolve({ tenantId: b.id, templateId: template.id });
+    expect(
+      await failure(
+        bToken.elements.patch({ tenantId: a.id, templateId: template.id, revision: 1, overrides: {} }),
+      ),
+    ).toMatchObject({ status: 404 });
+    const bElement = await bToken.elements.patch({
+      tenantId: b.id,
+      templateId: template.id,
+      revision: 1,
+      overrides: {},
+    });
     expect(bElement.id).not.toBe(aElement.id);
     expect((await bToken.elements.list({ tenantId: b.id })).items.map((e) => e.id)).toEqual([bElement.id]);
 
@@ -356,6 +457,58 @@ describe("access tokens", () => {
       ),
     ).toMatchObject({ status: 403 });
     expect(await failure(readOnly.elementTemplates.list())).toMatchObject({ status: 403 });
+  });
+
+  it("with only elements:read, resolving writes nothing: no instance, no activity", async () => {
+    const tenant = await newTenant();
+    const template = await newTemplate();
+    const app = await h.api.apps.create({
+      key: `ro-${unique()}`,
+      name: "Read-only CRM",
+      authType: "api_key",
+    });
+    const connection = await h.api.connections.create({ tenantId: tenant.id, appId: app.id, parameters: {} });
+    const perApp = await newTemplate({ appId: app.id });
+    const readOnly = await tokenFor(tenant.internalId, "elements:read");
+    const before = await instancesAndActivity();
+
+    const view = await readOnly.elements.resolve({ tenantId: tenant.id, templateId: template.id });
+    expect(view).toMatchObject({ id: null, templateId: template.id, config: syncDefinition, active: true });
+    expect(await readOnly.elements.resolve({ tenantId: tenant.id, type: "flow", key: template.key })).toEqual(
+      view,
+    );
+    expect(
+      await readOnly.elements.resolve({
+        tenantId: tenant.id,
+        templateId: template.id,
+        instanceKey: "second",
+      }),
+    ).toMatchObject({ id: null, instanceKey: "second" });
+    expect(
+      await readOnly.elements.resolve({
+        tenantId: tenant.id,
+        type: "flow",
+        key: perApp.key,
+        connectionId: connection.id,
+      }),
+    ).toMatchObject({ id: null, templateId: perApp.id, connectionId: connection.id, state: "setting_up" });
+    // Nor can it change (and so create) anything.
+    expect(
+      await failure(
+        readOnly.elements.patch({ tenantId: tenant.id, templateId: template.id, revision: 1, overrides: {} }),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await failure(readOnly.elements.deploy({ tenantId: tenant.id, templateId: template.id })),
+    ).toMatchObject({ status: 403 });
+    expect(await instancesAndActivity()).toEqual(before);
+
+    // Once a change created it, the same read answers the instance.
+    const instance = await created(tenant.id, template.id);
+    expect(await readOnly.elements.resolve({ tenantId: tenant.id, templateId: template.id })).toMatchObject({
+      id: instance.id,
+      revision: 1,
+    });
   });
 });
 
@@ -448,22 +601,26 @@ describe("connections and field mappings", () => {
       configSchema: { type: "object", properties: { import: hostFields } },
     });
 
-    const instance = await h.api.elements.resolve({
+    const selector = {
       tenantId: tenant.id,
       type: "field_mapping",
       key: "contacts-import",
       connectionId: connection.id,
-    });
-    expect(instance).toMatchObject({
+    } as const;
+    const view = await h.api.elements.resolve(selector);
+    expect(view).toMatchObject({
+      id: null,
       templateId: mapping.id,
       state: "setting_up",
       connectionId: connection.id,
     });
+    const instance = await h.api.elements.reset({ ...selector, paths: [] });
+    expect(instance).toMatchObject({ templateId: mapping.id, state: "setting_up", revision: 1 });
     const fields = await h.api.elements.externalFields({ tenantId: tenant.id, instanceId: instance.id });
     expect(fields.items?.map((f) => f.key)).toEqual(["email", "full_name"]);
 
-    const deployed = await h.api.elements.deploy({ tenantId: tenant.id, instanceId: instance.id });
-    expect(deployed).toMatchObject({ state: "ready", errors: [] });
+    const deployed = await h.api.elements.deploy(selector);
+    expect(deployed).toMatchObject({ id: instance.id, state: "ready", errors: [] });
 
     // Mapping to a field the data source lacks fails setup (a ready instance is re-checked on change).
     const wrong = await h.api.elements.patch({

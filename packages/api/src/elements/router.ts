@@ -101,7 +101,7 @@ export const elementsRouter = router({
         path: "/tenants/{tenantId}/elements/resolve",
         tags,
         summary:
-          "The tenant's instance of a template (per connection and instance key), created on first access",
+          "The tenant's instance of a template (per connection and instance key); until a change creates it, the template's view with id null",
       },
     })
     .input(elementsContract.resolve.input)

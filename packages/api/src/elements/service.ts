@@ -2,6 +2,9 @@ import type {
   CreateOwnElementInput,
   DeployElementInput,
   Element,
+  PatchElementInput,
+  ResetElementInput,
+  ResolvedElement,
   ResolveElementInput,
 } from "@tenantry/contracts/elements";
 import type { Database, Executor } from "@tenantry/db/database";
@@ -269,19 +272,31 @@ async function findTemplate(
   return row;
 }
 
-/**
- * Get with auto-create: the tenant's instance of a template (per connection or none, per instance
- * key). Concurrent first accesses insert with ON CONFLICT DO NOTHING on the identity constraint, so
- * exactly one row is created and every caller reads it.
- */
-export async function resolveElement(ec: ElementContext, input: ResolveElementInput): Promise<Element> {
-  const { instance, template } = input.instanceId
-    ? await loadJoined(ec.db, ec.actor.workspaceId, input.tenantId, input.instanceId)
-    : await resolveJoined(ec, input);
-  return toElement(instance, template);
+/** Which template instance a call means: by template id, or by type and key (+ connection, key). */
+interface TemplateSelector {
+  tenantId: string;
+  templateId?: string | undefined;
+  type?: string | undefined;
+  key?: string | undefined;
+  connectionId?: string | undefined;
+  instanceKey: string;
 }
 
-async function resolveJoined(ec: ElementContext, input: ResolveElementInput): Promise<Joined> {
+/** A template selector looked up: the template, the connection, and the instance's identity. */
+interface SelectedTemplate {
+  template: TemplateRow;
+  connection: ConnectionRef | null;
+  identity: {
+    workspaceId: string;
+    tenantId: string;
+    templateId: string;
+    connectionId: string | null;
+    instanceKey: string;
+  };
+}
+
+/** Read-only, outside any transaction (prepared statements on the database itself). */
+async function selectTemplate(ec: ElementContext, input: TemplateSelector): Promise<SelectedTemplate> {
   const workspaceId = ec.actor.workspaceId;
   const connection = input.connectionId
     ? await loadTenantConnection(ec.db, workspaceId, input.tenantId, input.connectionId)
@@ -293,50 +308,170 @@ async function resolveJoined(ec: ElementContext, input: ResolveElementInput): Pr
       connectionAppId: connection.appId,
     });
   }
-  const lookup = {
-    workspaceId,
-    tenantId: input.tenantId,
-    templateId: template.id,
-    connectionId: connection?.id ?? null,
-    instanceKey: input.instanceKey,
-  };
-  const find = () => byTemplateStatement(ec.db, connection !== null).execute(lookup);
-  const [existing] = await find();
-  if (existing) return existing;
-
-  if (template.archivedAt) throw elementArchived("The template");
-  if (connection?.status === "disconnected") throw elementArchived("The connection");
-  await assertTenantExists(ec.db, workspaceId, input.tenantId);
-  await ec.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(elementInstances)
-      .values({
-        workspaceId,
-        id: newId("elem"),
-        tenantId: input.tenantId,
-        templateId: template.id,
-        connectionId: lookup.connectionId,
-        instanceKey: input.instanceKey,
-        type: template.type,
-        key: template.key,
-        mergedRevision: template.revision,
-        // With a connection there is something to set up (POST …/deploy); without one there is not.
-        setupState: connection ? "setting_up" : "ready",
-      })
-      .onConflictDoNothing()
-      .returning({ id: elementInstances.id });
-    if (!row) return; // a concurrent first access created it
-    await recordActivity(tx, ec, {
+  return {
+    template,
+    connection,
+    identity: {
+      workspaceId,
       tenantId: input.tenantId,
-      action: "element.created",
-      targetType: "element",
-      targetId: row.id,
-      after: { templateId: template.id, connectionId: lookup.connectionId, instanceKey: input.instanceKey },
-    });
+      templateId: template.id,
+      connectionId: connection?.id ?? null,
+      instanceKey: input.instanceKey,
+    },
+  };
+}
+
+/** What creating the instance would be refused for (checked before a view or a creation). */
+async function assertCreatable(ec: ElementContext, selected: SelectedTemplate): Promise<void> {
+  if (selected.template.archivedAt) throw elementArchived("The template");
+  if (selected.connection?.status === "disconnected") throw elementArchived("The connection");
+  await assertTenantExists(ec.db, ec.actor.workspaceId, selected.identity.tenantId);
+}
+
+/**
+ * A read: the tenant's instance of a template (per connection or none, per instance key), or —
+ * when it has none yet — the template's view of the instance it would get, with `id` null. Nothing
+ * is written: `elements:read` suffices, so this must not create rows or activity. The first change
+ * (patch, reset or deploy with the same selector) creates the instance.
+ */
+export async function resolveElement(
+  ec: ElementContext,
+  input: ResolveElementInput,
+): Promise<ResolvedElement> {
+  if (input.instanceId) {
+    const { instance, template } = await loadJoined(
+      ec.db,
+      ec.actor.workspaceId,
+      input.tenantId,
+      input.instanceId,
+    );
+    return toElement(instance, template);
+  }
+  const selected = await selectTemplate(ec, input);
+  const [existing] = await byTemplateStatement(ec.db, selected.connection !== null).execute(
+    selected.identity,
+  );
+  if (existing) return toElement(existing.instance, existing.template);
+  await assertCreatable(ec, selected);
+  return notYetCreated(selected);
+}
+
+/** The instance a template selector would create, as `toElement` shows it, without its row. */
+function notYetCreated({ template, identity, connection }: SelectedTemplate): ResolvedElement {
+  const epoch = new Date(0);
+  const element = toElement(
+    {
+      ...identity,
+      id: "",
+      type: template.type,
+      key: template.key,
+      name: null,
+      appId: null,
+      definition: null,
+      configSchema: null,
+      dataSourceKey: null,
+      direction: null,
+      overrides: {},
+      overrideBases: {},
+      mergedRevision: template.revision,
+      revision: 1,
+      setupState: connection ? "setting_up" : "ready",
+      setupErrors: [],
+      archivedAt: null,
+      createdAt: epoch,
+      updatedAt: epoch,
+    },
+    template,
+  );
+  return { ...element, id: null, createdAt: null, updatedAt: null };
+}
+
+/**
+ * Inside a change's transaction: the id of the tenant's instance for a selected template, inserted
+ * first when there is none. Concurrent first changes insert with ON CONFLICT DO NOTHING on the
+ * identity constraint: the losers wait for the winner's transaction and read its row, so exactly
+ * one instance (and one `element.created` entry) is created; should the winner's change fail and
+ * roll back, a loser's insert goes ahead instead.
+ */
+async function createdInstanceId(
+  tx: Executor,
+  ec: ElementContext,
+  selected: SelectedTemplate,
+): Promise<string> {
+  const { template, identity, connection } = selected;
+  const find = async () => {
+    const [row] = await tx
+      .select({ id: elementInstances.id })
+      .from(elementInstances)
+      .where(
+        and(
+          eq(elementInstances.workspaceId, identity.workspaceId),
+          eq(elementInstances.tenantId, identity.tenantId),
+          eq(elementInstances.templateId, identity.templateId),
+          identity.connectionId
+            ? eq(elementInstances.connectionId, identity.connectionId)
+            : isNull(elementInstances.connectionId),
+          eq(elementInstances.instanceKey, identity.instanceKey),
+        ),
+      );
+    return row?.id;
+  };
+  const [row] = await tx
+    .insert(elementInstances)
+    .values({
+      ...identity,
+      id: newId("elem"),
+      type: template.type,
+      key: template.key,
+      mergedRevision: template.revision,
+      // With a connection there is something to set up (POST …/deploy); without one there is not.
+      setupState: connection ? "setting_up" : "ready",
+    })
+    .onConflictDoNothing()
+    .returning({ id: elementInstances.id });
+  if (!row) {
+    const winner = await find(); // a concurrent first change created it
+    if (!winner) throw new Error("element instance vanished after a conflicting insert");
+    return winner;
+  }
+  await recordActivity(tx, ec, {
+    tenantId: identity.tenantId,
+    action: "element.created",
+    targetType: "element",
+    targetId: row.id,
+    after: {
+      templateId: template.id,
+      connectionId: identity.connectionId,
+      instanceKey: identity.instanceKey,
+    },
   });
-  const [created] = await find();
-  if (!created) throw new Error("element instance vanished after insert");
-  return created;
+  return row.id;
+}
+
+/**
+ * A change's target: `instanceId`, or the instance a template selector names. The selector is
+ * looked up before the transaction (prepared reads on the database); the function returned gives
+ * the id inside the change's transaction, creating the instance there when there is none yet, so a
+ * change that fails (400, 409) leaves no instance behind.
+ */
+async function changeTarget(
+  ec: ElementContext,
+  input: TemplateSelector & { instanceId?: string | undefined },
+): Promise<(tx: Executor) => Promise<string>> {
+  if (input.instanceId) {
+    const instanceId = input.instanceId;
+    return async () => instanceId;
+  }
+  const selected = await selectTemplate(ec, input);
+  const [existing] = await byTemplateStatement(ec.db, selected.connection !== null).execute(
+    selected.identity,
+  );
+  if (existing) {
+    const instanceId = existing.instance.id;
+    return async () => instanceId;
+  }
+  await assertCreatable(ec, selected);
+  return (tx) => createdInstanceId(tx, ec, selected);
 }
 
 export async function listElements(
@@ -449,10 +584,7 @@ async function updateInstance(
   return row!;
 }
 
-export async function patchElement(
-  ec: ElementContext,
-  input: { tenantId: string; instanceId: string; revision: number; overrides: JsonMap },
-): Promise<Element> {
+export async function patchElement(ec: ElementContext, input: PatchElementInput): Promise<Element> {
   const pointers = Object.keys(input.overrides);
   const badPointers = pointers.filter((p) => parsePointer(p) === null);
   if (badPointers.length > 0) {
@@ -465,8 +597,10 @@ export async function patchElement(
       })),
     );
   }
+  const target = await changeTarget(ec, input);
   return ec.db.transaction(async (tx) => {
-    const joined = await lockForChange(tx, ec.actor, input);
+    const instanceId = await target(tx);
+    const joined = await lockForChange(tx, ec.actor, { ...input, instanceId });
     const { instance, template } = joined;
     const owned = template === null;
     const configSchema = owned ? instance.configSchema : template.configSchema;
@@ -526,17 +660,10 @@ const pickPaths = (document: JsonMap, pointers: string[]) =>
   Object.fromEntries(pointers.map((p) => [p, valueAt(document, parsePointer(p) ?? []) ?? null]));
 
 /** Drops overrides (all, or those at or below the given paths) so those parts follow the template again. */
-export async function resetElement(
-  ec: ElementContext,
-  input: {
-    tenantId: string;
-    instanceId: string;
-    revision?: number | undefined;
-    paths?: string[] | undefined;
-  },
-): Promise<Element> {
+export async function resetElement(ec: ElementContext, input: ResetElementInput): Promise<Element> {
+  const target = await changeTarget(ec, input);
   return ec.db.transaction(async (tx) => {
-    const joined = await lockForChange(tx, ec.actor, input);
+    const joined = await lockForChange(tx, ec.actor, { ...input, instanceId: await target(tx) });
     const { instance, template } = joined;
     if (!template) {
       throw appError("BAD_REQUEST", "invalid_input", "A tenant's own element has no template to reset to");
@@ -707,8 +834,9 @@ async function setupOutcome(
  * `ready` or `setup_failed` with the errors. A failed setup is an answer, not an error.
  */
 export async function deployElement(ec: ElementContext, input: DeployElementInput): Promise<Element> {
-  const instanceId = input.instanceId ?? (await resolveJoined(ec, input)).instance.id;
+  const target = await changeTarget(ec, input);
   return ec.db.transaction(async (tx) => {
+    const instanceId = await target(tx);
     const joined = await lockForChange(tx, ec.actor, { tenantId: input.tenantId, instanceId });
     const before = toElement(joined.instance, joined.template);
     const setup =

@@ -1,10 +1,10 @@
-import type { Element, ElementType } from "@tenantry/contracts/elements";
+import type { ElementType, ResolvedElement } from "@tenantry/contracts/elements";
 import type { JsonObject } from "@tenantry/contracts/json";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMe } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
 
-/** Which element: an instance id, or a template's instance (by id or type and key), created on first access. */
+/** Which element: an instance id, or a template's instance (by id or type and key), created by its first change. */
 export interface ElementSelector {
   instanceId?: string;
   templateId?: string;
@@ -34,6 +34,11 @@ export const pointerOf = (parent: string, name: string) =>
  * which of them the template moved under, saving overrides with the instance's revision (a change
  * made elsewhere answers a conflict instead of being overwritten) and resetting paths. Read-only
  * without `elements:write` or once the element is inactive.
+ *
+ * Reading never creates the tenant's instance: until it exists, `element.id` is null and the first
+ * save creates it (the change names the template's instance, in the same transaction). A field
+ * mapping's editor reads its external fields per instance, so a field mapping is created as soon
+ * as it is shown to a member who may change it.
  */
 export function useElement({ elementKey, instanceKey, ...selector }: ElementSelector) {
   const me = useMe();
@@ -45,19 +50,48 @@ export function useElement({ elementKey, instanceKey, ...selector }: ElementSele
   const patch = trpc.elements.patch.useMutation();
   const reset = trpc.elements.reset.useMutation();
   // The answer to the last change: newer than the query's until the next load.
-  const [changed, setChanged] = useState<Element | null>(null);
+  const [changed, setChanged] = useState<ResolvedElement | null>(null);
   const [problem, setProblem] = useState<{
     conflict: boolean;
     message: string;
     /** Server issues by JSON Pointer. */
     issues: Record<string, string>;
   } | null>(null);
-  const element = changed ?? query.data ?? null;
+  // Creating a field mapping on first sight failed: shown as a load error, with retry.
+  const [createError, setCreateError] = useState<{ message: string; attempt: number } | null>(null);
+  const [createAttempt, setCreateAttempt] = useState(0);
+  const canWrite = me.data?.permissions.includes("elements:write") ?? false;
+  const resolved = changed ?? query.data ?? null;
+  // Shown only once it exists, so nothing asks for its external fields by a missing id.
+  const creating = resolved?.id === null && resolved.type === "field_mapping" && resolved.active && canWrite;
+  const element = creating ? null : resolved;
 
-  async function run(change: (e: Element) => Promise<Element>): Promise<boolean> {
+  /** The instance a change applies to: its id, or the template's instance (created by the change). */
+  const target = (e: ResolvedElement) =>
+    e.id !== null
+      ? { tenantId, instanceId: e.id }
+      : {
+          tenantId,
+          templateId: e.templateId ?? undefined,
+          connectionId: e.connectionId ?? undefined,
+          instanceKey: e.instanceKey,
+        };
+
+  const createFailed = creating && createError?.attempt === createAttempt ? createError : null;
+  const createFrom = creating && !createFailed ? resolved : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per element not created yet, and per retry
+  useEffect(() => {
+    if (!createFrom) return;
+    // Resetting no path changes nothing but creates the instance (a concurrent call finds it).
+    reset
+      .mutateAsync({ ...target(createFrom), paths: [] })
+      .then(setChanged, (error: Error) => setCreateError({ message: error.message, attempt: createAttempt }));
+  }, [createFrom, createAttempt]);
+
+  async function run(change: (e: ResolvedElement) => Promise<ResolvedElement>): Promise<boolean> {
     setProblem(null);
     try {
-      setChanged(await change(element!));
+      setChanged(await change(resolved!));
       return true;
     } catch (error) {
       // A TRPCClientError's data carries the stable code and the issues per path.
@@ -72,18 +106,22 @@ export function useElement({ elementKey, instanceKey, ...selector }: ElementSele
     }
   }
 
-  const loadError = me.error ?? query.error;
+  const loadError = me.error ?? query.error ?? createFailed;
   return {
     loadError: loadError?.message ?? null,
-    retry: () => (me.error ? me.refetch() : query.refetch()),
+    retry: () => {
+      if (me.error) return me.refetch();
+      if (query.error) return query.refetch();
+      setCreateAttempt((attempt) => attempt + 1);
+    },
     element,
-    readOnly: !me.data?.permissions.includes("elements:write") || !element?.active,
+    readOnly: !canWrite || !element?.active,
     saving: patch.isPending || reset.isPending,
     problem,
     save: (overrides: JsonObject) =>
-      run((e) => patch.mutateAsync({ tenantId, instanceId: e.id, revision: e.revision, overrides })),
+      run((e) => patch.mutateAsync({ ...target(e), revision: e.revision, overrides })),
     resetPaths: (paths: string[]) =>
-      run((e) => reset.mutateAsync({ tenantId, instanceId: e.id, revision: e.revision, paths })),
+      run((e) => reset.mutateAsync({ ...target(e), revision: e.revision, paths })),
     /** After a conflict: the latest from the server. */
     reload: () => {
       setChanged(null);
