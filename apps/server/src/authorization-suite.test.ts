@@ -213,11 +213,12 @@ beforeAll(async () => {
       201,
     )
   ).id;
+  // Resolving only reads; the first change creates B's instance.
   b.element = (
     await api<{ id: string }>(
-      "GET",
-      `/tenants/${b.tenant}/elements/resolve?type=action&key=probe-action`,
-      undefined,
+      "POST",
+      `/tenants/${b.tenant}/elements/deploy`,
+      { type: "action", key: "probe-action" },
       200,
     )
   ).id;

@@ -69,5 +69,5 @@ export const appsRouter = router({
     })
     .input(appsContract.catalog.input)
     .output(appsContract.catalog.output)
-    .query(({ ctx, input }) => listCatalogForTenant(ctx, input.tenantId)),
+    .query(({ ctx }) => listCatalogForTenant(ctx)),
 });

@@ -126,11 +126,8 @@ export async function listApps(db: Executor, workspaceId: string): Promise<{ ite
   return { items: rows.map(toApp) };
 }
 
-/** The catalog as a tenant's widget lists it (active apps only). */
-export async function listCatalogForTenant(
-  sc: ServiceContext,
-  tenantId: string,
-): Promise<{ items: CatalogApp[] }> {
+/** The catalog as a tenant's widget lists it (active apps only; the same for every tenant). */
+export async function listCatalogForTenant(sc: ServiceContext): Promise<{ items: CatalogApp[] }> {
   const { items } = await listApps(sc.db, sc.actor.workspaceId);
   return {
     items: items.map(({ id, key, name, logoUrl, authType, parametersSchema }) => ({

@@ -88,9 +88,11 @@ export async function createElementWorld(options: ElementStoryOptions): Promise<
       templateId: template.id,
       instanceKey: "",
     });
+    // The first change creates the tenant's instance of the template.
     await world.api.elements.patch({
       tenantId: world.tenantId,
-      instanceId: element.id,
+      templateId: template.id,
+      instanceKey: "",
       revision: element.revision,
       overrides: { "/schedule/every": 15 },
     });

@@ -1,4 +1,10 @@
-import { type Catalog, en, type MessageKey, SUPPORTED_LANGUAGES, type SupportedLanguage } from "./messages.js";
+import {
+  type Catalog,
+  en,
+  type MessageKey,
+  SUPPORTED_LANGUAGES,
+  type SupportedLanguage,
+} from "./messages.js";
 
 export type MessageParams = Record<string, string | number>;
 
