@@ -65,6 +65,12 @@ const b = {} as Record<
 const callers: { name: string; authorization: string; kind: "token-of-a" | "workspace-2" | "member-of-b" }[] =
   [];
 let viewerPermissions: Set<string>;
+/** Secrets B holds; no answer, log line or activity entry may ever contain one. */
+const SECRET_MARKERS = {
+  connection: "conn-secret-7f3a9c1e",
+  credentials: "cred-secret-2b8d4e6f",
+  secretField: "field-secret-9c1d5a3b",
+};
 
 async function json<T>(response: Response, status: number): Promise<T> {
   const text = await response.text();
@@ -176,7 +182,12 @@ beforeAll(async () => {
   await api(
     "PUT",
     "/tenant-field-schema",
-    { schema: { type: "object", properties: { region: { type: "string" } } } },
+    {
+      schema: {
+        type: "object",
+        properties: { region: { type: "string" }, apiToken: { type: "string", writeOnly: true } },
+      },
+    },
     200,
   );
   const app = await api<{ id: string }>(
@@ -195,10 +206,17 @@ beforeAll(async () => {
     await api<{ id: string }>(
       "POST",
       `/tenants/${b.tenant}/connections`,
-      { appKey: "probe-app", parameters: { apiKey: "b-secret" } },
+      { appKey: "probe-app", parameters: { apiKey: SECRET_MARKERS.connection } },
       201,
     )
   ).id;
+  await api("PATCH", `/tenants/${b.tenant}`, { credentials: { token: SECRET_MARKERS.credentials } }, 200);
+  await api(
+    "PATCH",
+    `/tenants/${b.tenant}/fields`,
+    { fields: { apiToken: SECRET_MARKERS.secretField } },
+    200,
+  );
   b.template = (
     await api<{ id: string }>(
       "POST",
@@ -388,6 +406,7 @@ describe("authorization, generated from the router", () => {
   it("lets no caller read or change tenant B, over tRPC and REST, and B's rows stay as they were", async () => {
     const before = await snapshotOfB();
     const problems: string[] = [];
+    const answers: string[] = [];
     let calls = 0;
     for (const caller of callers) {
       for (const { path, def } of procedures) {
@@ -400,7 +419,9 @@ describe("authorization, generated from the router", () => {
               : await callRest(path, input, caller.authorization);
           if (!response) continue;
           calls++;
-          const problem = verdict(caller, def, response.status, await response.text());
+          const text = await response.text();
+          answers.push(text);
+          const problem = verdict(caller, def, response.status, text);
           if (problem) problems.push(`${caller.name} → ${transport} ${path}: ${problem}`);
         }
       }
@@ -408,5 +429,27 @@ describe("authorization, generated from the router", () => {
     expect(problems).toEqual([]);
     expect(calls).toBeGreaterThan(procedures.length * callers.length);
     expect(await snapshotOfB()).toEqual(before);
+
+    // The sweep: no answer any caller got, no server log line and none of B's activity entries
+    // (read with the workspace's own key) holds one of B's secrets.
+    const activity = await (await s.call("GET", `/api/v1/tenants/${b.tenant}/activity?limit=100`)).text();
+    const reads = await Promise.all(
+      [`/tenants/${b.tenant}`, `/tenants/${b.tenant}/fields`, `/connections/${b.connection}`].map(
+        async (path) => (await s.call("GET", `/api/v1${path}`)).text(),
+      ),
+    );
+    for (const [where, texts] of [
+      ["answers", answers],
+      ["server log", s.logs],
+      ["activity", [activity]],
+      ["workspace reads", reads],
+    ] as const) {
+      for (const marker of Object.values(SECRET_MARKERS)) {
+        expect(
+          texts.some((text) => text.includes(marker)),
+          `${where} hold ${marker}`,
+        ).toBe(false);
+      }
+    }
   }, 240_000);
 });
