@@ -1,4 +1,6 @@
 import { createApiKey } from "@tenantry/api/api-keys/service";
+import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
+import { createOperator } from "@tenantry/api/operators/service";
 import { compileRoutes, toJsonSchema } from "@tenantry/api/rest/routes";
 import { ensureBuiltInRoles } from "@tenantry/api/roles/service";
 import { appRouter } from "@tenantry/api/root";
@@ -9,6 +11,7 @@ import { newId } from "@tenantry/db/ids";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashOperatorPassword } from "./operator-passwords";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
 /**
@@ -62,8 +65,11 @@ const b = {} as Record<
   | "binding",
   string
 >;
-const callers: { name: string; authorization: string; kind: "token-of-a" | "workspace-2" | "member-of-b" }[] =
-  [];
+const callers: {
+  name: string;
+  headers: Record<string, string>;
+  kind: "token-of-a" | "workspace-2" | "member-of-b";
+}[] = [];
 let viewerPermissions: Set<string>;
 /** Secrets B holds; no answer, log line or activity entry may ever contain one. */
 const SECRET_MARKERS = {
@@ -295,13 +301,41 @@ beforeAll(async () => {
   await s.handle.db.insert(workspaces).values({ id: workspace2, name: "Workspace 2" });
   await ensureBuiltInRoles(s.handle.db, workspace2);
   const { key: apiKey2 } = await createApiKey(s.handle.db, { workspaceId: workspace2, name: "other" });
+  // And a console operator of that workspace, signed in: a session cookie plus its CSRF header.
+  const operatorPassword = "probe-operator-password-2";
+  await createOperator(s.handle.db, {
+    workspaceId: workspace2,
+    email: "ops@workspace2.example",
+    name: "Ops 2",
+    passwordHash: await hashOperatorPassword(operatorPassword),
+  });
+  const signedIn = await fetch(`${s.url}/console/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "ops@workspace2.example", password: operatorPassword }),
+  });
+  const { csrfToken } = await json<{ csrfToken: string }>(signedIn, 200);
+  const operatorCookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0]!;
 
   callers.push(
-    { name: "tenant A's token", authorization: `Bearer ${tokenOfA}`, kind: "token-of-a" },
-    { name: "another workspace's API key", authorization: `Bearer ${apiKey2}`, kind: "workspace-2" },
-    { name: "B's viewer (weakest role)", authorization: `Bearer ${viewer}`, kind: "member-of-b" },
-    { name: "B's suspended admin", authorization: `Bearer ${suspended}`, kind: "member-of-b" },
-    { name: "B's removed admin", authorization: `Bearer ${removed}`, kind: "member-of-b" },
+    { name: "tenant A's token", headers: { authorization: `Bearer ${tokenOfA}` }, kind: "token-of-a" },
+    {
+      name: "another workspace's API key",
+      headers: { authorization: `Bearer ${apiKey2}` },
+      kind: "workspace-2",
+    },
+    {
+      name: "another workspace's operator session",
+      headers: { cookie: operatorCookie, [CSRF_HEADER]: csrfToken },
+      kind: "workspace-2",
+    },
+    {
+      name: "B's viewer (weakest role)",
+      headers: { authorization: `Bearer ${viewer}` },
+      kind: "member-of-b",
+    },
+    { name: "B's suspended admin", headers: { authorization: `Bearer ${suspended}` }, kind: "member-of-b" },
+    { name: "B's removed admin", headers: { authorization: `Bearer ${removed}` }, kind: "member-of-b" },
   );
 }, 120_000);
 afterAll(() => s.close());
@@ -328,8 +362,13 @@ function inputFor(path: string, def: ProcedureDef): unknown {
   return candidates.find((candidate) => def.inputs[0]!.safeParse(candidate).success) ?? base;
 }
 
-async function callTrpc(path: string, def: ProcedureDef, input: unknown, authorization: string) {
-  const headers = { authorization, "content-type": "application/json" };
+async function callTrpc(
+  path: string,
+  def: ProcedureDef,
+  input: unknown,
+  callerHeaders: Record<string, string>,
+) {
+  const headers = { ...callerHeaders, "content-type": "application/json" };
   if (def.type === "query") {
     const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
     return fetch(`${s.url}/trpc/${path}${query}`, { headers });
@@ -337,7 +376,7 @@ async function callTrpc(path: string, def: ProcedureDef, input: unknown, authori
   return fetch(`${s.url}/trpc/${path}`, { method: "POST", headers, body: JSON.stringify(input ?? null) });
 }
 
-async function callRest(path: string, input: unknown, authorization: string) {
+async function callRest(path: string, input: unknown, callerHeaders: Record<string, string>) {
   const route = routes.get(path);
   if (!route) return null;
   const rest = { ...((input ?? {}) as Record<string, unknown>) };
@@ -346,7 +385,7 @@ async function callRest(path: string, input: unknown, authorization: string) {
     url = url.replace(`{${param}}`, encodeURIComponent(String(rest[param])));
     delete rest[param];
   }
-  const headers: Record<string, string> = { authorization };
+  const headers: Record<string, string> = { ...callerHeaders };
   if (route.method === "GET" || route.method === "DELETE") {
     const query = new URLSearchParams(
       Object.entries(rest).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
@@ -407,6 +446,8 @@ describe("authorization, generated from the router", () => {
     const before = await snapshotOfB();
     const problems: string[] = [];
     const answers: string[] = [];
+    /** Callers that got at least one success: proof they were really signed in, not refused as 401. */
+    const succeeded = new Set<string>();
     let calls = 0;
     for (const caller of callers) {
       for (const { path, def } of procedures) {
@@ -415,18 +456,25 @@ describe("authorization, generated from the router", () => {
         for (const transport of ["trpc", "rest"] as const) {
           const response =
             transport === "trpc"
-              ? await callTrpc(path, def, input, caller.authorization)
-              : await callRest(path, input, caller.authorization);
+              ? await callTrpc(path, def, input, caller.headers)
+              : await callRest(path, input, caller.headers);
           if (!response) continue;
           calls++;
           const text = await response.text();
           answers.push(text);
+          if (response.status < 300) succeeded.add(caller.name);
           const problem = verdict(caller, def, response.status, text);
           if (problem) problems.push(`${caller.name} → ${transport} ${path}: ${problem}`);
         }
       }
     }
     expect(problems).toEqual([]);
+    expect([...succeeded].sort()).toEqual(
+      callers
+        .filter((caller) => caller.kind !== "member-of-b" || caller.name.includes("viewer"))
+        .map((caller) => caller.name)
+        .sort(),
+    );
     expect(calls).toBeGreaterThan(procedures.length * callers.length);
     expect(await snapshotOfB()).toEqual(before);
 
