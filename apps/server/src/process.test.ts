@@ -222,6 +222,53 @@ describe.runIf(testDriver() === "postgres")("several processes on one PostgreSQL
   );
 
   it(
+    "keep a tenant's last owner when two processes remove its two owners at the same moment",
+    async () => {
+      const key = `tnt_sk_${"p".repeat(40)}`;
+      if (servers.length === 0) {
+        const env = { DATABASE_URL: databaseUrl, TENANTRY_BOOTSTRAP_API_KEY: key };
+        servers = await Promise.all([startServer(env), startServer(env)]);
+      }
+      const [first, second] = servers as [Run & { url: string }, Run & { url: string }];
+      const api = (server: { url: string }, method: string, path: string, body?: unknown) =>
+        fetch(`${server.url}/api/v1${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      for (let round = 0; round < 4; round++) {
+        const tenant = (await (
+          await api(first, "POST", "/tenants", {
+            name: `Owners ${round}`,
+            owner: { email: `o1-${round}@x.example` },
+          })
+        ).json()) as { id: string; ownerUserId: string };
+        const coOwner = (await (
+          await api(first, "POST", `/tenants/${tenant.id}/memberships`, {
+            email: `o2-${round}@x.example`,
+            status: "active",
+            roles: ["owner"],
+          })
+        ).json()) as { userId: string };
+        const answers = await Promise.all([
+          api(first, "PATCH", `/tenants/${tenant.id}/memberships/${tenant.ownerUserId}`, {
+            status: "suspended",
+          }),
+          api(second, "DELETE", `/tenants/${tenant.id}/memberships/${coOwner.userId}`),
+        ]);
+        expect(answers.map((answer) => answer.status).sort()).toEqual(
+          answers[0]!.status === 200 ? [200, 409] : [204, 409],
+        );
+        const active = (await (
+          await api(second, "GET", `/tenants/${tenant.id}/memberships?status=active`)
+        ).json()) as { items: { roles: string[] }[] };
+        expect(active.items.filter((member) => member.roles.includes("owner"))).toHaveLength(1);
+      }
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
     "refresh an expiring OAuth token once, however many reads arrive at the two processes together",
     async () => {
       const provider = await startProviderProcess({ autoApprove: true });
