@@ -7,6 +7,7 @@ import { appRouter } from "@tenantry/api/root";
 import type { Meta } from "@tenantry/api/trpc";
 import { signAccessToken } from "@tenantry/client";
 import { PERMISSIONS } from "@tenantry/contracts/permissions";
+import { rowsOf } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { sql } from "drizzle-orm";
@@ -139,9 +140,7 @@ async function snapshotOfB(): Promise<Record<string, string>> {
   const tables = await s.handle.db.execute<{ table_name: string }>(
     sql`select table_name from information_schema.columns where column_name = 'tenant_id' and table_schema = 'public'`,
   );
-  const names = (Array.isArray(tables) ? tables : (tables as { rows: { table_name: string }[] }).rows).map(
-    (row) => row.table_name,
-  );
+  const names = rowsOf<{ table_name: string }>(tables).map((row) => row.table_name);
   const snapshot: Record<string, string> = {};
   for (const table of [...names, "tenants"]) {
     const column = table === "tenants" ? "id" : "tenant_id";
@@ -150,7 +149,7 @@ async function snapshotOfB(): Promise<Record<string, string>> {
         `select md5(string_agg(t::text, '|' order by t::text)) as digest from "${table}" t where ${column} = '${b.tenant}'`,
       ),
     );
-    const rows = Array.isArray(result) ? result : (result as { rows: { digest: string | null }[] }).rows;
+    const rows = rowsOf<{ digest: string | null }>(result);
     snapshot[table] = rows[0]?.digest ?? "";
   }
   const users = await s.handle.db.execute<{ digest: string | null }>(
@@ -158,8 +157,7 @@ async function snapshotOfB(): Promise<Record<string, string>> {
       `select md5(string_agg(u::text, '|' order by u::text)) as digest from users u where id = '${b.user}'`,
     ),
   );
-  snapshot.users = (Array.isArray(users) ? users : (users as { rows: { digest: string | null }[] }).rows)[0]
-    ?.digest as string;
+  snapshot.users = rowsOf<{ digest: string | null }>(users)[0]?.digest as string;
   return snapshot;
 }
 

@@ -1,3 +1,4 @@
+import { rowsOf } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
@@ -234,7 +235,7 @@ describe("elements over REST", () => {
       const result = await s.handle.db.execute<{ instances: string; activity: string }>(
         sql`select (select count(*) from element_instances) as instances, (select count(*) from activity_log) as activity`,
       );
-      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows)[0];
+      return rowsOf<unknown>(result)[0];
     };
     const before = await counts();
     const resolve = `/api/v1/tenants/${minted.tenantId}/elements/resolve?type=action&key=read-only-probe`;

@@ -1,5 +1,6 @@
 import { compileRoutes, toJsonSchema } from "@tenantry/api/rest/routes";
 import { appRouter } from "@tenantry/api/root";
+import { rowsOf } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,13 +96,13 @@ async function rowCounts(): Promise<string> {
     const result = await s.handle.db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
     );
-    const rows = Array.isArray(result) ? result : (result as { rows: { table_name: string }[] }).rows;
+    const rows = rowsOf<{ table_name: string }>(result);
     // Sign-in bookkeeping and request logs are not what a refused write may change.
     const tables = rows.map((row) => row.table_name).filter((name) => !/throttle|attempt|session/.test(name));
     countAll = `select ${tables.map((t) => `(select count(*) from "${t}")::text`).join(" || ',' || ")} as t`;
   }
   const result = await s.handle.db.execute<{ t: string }>(sql.raw(countAll));
-  const rows = Array.isArray(result) ? result : (result as { rows: { t: string }[] }).rows;
+  const rows = rowsOf<{ t: string }>(result);
   return rows[0]!.t;
 }
 

@@ -78,9 +78,9 @@ export const createCallerFactory = t.createCallerFactory;
 
 /**
  * The one procedure builder. First the input guard (no NUL, lone surrogate or deep nesting gets
- * further; database errors about bad input become 4xx), then it reads the procedure's declared `meta.access`, authenticates the caller
- * it allows, holds an access token to its own tenant and its permission, and only then lets the
- * input be parsed and the resolver run. A procedure without a declaration is refused here (and
+ * further; database errors about bad input become 4xx); then it reads the procedure's declared
+ * `meta.access`, authenticates the caller it allows, holds an access token to its own tenant and
+ * its permission, and only then lets the input be parsed and the resolver run. A procedure without a declaration is refused here (and
  * `assertEveryProcedureDeclaresAccess` stops the server at start-up).
  */
 export const procedure = t.procedure

@@ -31,3 +31,10 @@ export function registerDriver(db: Database, driver: Driver): void {
 export function driverOf(db: Database): Driver {
   return drivers.get(db) ?? "postgres";
 }
+
+/**
+ * The rows of a raw `execute(sql…)`: postgres.js answers an array, PGlite an object holding `rows`.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

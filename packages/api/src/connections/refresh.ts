@@ -1,4 +1,4 @@
-import { type Database, driverOf, type Executor } from "@tenantry/db/database";
+import { type Database, driverOf, type Executor, rowsOf } from "@tenantry/db/database";
 import { apps, connections } from "@tenantry/db/schema/connections";
 import { and, asc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
@@ -272,9 +272,7 @@ export async function refreshExpiringConnections(
     const result = await tx.execute<{ locked: boolean }>(
       sql`select pg_try_advisory_xact_lock(${REFRESHER_LOCK_KEY}) as locked`,
     );
-    const rows = (Array.isArray(result) ? result : (result as { rows: { locked: boolean }[] }).rows) as {
-      locked: boolean;
-    }[];
+    const rows = rowsOf<{ locked: boolean }>(result);
     if (!rows[0]?.locked) return { ran: false, refreshed: 0, failed: 0 };
     return pass();
   });

@@ -1,4 +1,4 @@
-import type { Executor } from "@tenantry/db/database";
+import { type Executor, rowsOf } from "@tenantry/db/database";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "../actor";
@@ -24,8 +24,7 @@ export async function activeOwnerIds(
             or (b.subject_type = 'group' and exists (
               select 1 from group_members g
               where g.workspace_id = b.workspace_id and g.group_id = b.subject_id and g.user_id = m.user_id))))`);
-  const list = Array.isArray(rows) ? rows : (rows as { rows: { user_id: string }[] }).rows;
-  return new Set(list.map((row) => row.user_id));
+  return new Set(rowsOf<{ user_id: string }>(rows).map((row) => row.user_id));
 }
 
 /**
