@@ -28,6 +28,7 @@ export type AppErrorCode =
   | "not_a_member"
   | "invitation_invalid"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "rate_limited"
   | "csrf_failed"
   | "invalid_credentials"
