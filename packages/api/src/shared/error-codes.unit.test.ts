@@ -12,7 +12,8 @@ function readmeErrorRows(): Map<string, { statuses: number[]; meaning: string }>
   if (!section) throw new Error("README.md has no ## Errors section");
   const rows = new Map<string, { statuses: number[]; meaning: string }>();
   for (const line of section.split("\n")) {
-    const match = line.match(/^\| `([a-z_]+)` \| ([\d, ]+) \| (.+) \|$/);
+    // Biome pads the columns, so cells are trimmed.
+    const match = line.match(/^\|\s*`([a-z_]+)`\s*\|\s*([\d, ]+?)\s*\|\s*(.+?)\s*\|$/);
     if (!match) continue;
     if (rows.has(match[1]!)) throw new Error(`README.md lists ${match[1]} twice`);
     rows.set(match[1]!, { statuses: match[2]!.split(",").map((s) => Number(s.trim())), meaning: match[3]! });
