@@ -136,18 +136,33 @@ describe("one error shape in plain words", () => {
     expect(error.data).toMatchObject({ appCode: "version_conflict", details: { currentVersion: 2 } });
   });
 
-  it("@tenantry/client rejects with code, status, message and issues", async () => {
+  it("@tenantry/client rejects with code, status, message, issues and a code's extra members", async () => {
     const tenantry = createTenantryClient({ baseUrl: `${s.url}/`, apiKey: s.apiKey });
-    const error = await tenantry.tenants.create.mutate({ name: "Acme", kind: "huge" } as never).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(TenantryClientError);
-    expect(error).toMatchObject({
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+    const invalid = await refusal(tenantry.tenants.create.mutate({ name: "Acme", kind: "huge" } as never));
+    expect(invalid).toBeInstanceOf(TenantryClientError);
+    expect(invalid).toMatchObject({
       code: "invalid_input",
       status: 400,
       message: "kind must be one of standard, enterprise, trial",
       issues: [{ path: "kind", message: "must be one of standard, enterprise, trial" }],
+      details: {},
+    });
+
+    const tenant = await tenantry.tenants.create.mutate({ name: `Client ${unique()}` });
+    await tenantry.tenants.patch.mutate({ id: tenant.id, kind: "enterprise" });
+    const stale = await refusal(
+      tenantry.tenants.patch.mutate({ id: tenant.id, kind: "trial", expectedVersion: 1 }),
+    );
+    expect(stale).toMatchObject({
+      code: "version_conflict",
+      status: 409,
+      issues: [],
+      details: { currentVersion: 2 },
     });
   });
 });

@@ -59,7 +59,9 @@ export interface TenantryErrorData {
   path?: string;
   /** The stable, documented code: branch on this, never on messages. */
   appCode: AppErrorCode;
+  /** Every input problem, once: `{ path, message }`, the message read after the path ("is required"). */
   issues?: InputIssue[];
+  /** A code's documented extra members (`currentVersion`, `used`, …; REST has them beside `code`). Never `issues`. */
   details?: Record<string, unknown>;
 }
 
