@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { guardInput, type InputIssue } from "@tenantry/api/shared/input-guard";
+import { summarizeIssue } from "@tenantry/api/shared/plain-messages";
 
 export type BodyResult =
   | { ok: true; value: unknown }
@@ -52,11 +53,10 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const issue = guardInput(value);
   if (issue) {
-    const where = issue.path ? `${issue.path}: ` : "";
     return {
       ok: false,
       status: 400,
-      error: { code: "invalid_input", message: `Invalid input: ${where}${issue.message}`, issues: [issue] },
+      error: { code: "invalid_input", message: summarizeIssue(issue), issues: [issue] },
     };
   }
   return { ok: true, value };

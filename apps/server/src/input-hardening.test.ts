@@ -179,7 +179,7 @@ describe.each(["REST", "tRPC"] as const)(
         expect(issue!.message).toBe(expected.message);
         if (typeof expected.path === "string") expect(issue!.path).toBe(expected.path);
         else expect(issue!.path).toMatch(expected.path);
-        expect(answer.message).toBe(`Invalid input: ${issue!.path}: ${expected.message}`);
+        expect(answer.message).toBe(`${issue!.path} ${expected.message}`);
       }
       expect(await snapshot()).toEqual(before);
     });

@@ -8,6 +8,10 @@ import { tenantOfConnection } from "./connections/tenant-of";
 import type { Context } from "./context";
 import { describeError, notFound } from "./shared/errors";
 import { inputGuardMiddleware } from "./shared/input-guard";
+import { installPlainErrorMessages } from "./shared/zod-messages";
+
+// Input problems are told in plain words ("name is required"), the same over tRPC and REST.
+installPlainErrorMessages();
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Caller = "apiKey" | "accessToken";
@@ -57,7 +61,7 @@ const t = initTRPC
     allowOutsideOfServer: true,
     isDev: false,
     errorFormatter({ shape, error }): TenantryErrorShape {
-      const { status, body } = describeError(error);
+      const { status, body, extras } = describeError(error);
       return {
         code: shape.code,
         message: body.message,
@@ -67,7 +71,7 @@ const t = initTRPC
           path: shape.data.path,
           appCode: body.code,
           ...(body.issues ? { issues: body.issues } : {}),
-          ...(body.details ? { details: body.details } : {}),
+          ...(extras ? { details: extras } : {}),
         },
       };
     },

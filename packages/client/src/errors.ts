@@ -4,14 +4,17 @@ import { TRPCClientError } from "@trpc/client";
 
 /**
  * Every failed call rejects with this: `code` is Tenantry's stable error code (`not_found`,
- * `version_conflict`, …: branch on it, never on `message`), `status` the HTTP status, `issues` the
- * input problems by path. Network failures have no code (`code` is `undefined`, `status` 0).
+ * `version_conflict`, …: branch on it, never on `message`), `status` the HTTP status, `message` the
+ * problem in plain words (`name is required`), `issues` every input problem by path, `details` a
+ * code's documented extra members (`currentVersion`, …). Network failures have no code (`code` is
+ * `undefined`, `status` 0).
  */
 export class TenantryClientError extends TRPCClientError<TenantryRouter> {
   override readonly name = "TenantryClientError";
   readonly code: AppErrorCode | undefined;
   readonly status: number;
   readonly issues: InputIssue[];
+  readonly details: Readonly<Record<string, unknown>>;
 
   constructor(error: TRPCClientError<TenantryRouter>) {
     const shape = error.shape as TenantryErrorShape | undefined;
@@ -25,5 +28,6 @@ export class TenantryClientError extends TRPCClientError<TenantryRouter> {
     this.code = shape?.data.appCode;
     this.status = shape?.data.httpStatus ?? 0;
     this.issues = shape?.data.issues ?? [];
+    this.details = shape?.data.details ?? {};
   }
 }

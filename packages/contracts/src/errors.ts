@@ -28,6 +28,7 @@ export type AppErrorCode =
   | "not_a_member"
   | "invitation_invalid"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "rate_limited"
   | "csrf_failed"
   | "invalid_credentials"
@@ -58,7 +59,9 @@ export interface TenantryErrorData {
   path?: string;
   /** The stable, documented code: branch on this, never on messages. */
   appCode: AppErrorCode;
+  /** Every input problem, once: `{ path, message }`, the message read after the path ("is required"). */
   issues?: InputIssue[];
+  /** A code's documented extra members (`currentVersion`, `used`, …; REST has them beside `code`). Never `issues`. */
   details?: Record<string, unknown>;
 }
 

@@ -1,6 +1,7 @@
 import { Validator } from "@cfworker/json-schema";
 import { canonicalJson } from "../shared/crypto";
 import type { InputIssue } from "../shared/errors";
+import { cfworkerIssue } from "../shared/json-schema-messages";
 
 /**
  * The pure part of elements: JSON Pointers (RFC 6901), merging a template's definition with a
@@ -106,6 +107,8 @@ export function checkOverridePaths(configSchema: JsonMap, pointers: Iterable<str
  * once per process; a bounded map keeps a long-running process from growing without end.
  */
 const validators = new Map<string, Validator>();
+/** Each validator's schema: @cfworker's errors name a keyword's location, not its value. */
+const schemaOf = new WeakMap<Validator, JsonMap>();
 const MAX_VALIDATORS = 5_000;
 
 export function validatorFor(cacheKey: string | null, configSchema: JsonMap): Validator {
@@ -113,6 +116,7 @@ export function validatorFor(cacheKey: string | null, configSchema: JsonMap): Va
   if (!validator) {
     // Draft 2020-12, short-circuiting off so every problem is reported; the widget uses the same library.
     validator = new Validator(configSchema as object, "2020-12", false);
+    schemaOf.set(validator, configSchema);
     if (cacheKey) {
       if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value!);
       validators.set(cacheKey, validator);
@@ -121,25 +125,20 @@ export function validatorFor(cacheKey: string | null, configSchema: JsonMap): Va
   return validator;
 }
 
-/** Validation problems as `{ path: JSON Pointer, message }`, leaves only (no "property x failed"). */
+/** Validation problems as `{ path: JSON Pointer, message }` in plain words, leaves only (no "property x failed"). */
 export function validateConfig(validator: Validator, config: unknown): InputIssue[] {
   const result = validator.validate(config);
   if (result.valid) return [];
+  const schema = schemaOf.get(validator);
   const issues: InputIssue[] = [];
   const seen = new Set<string>();
   for (const error of result.errors) {
-    if (
-      error.keyword === "properties" ||
-      error.keyword === "items" ||
-      error.keyword === "allOf" ||
-      error.keyword === "$ref"
-    )
-      continue;
-    const path = error.instanceLocation.replace(/^#/, "") || "/";
-    const key = `${path}\n${error.error}`;
+    const issue = cfworkerIssue(error, schema);
+    if (!issue) continue;
+    const key = `${issue.path}\n${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    issues.push({ path, message: error.error });
+    issues.push(issue);
   }
   return issues.length > 0
     ? issues

@@ -7,6 +7,7 @@ import {
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { appError, type InputIssue } from "../shared/errors";
+import { ajvMessages } from "../shared/json-schema-messages";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some bundlers.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -117,7 +118,7 @@ function invalidSchema(issues: InputIssue[]) {
 }
 
 function formatAjvErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).map((e) => e.message ?? "is not valid").join("; ");
+  return ajvMessages(validate.errors);
 }
 
 /**

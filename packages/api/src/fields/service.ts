@@ -8,7 +8,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { REDACTED, recordActivity } from "../activity/service";
 import { type Actor, actorId } from "../actor";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
-import { appError, type InputIssue } from "../shared/errors";
+import { appError, type InputIssue, issuesMessage } from "../shared/errors";
 import { type CompiledFieldSchema, checkFieldValues, compileFieldSchema } from "./field-schema";
 
 export interface LoadedFieldSchema {
@@ -318,10 +318,7 @@ export async function writeFields(options: {
   }
   issues.push(...checkFieldValues(compiled, candidate, checked));
   if (issues.length > 0) {
-    const first = issues[0]!;
-    throw appError("BAD_REQUEST", "invalid_fields", `Invalid field value: ${first.path}: ${first.message}`, {
-      issues,
-    });
+    throw appError("BAD_REQUEST", "invalid_fields", issuesMessage(issues), { issues });
   }
 
   for (const [key, value] of Object.entries(values)) {

@@ -1,16 +1,52 @@
 import type { AnyRouter } from "@trpc/server";
+import { ERROR_CODES, type ErrorStatus, statusesOf } from "../shared/error-codes";
+import type { AppErrorCode } from "../shared/errors";
 import { type CompiledRoute, compileRoutes } from "./routes";
 
 type Schema = Record<string, unknown>;
 
-const ERROR_RESPONSES: Record<string, string> = {
-  "400": "Bad input: malformed JSON, a wrong type, an unknown field or value",
-  "401": "No, or a bad, API key or access token",
-  "403": "Not allowed for this caller",
-  "404": "Not found",
-  "409": "Conflict: taken slug, stale version, reused idempotency key or a broken invariant",
-  "413": "Body larger than the limit",
+/** What each error status means on any operation; the error code table says which code means what. */
+const ERROR_RESPONSES: Partial<Record<ErrorStatus, string>> = {
+  400: "Bad input: malformed JSON, a missing value, a wrong type, an unknown field or value (`issues` names each)",
+  401: "No, or a bad, API key or access token",
+  403: "Not allowed for this caller (e.g. an access token without the permission, or from an origin not allowed)",
+  404: "Not found, or not the access token's tenant",
+  409: "Conflict: taken slug or key, stale version, reused idempotency key or a broken invariant",
+  413: "Body larger than the limit",
+  415: "A body without `Content-Type: application/json`",
+  429: "A limit was reached",
+  500: "Tenantry failed; the log has the request id",
+  502: "The connection's provider answered with an error",
+  503: "The connection's provider could not be reached",
 };
+
+/** Statuses a few procedures answer beyond what their method and input imply. */
+const EXTRA_ERROR_STATUSES: Record<string, ErrorStatus[]> = {
+  "usage.record": [429],
+  // Refreshing first: a refused refresh token is 409 needs_reauth, a provider down 502/503.
+  "connections.credentials": [409, 502, 503],
+};
+
+/**
+ * The error statuses an operation can answer: bad input, credentials, permission and 500 on every
+ * one; 404 where it names a resource; 409 on changes; 413/415 where it takes a body; and what
+ * EXTRA_ERROR_STATUSES adds.
+ */
+export function errorStatusesOf(route: CompiledRoute, hasBody: boolean): ErrorStatus[] {
+  const statuses = new Set<ErrorStatus>([400, 401, 403, 500]);
+  // A resource named by the path, or by an id of another resource (`roleId`, with its id pattern).
+  const references = Object.entries(route.inputSchema?.properties ?? {}).some(
+    ([name, schema]) => name.endsWith("Id") && typeof schema.pattern === "string",
+  );
+  if (route.pathParams.length > 0 || references) statuses.add(404);
+  if (route.method !== "GET") statuses.add(409);
+  if (hasBody) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  for (const status of EXTRA_ERROR_STATUSES[route.procedurePath] ?? []) statuses.add(status);
+  return [...statuses].sort((a, b) => a - b);
+}
 
 const HEADER_FIELDS: Record<string, { header: string; description: string }> = {
   idempotencyKey: {
@@ -59,6 +95,7 @@ function operation(route: CompiledRoute): Schema {
     }
   }
 
+  const hasBody = route.method !== "GET" && Object.keys(bodyProperties).length > 0;
   const op: Schema = {
     operationId: route.procedurePath,
     summary: route.summary,
@@ -71,17 +108,17 @@ function operation(route: CompiledRoute): Schema {
           ? { description: "Done" }
           : { description: "OK", content: { "application/json": { schema: route.outputSchema } } },
       ...Object.fromEntries(
-        Object.entries(ERROR_RESPONSES).map(([status, description]) => [
-          status,
+        errorStatusesOf(route, hasBody).map((status) => [
+          String(status),
           {
-            description,
+            description: ERROR_RESPONSES[status] ?? "Error",
             content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
           },
         ]),
       ),
     },
   };
-  if (route.method !== "GET" && Object.keys(bodyProperties).length > 0) {
+  if (hasBody) {
     const bodyRequired = [...required].filter((name) => name in bodyProperties);
     op.requestBody = {
       required: bodyRequired.length > 0,
@@ -134,20 +171,39 @@ export function generateOpenApiDocument(
       schemas: {
         Error: {
           type: "object",
+          description: `Every error. Branch on \`code\`, never on \`message\`. A few codes add the members named in backticks below.\n\n${errorCodeTable()}`,
           required: ["code", "message"],
           properties: {
-            code: { type: "string", description: "Stable machine-readable code, e.g. `slug_taken`." },
-            message: { type: "string" },
+            code: {
+              type: "string",
+              enum: Object.keys(ERROR_CODES),
+              description: "Stable machine-readable code, e.g. `slug_taken` (see the table above).",
+            },
+            message: {
+              type: "string",
+              description: "For a person: for bad input, the first problem by its path (`name is required`).",
+            },
             issues: {
               type: "array",
+              description: "Every input problem, once.",
               items: {
                 type: "object",
-                properties: { path: { type: "string" }, message: { type: "string" } },
+                required: ["path", "message"],
+                properties: {
+                  path: {
+                    type: "string",
+                    description: "e.g. `owner.email` or, in JSON documents, `/settings/limit`",
+                  },
+                  message: {
+                    type: "string",
+                    description: "Read after the path: `must be a valid email address`",
+                  },
+                },
               },
             },
-            details: { type: "object" },
-            requestId: { type: "string" },
+            requestId: { type: "string", description: "The `x-request-id` of the request, for the log." },
           },
+          additionalProperties: true,
         },
       },
     },
@@ -162,4 +218,12 @@ function callersText(route: CompiledRoute): string {
       return route.permission ? `access token with \`${route.permission}\`` : "access token";
     })
     .join(", ");
+}
+
+/** The error code table as Markdown, for the `Error` schema's description. */
+function errorCodeTable(): string {
+  const rows = (Object.keys(ERROR_CODES) as AppErrorCode[]).map(
+    (code) => `| \`${code}\` | ${statusesOf(code).join(", ")} | ${ERROR_CODES[code].meaning} |`,
+  );
+  return ["| code | status | meaning |", "| --- | --- | --- |", ...rows].join("\n");
 }

@@ -43,6 +43,9 @@ export function renderReferencePage(document: Schema, stylesheetHref: string): s
           return `<h4>Response ${status}</h4>${schema ? renderSchema(schema) : "<p>No body.</p>"}`;
         })
         .join("");
+      const errorStatuses = Object.keys(op.responses as Record<string, Schema>).filter(
+        (status) => Number(status) >= 400,
+      );
       sections.push(`<section id="${anchor}">
   <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
   <p>${inlineCode(String(op.summary))}</p>
@@ -50,6 +53,7 @@ export function renderReferencePage(document: Schema, stylesheetHref: string): s
   ${rows ? `<table><thead><tr><th>Parameter</th><th>In</th><th>Required</th><th>About</th></tr></thead><tbody>${rows}</tbody></table>` : ""}
   ${body ? `<h4>Request body</h4>${renderSchema(body)}` : ""}
   ${responses}
+  ${errorStatuses.length ? `<p class="errors">Errors: ${errorStatuses.join(", ")}</p>` : ""}
 </section>`);
     }
   }
@@ -64,7 +68,7 @@ export function renderReferencePage(document: Schema, stylesheetHref: string): s
 <body>
 <header><h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
 <p>${inlineCode(info.description)} Machine-readable: <a href="openapi.json">openapi.json</a>.</p>
-<p>Errors are JSON: <code>{ "code", "message", "issues"?, "details"?, "requestId" }</code> with the matching HTTP status.</p></header>
+<p>Errors are JSON: <code>{ "code", "message", "issues"?: [{ "path", "message" }], "requestId" }</code> (a few codes add documented members) with the matching HTTP status; every code is listed in the <code>Error</code> schema of openapi.json.</p></header>
 <nav aria-label="Operations"><ul>${toc.join("")}</ul></nav>
 <main>${sections.join("\n")}</main>
 </body>

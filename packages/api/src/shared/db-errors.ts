@@ -196,7 +196,7 @@ export function databaseInputError(error: unknown): TRPCError | null {
     return appError(
       "BAD_REQUEST",
       "invalid_input",
-      "Invalid input: a text value holds a character that cannot be stored (such as U+0000)",
+      "A text value holds a character that cannot be stored (such as U+0000)",
     );
   }
   if (fields.code !== "23503") return null;

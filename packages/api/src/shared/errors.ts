@@ -1,6 +1,7 @@
 import type { AppErrorCode, InputIssue } from "@tenantry/contracts/errors";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
+import { isUnknownKey, summarizeIssue } from "./plain-messages";
 
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */
 export type { AppErrorCode, InputIssue };
@@ -61,35 +62,73 @@ const DEFAULT_APP_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppErrorCode>> = {
   TOO_MANY_REQUESTS: "rate_limited",
 };
 
+/**
+ * What a client sees, over REST as the body and over tRPC as `error.message` and `error.data`. A few
+ * codes carry documented extra members (`currentVersion`, `used`/`limit`/`remaining`, `status`, …):
+ * REST has them at the top level, tRPC under `data.details`. `issues` is never among them.
+ */
 export interface ErrorBody {
-  /** Details are also spread at the top level (`{ code, message, used, limit }`), for REST clients. */
-  [detail: string]: unknown;
+  [extra: string]: unknown;
   code: AppErrorCode;
   message: string;
-  details?: Record<string, unknown>;
   issues?: InputIssue[];
   requestId?: string;
 }
 
-interface ZodLikeIssue {
-  path: PropertyKey[];
-  message: string;
+export interface DescribedError {
+  status: number;
+  body: ErrorBody;
+  /** The extra members of `body`, apart (for tRPC's `data.details`). */
+  extras?: Record<string, unknown>;
 }
 
+interface ZodLikeIssue {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: unknown;
+}
+
+const joinPath = (path: readonly PropertyKey[]) => path.map(String).join(".");
+
+/** zod's issues as `{ path, message }`; an unknown-keys issue becomes one issue per key, at its path. */
 function zodIssues(cause: unknown): InputIssue[] | undefined {
   if (!cause || typeof cause !== "object" || !("issues" in cause) || !Array.isArray(cause.issues))
     return undefined;
-  return (cause.issues as ZodLikeIssue[]).map((issue) => ({
-    path: issue.path.map(String).join("."),
-    message: issue.message,
-  }));
+  return (cause.issues as ZodLikeIssue[]).flatMap((issue): InputIssue[] => {
+    if (issue.code === "unrecognized_keys" && Array.isArray(issue.keys)) {
+      return issue.keys.map((key) => ({
+        path: joinPath([...issue.path, String(key)]),
+        message: isUnknownKey,
+      }));
+    }
+    return [{ path: joinPath(issue.path), message: issue.message }];
+  });
+}
+
+function isInputIssues(value: unknown): value is InputIssue[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (issue) =>
+        typeof issue === "object" &&
+        issue !== null &&
+        typeof (issue as InputIssue).path === "string" &&
+        typeof (issue as InputIssue).message === "string",
+    )
+  );
+}
+
+/** The top-level message of a 400 with issues: the first one in plain words, and how many more. */
+export function issuesMessage(issues: readonly InputIssue[]): string {
+  return summarizeIssue(issues[0]!, issues.length - 1);
 }
 
 /**
- * The one place an error becomes what a client sees: a stable code, a clear message, and never a
- * stack trace or the text of an unexpected (internal) error.
+ * The one place an error becomes what a client sees: a stable code, a clear message, `issues` once,
+ * and never a stack trace or the text of an unexpected (internal) error.
  */
-export function describeError(error: TRPCError): { status: number; body: ErrorBody } {
+export function describeError(error: TRPCError): DescribedError {
   const status = HTTP_STATUS[error.code] ?? 500;
   // A 5xx is described only when it was raised on purpose (e.g. an OAuth provider is down).
   if (status >= 500 && !(error.cause instanceof AppErrorCause)) {
@@ -97,24 +136,22 @@ export function describeError(error: TRPCError): { status: number; body: ErrorBo
   }
   const cause = error.cause;
   if (cause instanceof AppErrorCause) {
+    const { issues, ...rest } = cause.details ?? {};
+    const extras = Object.keys(rest).length > 0 ? rest : undefined;
     return {
       status,
       body: {
-        ...cause.details,
+        ...extras,
         code: cause.appCode,
         message: error.message,
-        ...(cause.details ? { details: cause.details } : {}),
+        ...(isInputIssues(issues) && issues.length > 0 ? { issues } : {}),
       },
+      ...(extras ? { extras } : {}),
     };
   }
   const issues = zodIssues(cause);
   if (issues && issues.length > 0) {
-    const first = issues[0]!;
-    const where = first.path ? `${first.path}: ` : "";
-    return {
-      status,
-      body: { code: "invalid_input", message: `Invalid input: ${where}${first.message}`, issues },
-    };
+    return { status, body: { code: "invalid_input", message: issuesMessage(issues), issues } };
   }
   return { status, body: { code: DEFAULT_APP_CODE[error.code] ?? "invalid_input", message: error.message } };
 }

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { databaseInputError } from "./db-errors";
 import type { InputIssue } from "./errors";
+import { summarizeIssue } from "./plain-messages";
 
 /**
  * The first check every request's input meets, before any schema, walker or database sees it:
@@ -150,10 +151,9 @@ class InputGuardIssues extends Error {
 
 /** The 400 `invalid_input` a guard problem answers, over tRPC and REST alike. */
 export function inputGuardError(problem: GuardIssue): TRPCError {
-  const where = problem.path.length > 0 ? `${problem.path.map(String).join(".")}: ` : "";
   return new TRPCError({
     code: "BAD_REQUEST",
-    message: `Invalid input: ${where}${problem.message}`,
+    message: summarizeIssue({ path: problem.path.map(String).join("."), message: problem.message }),
     cause: new InputGuardIssues([problem]),
   });
 }

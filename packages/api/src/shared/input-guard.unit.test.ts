@@ -102,7 +102,7 @@ describe("guardInput", () => {
     expect(status).toBe(400);
     expect(body).toEqual({
       code: "invalid_input",
-      message: "Invalid input: fields.region: must not contain the NUL character (U+0000)",
+      message: "fields.region must not contain the NUL character (U+0000)",
       issues: [{ path: "fields.region", message: "must not contain the NUL character (U+0000)" }],
     });
   });

@@ -10,7 +10,7 @@ import type { Actor } from "../actor";
 import { checkFieldValues } from "../fields/field-schema";
 import { loadFieldSchema } from "../fields/service";
 import type { Keyring } from "../secrets/keyring";
-import { appError, notFound } from "../shared/errors";
+import { appError, issuesMessage, notFound } from "../shared/errors";
 import { openSigningSecret, testTenantSigningKey } from "../signing-keys/service";
 
 export interface TestTenantSettings {
@@ -46,14 +46,9 @@ export async function putTestTenant(
   if (secret)
     issues.unshift({ path: `fields.${secret}`, message: "is a secret field; tokens cannot carry secrets" });
   if (issues.length > 0) {
-    throw appError(
-      "BAD_REQUEST",
-      "invalid_fields",
-      `Invalid field value: ${issues[0]!.path}: ${issues[0]!.message}`,
-      {
-        issues,
-      },
-    );
+    throw appError("BAD_REQUEST", "invalid_fields", issuesMessage(issues), {
+      issues,
+    });
   }
   return sc.db.transaction(async (tx) => {
     const [before] = await tx

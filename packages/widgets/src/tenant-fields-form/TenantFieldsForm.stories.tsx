@@ -115,7 +115,7 @@ export const ServerError: Story = {
     await userEvent.clear(name);
     await userEvent.type(name, "Northwind Traders International");
     await userEvent.click(canvas.getByRole("button", { name: "Save changes" }));
-    await canvas.findByText(/must NOT have more than 10 characters/);
+    await canvas.findByText(/must be at most 10 characters/);
     await expect(name).toHaveAttribute("aria-invalid", "true");
   },
 };
