@@ -77,6 +77,8 @@ export function isBuiltInPermission(key: string): key is Permission {
   return (PERMISSIONS as readonly string[]).includes(key);
 }
 
+const isReservedResource = (key: string) => RESERVED_PERMISSION_RESOURCES.includes(key.split(":")[0]!);
+
 /** A key a workspace may define: well formed, not a built-in one and not in a built-in resource's namespace. */
 export const customPermissionKeySchema = z
   .string()
@@ -85,7 +87,7 @@ export const customPermissionKeySchema = z
     CUSTOM_PERMISSION_KEY,
     "must look like resource:action in lower case (letters, digits, and . _ - inside a part), e.g. invoices:approve",
   )
-  .refine((key) => !RESERVED_PERMISSION_RESOURCES.includes(key.split(":")[0]!), {
+  .refine((key) => !isReservedResource(key), {
     message: `must not start with a built-in resource (${RESERVED_PERMISSION_RESOURCES.join(", ")}); those permissions are Tenantry's own`,
   })
   .describe("The permission's key, e.g. `invoices:approve`.");
@@ -94,10 +96,13 @@ export const customPermissionKeySchema = z
 export const permissionKeySchema = z
   .string()
   .max(PERMISSION_KEY_MAX_LENGTH, `must be at most ${PERMISSION_KEY_MAX_LENGTH} characters`)
-  .refine((key) => isBuiltInPermission(key) || CUSTOM_PERMISSION_KEY.test(key), {
-    message:
-      "must be a built-in permission (e.g. members:read) or one of the workspace's own (e.g. invoices:approve)",
-  });
+  .refine(
+    (key) => isBuiltInPermission(key) || (CUSTOM_PERMISSION_KEY.test(key) && !isReservedResource(key)),
+    {
+      message:
+        "must be a built-in permission (e.g. members:read) or one of the workspace's own (e.g. invoices:approve)",
+    },
+  );
 
 export const permissionIdSchema = z
   .string()
