@@ -90,7 +90,7 @@ export const customPermissionKeySchema = z
   .refine((key) => !isReservedResource(key), {
     message: `must not start with a built-in resource (${RESERVED_PERMISSION_RESOURCES.join(", ")}); those permissions are Tenantry's own`,
   })
-  .describe("The permission's key, e.g. `invoices:approve`.");
+  .meta({ description: "The permission's key, e.g. `invoices:approve`.", examples: ["invoices:approve"] });
 
 /** A built-in permission or a well-formed custom key; whether a custom key exists is the service's question. */
 export const permissionKeySchema = z
@@ -102,7 +102,8 @@ export const permissionKeySchema = z
       message:
         "must be a built-in permission (e.g. members:read) or one of the workspace's own (e.g. invoices:approve)",
     },
-  );
+  )
+  .meta({ description: "A built-in permission or one the workspace defined.", examples: ["members:read"] });
 
 export const permissionIdSchema = z
   .string()
