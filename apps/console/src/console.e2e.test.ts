@@ -365,7 +365,7 @@ describe.skipIf(!hasChromium)(
       await define.getByLabel("Key").fill("invoices:approve");
       await define.getByLabel("Name").fill("Approve invoices");
       await define.getByRole("button", { name: "Save" }).click();
-      await page.getByRole("cell", { name: "invoices:approve" }).waitFor();
+      await page.getByRole("cell", { name: "invoices:approve", exact: true }).waitFor();
 
       await page.getByRole("button", { name: "Create role" }).click();
       const roleDialog = page.getByRole("dialog", { name: "Create role" });
