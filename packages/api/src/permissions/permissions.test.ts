@@ -391,6 +391,60 @@ describe("authz.check in batches", () => {
     });
   });
 
+  it("takes the same number of queries for 1 pair as for 20 users × 10 permissions", async () => {
+    const { tenant, ownerId } = await tenantWithMember();
+    const keys = await Promise.all(Array.from({ length: 5 }, () => definePermission()));
+    const users = [ownerId];
+    for (let i = 0; i < 19; i++) {
+      const member = await h.api.members.create({
+        tenantId: tenant.id,
+        email: `many-${i}-${unique()}@example.com`,
+        status: "active",
+      });
+      users.push(member.userId);
+    }
+    const permissionsToAsk = [
+      ...keys.map((k) => k.key),
+      "members:read",
+      "tenant:write",
+      "usage:read",
+      "roles:write",
+      "fields:read",
+    ];
+    // Counts every statement drizzle sends (prepared ones are built once, so nothing is hidden by them).
+    const session = (h.handle.db as unknown as { session: { prepareQuery: (...args: unknown[]) => unknown } })
+      .session;
+    const queriesDuring = async (run: () => Promise<unknown>) => {
+      const original = session.prepareQuery;
+      let count = 0;
+      session.prepareQuery = function (this: unknown, ...args: unknown[]) {
+        count++;
+        return original.apply(this, args);
+      };
+      try {
+        await run();
+      } finally {
+        session.prepareQuery = original;
+      }
+      return count;
+    };
+    const small = await queriesDuring(() =>
+      h.api.roles.check({ tenantId: tenant.id, userIds: [ownerId], permissions: [keys[0]!.key] }),
+    );
+    let answered = 0;
+    const large = await queriesDuring(async () => {
+      const answer = await h.api.roles.check({
+        tenantId: tenant.id,
+        userIds: users,
+        permissions: permissionsToAsk,
+      });
+      answered = "results" in answer ? answer.results.length : 0;
+    });
+    expect(answered).toBe(200);
+    expect(small).toBeGreaterThan(0);
+    expect(large).toBe(small);
+  });
+
   it("refuses bad batches with clear 4xx", async () => {
     const { tenant, memberId } = await tenantWithMember();
     const user = (i: number) => `user_01900000-0000-7000-8000-${String(i).padStart(12, "0")}`;
