@@ -45,7 +45,7 @@ export const rolesRouter = router({
         path: "/roles",
         status: 201,
         tags,
-        summary: "Create a role from catalog permissions",
+        summary: "Create a role from built-in permissions and the workspace's own",
       },
     })
     .input(rolesContract.create.input)
