@@ -427,6 +427,10 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel("Language").selectOption("sv");
       await page.getByRole("heading", { name: "Tenanter", level: 1 }).waitFor();
       await check("19-tenants-sv-dark");
+      await page.getByRole("link", { name: "Roller" }).click();
+      await page.getByRole("heading", { name: "Era egna behörigheter" }).waitFor();
+      await page.getByRole("button", { name: "Lägg till behörighet" }).waitFor();
+      await check("19b-roles-sv-dark");
       await page.getByLabel("Tema").selectOption("light");
       await page.getByLabel("Språk").selectOption("en");
     });

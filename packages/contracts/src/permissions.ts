@@ -3,8 +3,9 @@ import { idPattern } from "./ids.js";
 import { mutation, query } from "./procedures.js";
 
 /**
- * The closed permission catalog. Roles hold only these; access tokens without a user carry them in
- * their `scope` claim. `domain:read` lets a widget show, `domain:write` lets it change.
+ * Tenantry's own permission catalog. Roles hold these and the workspace's own keys (below); access
+ * tokens without a user carry either in their `scope` claim. `domain:read` lets a widget show,
+ * `domain:write` lets it change.
  */
 export const PERMISSIONS = [
   "tenant:read",
