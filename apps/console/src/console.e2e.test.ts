@@ -349,6 +349,50 @@ describe.skipIf(!hasChromium)(
       await page.getByText("Copy it now: it is shown only this once.").waitFor();
     });
 
+    it("defines a permission of the host's own, gives it to a role, and deletes it from every role", async () => {
+      await page.getByRole("link", { name: "Roles" }).click();
+      await page.getByText("No permissions of your own yet.").waitFor();
+      await page.getByRole("button", { name: "Add permission" }).click();
+      const define = page.getByRole("dialog", { name: "Add permission" });
+      await define.getByLabel("Key").fill("Members:Approve");
+      await define.getByLabel("Name").fill("Approve");
+      await define.getByRole("button", { name: "Save" }).click();
+      // Refused in plain words, and nothing is created.
+      await define
+        .getByText(/resource:action in lower case/)
+        .first()
+        .waitFor();
+      await define.getByLabel("Key").fill("invoices:approve");
+      await define.getByLabel("Name").fill("Approve invoices");
+      await define.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("cell", { name: "invoices:approve", exact: true }).waitFor();
+
+      await page.getByRole("button", { name: "Create role" }).click();
+      const roleDialog = page.getByRole("dialog", { name: "Create role" });
+      await roleDialog.getByLabel("Key").fill("approver");
+      await roleDialog.getByLabel("Name").fill("Approver");
+      await roleDialog.getByLabel("members:read").check();
+      await roleDialog.getByLabel(/invoices:approve/).check();
+      await check("16b-roles-custom-permission");
+      await roleDialog.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("heading", { name: "Approver" }).waitFor();
+      const roles = await api<{ items: { key: string; permissions: string[] }[] }>("GET", "/roles");
+      expect(roles.items.find((role) => role.key === "approver")?.permissions).toEqual([
+        "invoices:approve",
+        "members:read",
+      ]);
+
+      await page.getByRole("button", { name: "Delete invoices:approve" }).click();
+      await page
+        .getByRole("dialog", { name: "Delete invoices:approve?" })
+        .getByRole("button", { name: "Delete" })
+        .click();
+      await page.getByText("No permissions of your own yet.").waitFor();
+      const after = await api<{ items: { key: string; permissions: string[] }[] }>("GET", "/roles");
+      expect(after.items.find((role) => role.key === "approver")?.permissions).toEqual(["members:read"]);
+      await check("16c-roles-permission-deleted");
+    });
+
     it("disables, enables and resets a colleague after confirming, and never offers disabling yourself", async () => {
       await page.getByRole("link", { name: "Operators" }).click();
       await page.getByRole("button", { name: "Sign out my other sessions" }).waitFor();
@@ -383,6 +427,10 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel("Language").selectOption("sv");
       await page.getByRole("heading", { name: "Tenanter", level: 1 }).waitFor();
       await check("19-tenants-sv-dark");
+      await page.getByRole("link", { name: "Roller" }).click();
+      await page.getByRole("heading", { name: "Era egna behörigheter" }).waitFor();
+      await page.getByRole("button", { name: "Lägg till behörighet" }).waitFor();
+      await check("19b-roles-sv-dark");
       await page.getByLabel("Tema").selectOption("light");
       await page.getByLabel("Språk").selectOption("en");
     });

@@ -386,6 +386,23 @@ const messages = {
   "roles.permissions": ["Permissions", "Behörigheter"],
   "roles.deleteTitle": ["Delete {name}?", "Ta bort {name}?"],
   "roles.deleteBody": ["Members lose what this role gave them.", "Medlemmar förlorar det rollen gav dem."],
+  "permissions.title": ["Your permissions", "Era egna behörigheter"],
+  "permissions.description": [
+    "Permission keys of your own app, such as invoices:approve. Roles mix them with Tenantry's, and authorization checks answer them.",
+    "Behörighetsnycklar för er egen app, till exempel invoices:approve. Roller blandar dem med Tenantrys, och behörighetskontroller besvarar dem.",
+  ],
+  "permissions.create": ["Add permission", "Lägg till behörighet"],
+  "permissions.none": ["No permissions of your own yet.", "Inga egna behörigheter än."],
+  "permissions.actions": ["Actions", "Åtgärder"],
+  "permissions.keyHint": [
+    "resource:action in lower case, e.g. invoices:approve. It cannot change later.",
+    "resurs:åtgärd med gemener, t.ex. invoices:approve. Den kan inte ändras senare.",
+  ],
+  "permissions.deleteTitle": ["Delete {key}?", "Ta bort {key}?"],
+  "permissions.deleteBody": [
+    "Every role holding it loses it, and members lose what it gave them.",
+    "Alla roller som har den förlorar den, och medlemmar förlorar det den gav dem.",
+  ],
   "operators.description": [
     "The people who sign in to this console. New operators come from `pnpm tenantry create-operator`.",
     "De som loggar in i konsolen. Nya operatörer skapas med `pnpm tenantry create-operator`.",

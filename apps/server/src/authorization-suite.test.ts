@@ -37,6 +37,7 @@ type JsonSchema = {
   exclusiveMinimum?: number;
   minLength?: number;
   minItems?: number;
+  examples?: unknown[];
   default?: unknown;
 };
 
@@ -62,6 +63,7 @@ const b = {} as Record<
   | "template"
   | "element"
   | "role"
+  | "permission"
   | "group"
   | "binding",
   string
@@ -113,6 +115,7 @@ const ID_PREFIXES: Record<string, keyof typeof b> = {
   etpl: "template",
   elem: "element",
   role: "role",
+  perm: "permission",
   grp: "group",
   rb: "binding",
 };
@@ -122,6 +125,7 @@ const NAMESPACE_IDS: Record<string, keyof typeof b> = {
   apps: "app",
   elementTemplates: "template",
   roles: "role",
+  permissions: "permission",
 };
 
 function exampleString(schema: JsonSchema, namespace: string, name: string): string {
@@ -129,6 +133,7 @@ function exampleString(schema: JsonSchema, namespace: string, name: string): str
   if (prefix && ID_PREFIXES[prefix]) return b[ID_PREFIXES[prefix]];
   if (name === "id" && NAMESPACE_IDS[namespace]) return b[NAMESPACE_IDS[namespace]];
   if (name === "internalId" || name === "sub") return b.internalId;
+  if (Array.isArray(schema.examples) && typeof schema.examples[0] === "string") return schema.examples[0];
   if (schema.format === "email") return "probe@example.com";
   if (schema.format === "uri" || name.toLowerCase().endsWith("url")) return "https://example.com/x";
   if (schema.format === "date-time") return "2030-01-01T00:00:00Z";
@@ -252,6 +257,9 @@ beforeAll(async () => {
   );
   b.role = roles.items.find((role) => role.key === "viewer")!.id;
   viewerPermissions = new Set(roles.items.find((role) => role.key === "viewer")!.permissions);
+  b.permission = (
+    await api<{ id: string }>("POST", "/permissions", { key: "probe:approve", name: "Probe permission" }, 201)
+  ).id;
   b.group = (
     await api<{ id: string }>("POST", `/tenants/${b.tenant}/groups`, { name: "Probe group" }, 201)
   ).id;
@@ -353,6 +361,14 @@ function inputFor(path: string, def: ProcedureDef): unknown {
       ...(base as object),
       [key]: example(schema.properties![key], namespace, key),
     })),
+    // Two at a time, for inputs that need one of each pair ("userId or userIds, permission or permissions").
+    ...optional.flatMap((first, i) =>
+      optional.slice(i + 1).map((second) => ({
+        ...(base as object),
+        [first]: example(schema.properties![first], namespace, first),
+        [second]: example(schema.properties![second], namespace, second),
+      })),
+    ),
     Object.fromEntries(
       Object.keys(schema.properties).map((key) => [key, example(schema.properties![key], namespace, key)]),
     ),

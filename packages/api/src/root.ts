@@ -7,6 +7,7 @@ import { elementsRouter, elementTemplatesRouter } from "./elements/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
 import { operatorsRouter } from "./operators/router";
+import { permissionsRouter } from "./permissions/router";
 import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
@@ -24,6 +25,7 @@ export const appRouter = router({
   workspaces: workspacesRouter,
   members: membersRouter,
   roles: rolesRouter,
+  permissions: permissionsRouter,
   usage: usageRouter,
   apps: appsRouter,
   connections: connectionsRouter,

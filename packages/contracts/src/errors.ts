@@ -44,6 +44,8 @@ export type AppErrorCode =
   | "invalid_config_schema"
   | "invalid_override_path"
   | "invalid_configuration"
+  | "permission_key_taken"
+  | "unknown_permission"
   | "internal_error";
 
 export interface InputIssue {

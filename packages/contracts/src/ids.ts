@@ -14,6 +14,7 @@ export type IdPrefix =
   | "inv"
   | "grp"
   | "rb"
+  | "perm"
   | "etpl"
   | "elem"
   | "op"

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idPattern } from "./ids.js";
 import { userIdSchema } from "./members.js";
-import { permissionSchema } from "./permissions.js";
+import { permissionKeySchema } from "./permissions.js";
 import { mutation, query } from "./procedures.js";
 import { tenantIdSchema } from "./tenants.js";
 
@@ -39,7 +39,53 @@ export const groupSchema = z.object({
   createdAt: z.string(),
 });
 
-export const permissions = z.array(permissionSchema).max(100);
+/** Built-in and the workspace's own permissions, mixed; an unknown custom key is a 400 `unknown_permission`. */
+export const permissions = z.array(permissionKeySchema).max(100);
+
+export const AUTHZ_CHECK_MAX_USERS = 100;
+export const AUTHZ_CHECK_MAX_PERMISSIONS = 50;
+
+export const authzDecisionSchema = z.object({
+  allowed: z.boolean(),
+  reason: z
+    .string()
+    .describe(
+      "`granted_by_role:<key>`, `no_role_grants_it`, `not_a_member` or `membership_<status>` (the membership precheck comes first).",
+    ),
+});
+
+/** `userId` or `userIds`, `permission` or `permissions`: either form of each, never both. */
+const authzCheckInput = z
+  .strictObject({
+    tenantId: tenantIdSchema,
+    userId: userIdSchema.optional(),
+    userIds: z
+      .array(userIdSchema)
+      .min(1, "must name at least one user")
+      .max(AUTHZ_CHECK_MAX_USERS, `must name at most ${AUTHZ_CHECK_MAX_USERS} users`)
+      .optional(),
+    permission: permissionKeySchema.optional(),
+    permissions: z
+      .array(permissionKeySchema)
+      .min(1, "must name at least one permission")
+      .max(AUTHZ_CHECK_MAX_PERMISSIONS, `must name at most ${AUTHZ_CHECK_MAX_PERMISSIONS} permissions`)
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    for (const [one, many] of [
+      ["userId", "userIds"],
+      ["permission", "permissions"],
+    ] as const) {
+      const given = [input[one], input[many]].filter((v) => v !== undefined).length;
+      if (given !== 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: [one],
+          message: `give either ${one} or ${many}, ${given === 0 ? "one of them is required" : "not both"}`,
+        });
+      }
+    }
+  });
 
 export const subjectSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("user"), id: userIdSchema }),
@@ -110,7 +156,16 @@ export const rolesContract = {
     output: z.void(),
   }),
   check: query({
-    input: z.strictObject({ tenantId: tenantIdSchema, userId: userIdSchema, permission: permissionSchema }),
-    output: z.object({ allowed: z.boolean(), reason: z.string() }),
+    input: authzCheckInput,
+    output: z.union([
+      authzDecisionSchema.describe("The answer to a single check (`userId` and `permission`)."),
+      z
+        .object({
+          results: z.array(authzDecisionSchema.extend({ userId: z.string(), permission: z.string() })),
+        })
+        .describe(
+          "The answers to a batch (`userIds` or `permissions`): one per user × permission, in order.",
+        ),
+    ]),
   }),
 };

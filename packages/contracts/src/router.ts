@@ -10,6 +10,7 @@ import type { TenantryErrorShape } from "./errors.js";
 import { fieldsContract } from "./fields.js";
 import { membersContract } from "./members.js";
 import { operatorsContract } from "./operators.js";
+import { permissionsContract } from "./permissions.js";
 import type { ProcedureContract } from "./procedures.js";
 import { rolesContract } from "./roles.js";
 import { signingKeysContract } from "./signing-keys.js";
@@ -28,6 +29,7 @@ export const tenantryContract = {
   workspaces: workspacesContract,
   members: membersContract,
   roles: rolesContract,
+  permissions: permissionsContract,
   usage: usageContract,
   apps: appsContract,
   connections: connectionsContract,

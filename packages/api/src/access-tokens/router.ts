@@ -1,6 +1,7 @@
 import { accessTokensContract } from "@tenantry/contracts/access-tokens";
 import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { getMembership } from "../members/service";
+import { listPermissions } from "../permissions/service";
 import { appError } from "../shared/errors";
 import { getTenant } from "../tenants/service";
 import { procedure, router, WORKSPACE } from "../trpc";
@@ -29,11 +30,12 @@ export const accessTokensRouter = router({
             "/me answers for an access token; an API key has no tenant",
           );
         }
-        // An API key or operator acts on any tenant of its workspace with every permission.
+        // An API key or operator acts on any tenant of its workspace with every permission, the host's own too.
+        const custom = await listPermissions(ctx.db, ctx.actor.workspaceId);
         return {
           tenant: await getTenant(ctx.db, ctx.actor.workspaceId, input.tenantId),
           member: null,
-          permissions: [...PERMISSIONS].sort(),
+          permissions: [...PERMISSIONS, ...custom.map((p) => p.key)].sort(),
         };
       }
       return {

@@ -4,6 +4,7 @@ import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq } from "drizzle-orm";
 import type { AccessTokenActor } from "../actor";
 import type { Context } from "../context";
+import { keepDefinedPermissions } from "../permissions/service";
 import { memberForToken } from "../roles/service";
 import { appError } from "../shared/errors";
 import { createTenant, patchTenantFields, type ServiceContext } from "../tenants/service";
@@ -139,7 +140,8 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
     }
     actor = actorFor(token, tenant.id, new Set(member.permissions), member.userId);
   } else {
-    actor = actorFor(token, tenant.id, scopePermissions(token.claims.scope));
+    const scope = scopePermissions(token.claims.scope);
+    actor = actorFor(token, tenant.id, await keepDefinedPermissions(ctx.db, token.workspaceId, scope));
   }
   const changed = changedClaimFields(token.claims, tenant);
   if (changed) {

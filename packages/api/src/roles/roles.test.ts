@@ -11,6 +11,13 @@ afterAll(() => h.close());
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 
+/** The single form of authz.check answers one decision (the batch form answers `{ results }`). */
+async function checkOne(input: { tenantId: string; userId: string; permission: string }) {
+  const answer = await h.api.roles.check(input);
+  if (!("allowed" in answer)) throw new Error("the single form answered a batch");
+  return answer;
+}
+
 async function tenantWithMember() {
   const id = unique();
   const tenant = await h.api.tenants.create({
@@ -70,7 +77,7 @@ describe("authz.check", () => {
   it("requires an active membership first, then a binding that grants the permission", async () => {
     const { tenant, ownerId, memberId } = await tenantWithMember();
     const check = (userId: string, permission: (typeof PERMISSIONS)[number]) =>
-      h.api.roles.check({ tenantId: tenant.id, userId, permission });
+      checkOne({ tenantId: tenant.id, userId, permission });
 
     expect(await check(ownerId, "tenant:write")).toEqual({ allowed: true, reason: "granted_by_role:owner" });
     expect(await check(memberId, "members:read")).toEqual({ allowed: false, reason: "no_role_grants_it" });
@@ -122,8 +129,7 @@ describe("authz.check", () => {
       roleId: viewerish.id,
       subject: { type: "group", id: group.id },
     });
-    const check = () =>
-      h.api.roles.check({ tenantId: tenant.id, userId: memberId, permission: "usage:write" });
+    const check = () => checkOne({ tenantId: tenant.id, userId: memberId, permission: "usage:write" });
     expect((await check()).allowed).toBe(false);
     await h.api.roles.addGroupMember({ tenantId: tenant.id, groupId: group.id, userId: memberId });
     expect(await check()).toEqual({ allowed: true, reason: `granted_by_role:${viewerish.key}` });

@@ -3,6 +3,7 @@ import { procedure, router, WORKSPACE } from "../trpc";
 import {
   changeGroupMember,
   checkAuthorization,
+  checkAuthorizationBatch,
   createGroup,
   createRole,
   createRoleBinding,
@@ -44,7 +45,7 @@ export const rolesRouter = router({
         path: "/roles",
         status: 201,
         tags,
-        summary: "Create a role from catalog permissions",
+        summary: "Create a role from built-in permissions and the workspace's own",
       },
     })
     .input(rolesContract.create.input)
@@ -216,10 +217,22 @@ export const rolesRouter = router({
         method: "POST",
         path: "/authz/check",
         tags,
-        summary: "May this user do this in this tenant? Active membership first, then role bindings",
+        summary:
+          "May this user do this in this tenant? Active membership first, then role bindings. Batch: `userIds` (up to 100) and/or `permissions` (up to 50) answer `{ results }`",
       },
     })
     .input(rolesContract.check.input)
     .output(rolesContract.check.output)
-    .query(({ ctx, input }) => checkAuthorization(ctx.db, ctx.actor.workspaceId, input)),
+    .query(({ ctx, input }) => {
+      const { tenantId, userId, userIds, permission, permissions } = input;
+      // The contract lets exactly one of each pair through.
+      if (userId !== undefined && permission !== undefined) {
+        return checkAuthorization(ctx.db, ctx.actor.workspaceId, { tenantId, userId, permission });
+      }
+      return checkAuthorizationBatch(ctx.db, ctx.actor.workspaceId, {
+        tenantId,
+        userIds: userIds ?? [userId!],
+        permissions: permissions ?? [permission!],
+      });
+    }),
 });

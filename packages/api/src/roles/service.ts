@@ -1,5 +1,5 @@
-import { BUILT_IN_ROLES, type Permission } from "@tenantry/contracts/permissions";
-import type { Database, Executor } from "@tenantry/db/database";
+import { BUILT_IN_ROLES } from "@tenantry/contracts/permissions";
+import { type Database, type Executor, rowsOf } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { groupMembers, groups, memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
 import { tenants } from "@tenantry/db/schema/tenants";
@@ -8,6 +8,7 @@ import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { hasPermission, requirePermission } from "../auth/access";
 import { activeOwnerIds, assertMayMakeOwners, assertOwnerKept, lockTenant } from "../members/owners";
+import { assertPermissionsExist, lockCustomPermissions } from "../permissions/service";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
@@ -99,10 +100,11 @@ export async function getRole(db: Executor, workspaceId: string, id: string): Pr
 
 export async function createRole(
   sc: RolesContext,
-  input: { key: string; name: string; description?: string | undefined; permissions: Permission[] },
+  input: { key: string; name: string; description?: string | undefined; permissions: string[] },
 ): Promise<Role> {
   const workspaceId = sc.actor.workspaceId;
   return sc.db.transaction(async (tx) => {
+    await lockCustomPermissions(tx, workspaceId, input.permissions);
     await ensureBuiltInRoles(tx, workspaceId);
     const [row] = await tx
       .insert(roles)
@@ -134,11 +136,13 @@ export async function updateRole(
     id: string;
     name?: string | undefined;
     description?: string | null | undefined;
-    permissions?: Permission[] | undefined;
+    permissions?: string[] | undefined;
   },
 ): Promise<Role> {
   const workspaceId = sc.actor.workspaceId;
   return sc.db.transaction(async (tx) => {
+    // The custom keys first (FOR SHARE), then the role: the order deleting a permission takes too.
+    if (input.permissions) await lockCustomPermissions(tx, workspaceId, input.permissions);
     const [current] = await tx
       .select()
       .from(roles)
@@ -286,11 +290,25 @@ function authorizationStatement(db: Database) {
   );
 }
 
+export interface AuthorizationDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+function decide(status: string | null, grantedBy: string | null): AuthorizationDecision {
+  if (status === null) return { allowed: false, reason: "not_a_member" };
+  if (status !== "active") return { allowed: false, reason: `membership_${status}` };
+  return grantedBy
+    ? { allowed: true, reason: `granted_by_role:${grantedBy}` }
+    : { allowed: false, reason: "no_role_grants_it" };
+}
+
 export async function checkAuthorization(
   db: Database,
   workspaceId: string,
-  input: { tenantId: string; userId: string; permission: Permission },
-): Promise<{ allowed: boolean; reason: string }> {
+  input: { tenantId: string; userId: string; permission: string },
+): Promise<AuthorizationDecision> {
+  await assertPermissionsExist(db, workspaceId, [input.permission]);
   const [membership] = await authorizationStatement(db).execute({ workspaceId, ...input });
   if (!membership) {
     const [tenant] = await db
@@ -303,12 +321,66 @@ export async function checkAuthorization(
       .from(users)
       .where(and(eq(users.workspaceId, workspaceId), eq(users.id, input.userId)));
     if (!user) throw notFound("User", input.userId);
-    return { allowed: false, reason: "not_a_member" };
+    return decide(null, null);
   }
-  if (membership.status !== "active") return { allowed: false, reason: `membership_${membership.status}` };
-  return membership.grantedBy
-    ? { allowed: true, reason: `granted_by_role:${membership.grantedBy}` }
-    : { allowed: false, reason: "no_role_grants_it" };
+  return decide(membership.status, membership.grantedBy);
+}
+
+/**
+ * Many users × many permissions in one query (plus one for custom keys), however many pairs:
+ * for each pair the membership precheck, then the first role (by key) that grants it, through the
+ * user's own bindings and their groups' — the same rule as the single check.
+ */
+export async function checkAuthorizationBatch(
+  db: Database,
+  workspaceId: string,
+  input: { tenantId: string; userIds: readonly string[]; permissions: readonly string[] },
+): Promise<{ results: (AuthorizationDecision & { userId: string; permission: string })[] }> {
+  const userIds = [...new Set(input.userIds)];
+  const keys = [...new Set(input.permissions)];
+  await assertPermissionsExist(db, workspaceId, keys);
+  const valuesOf = (items: string[]) =>
+    sql.join(
+      items.map((item, index) => sql`(${item}::text, ${index}::int)`),
+      sql`, `,
+    );
+  const result = await db.execute(sql`
+    with u(user_id, ord) as (values ${valuesOf(userIds)}),
+         p(permission, ord) as (values ${valuesOf(keys)})
+    select u.user_id, p.permission, m.status, (usr.id is not null) as user_exists,
+      exists(select 1 from ${tenants} t where t.workspace_id = ${workspaceId} and t.id = ${input.tenantId}) as tenant_exists,
+      (select r.key from (
+          select u.user_id as subject_id union all
+          select gm.group_id from ${groupMembers} gm where gm.workspace_id = ${workspaceId} and gm.user_id = u.user_id
+        ) s
+        join ${roleBindings} b on b.workspace_id = ${workspaceId} and b.tenant_id = ${input.tenantId}
+          and b.subject_id = s.subject_id
+        join ${roles} r on r.workspace_id = b.workspace_id and r.id = b.role_id
+        where p.permission = any(r.permissions)
+        order by r.key limit 1) as granted_by
+    from u cross join p
+    left join ${users} usr on usr.workspace_id = ${workspaceId} and usr.id = u.user_id
+    left join ${memberships} m on m.workspace_id = ${workspaceId} and m.tenant_id = ${input.tenantId}
+      and m.user_id = u.user_id
+    order by u.ord, p.ord`);
+  const rows = rowsOf<{
+    user_id: string;
+    permission: string;
+    status: string | null;
+    user_exists: boolean;
+    tenant_exists: boolean;
+    granted_by: string | null;
+  }>(result);
+  if (!rows[0]?.tenant_exists) throw notFound("Tenant", input.tenantId);
+  const unknownUser = rows.find((row) => !row.user_exists);
+  if (unknownUser) throw notFound("User", unknownUser.user_id);
+  return {
+    results: rows.map((row) => ({
+      userId: row.user_id,
+      permission: row.permission,
+      ...decide(row.status, row.granted_by),
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

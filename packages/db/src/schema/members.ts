@@ -112,7 +112,7 @@ export const invitations = pgTable(
   ],
 );
 
-/** Workspace roles: named sets of permissions from the closed catalog. Built-ins may be edited. */
+/** Workspace roles: named sets of built-in and custom (`permissions` table) keys. Built-ins may be edited. */
 export const roles = pgTable(
   "roles",
   {
