@@ -359,6 +359,10 @@ const messages = {
     "Den publika nyckeln måste vara ett JSON-objekt (en JWK).",
   ],
   "signing.secretOf": ["Secret of {id}", "Hemlighet för {id}"],
+  "signing.secretHint": [
+    "Sign with this string itself as the HS256 key, exactly as shown, and put {id} in the kid header: every JWT library's default (jwt.sign(payload, secret) in jsonwebtoken).",
+    "Signera med strängen själv som HS256-nyckel, precis som den visas, och ange {id} i kid-huvudet: standard i alla JWT-bibliotek (jwt.sign(payload, secret) i jsonwebtoken).",
+  ],
   "signing.col.kid": ["Key id (kid)", "Nyckel-id (kid)"],
   "signing.empty": ["No signing keys", "Inga signeringsnycklar"],
   "signing.revokeBody": [

@@ -138,7 +138,12 @@ export function SigningKeysPage() {
           </button>
         </div>
       </form>
-      {secret && <ShownOnce label={t("signing.secretOf", { id: secret.id })} value={secret.secret} />}
+      {secret && (
+        <>
+          <ShownOnce label={t("signing.secretOf", { id: secret.id })} value={secret.secret} />
+          <p className="muted">{t("signing.secretHint", { id: secret.id })}</p>
+        </>
+      )}
       {list.isPending && <Loading rows={3} />}
       {list.isError && <ErrorState error={list.error} onRetry={() => list.refetch()} />}
       {list.data && list.data.items.length === 0 && <EmptyState title={t("signing.empty")} />}

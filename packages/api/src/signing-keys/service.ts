@@ -162,9 +162,14 @@ export async function findLiveSigningKey(db: Executor, id: string): Promise<Sign
   return row;
 }
 
+/**
+ * The HMAC key of an HS256 signing key: the UTF-8 bytes of the secret string exactly as shown, which is
+ * what every JWT library (jsonwebtoken, jose with TextEncoder, PyJWT, golang-jwt) signs with.
+ */
 export async function openSigningSecret(keyring: Keyring, row: SigningKeyRow): Promise<Uint8Array> {
   if (!row.secretSealed) throw new Error(`signing key ${row.id} has no secret`);
-  return fromBase64url(await keyring.open(row.secretSealed, signingSecretAad(row.workspaceId, row.id)));
+  const secret = await keyring.open(row.secretSealed, signingSecretAad(row.workspaceId, row.id));
+  return new TextEncoder().encode(secret);
 }
 
 /** Tenantry's own HS256 key for minting test-tenant tokens: created on first use, one per workspace. */
