@@ -190,7 +190,9 @@ describe("tokens of an issuer", () => {
   it("stop working once the issuer is revoked", async () => {
     const w = world();
     const { key, audience } = await registered(w);
-    const token = await issuer.sign({ payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` } });
+    const token = await issuer.sign({
+      payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` },
+    });
     await w.asToken(token).accessTokens.me();
     await w.api.signingKeys.revoke({ id: key.id });
     expect(await failure(w.asToken(token).accessTokens.me())).toMatchObject({ status: 401 });
@@ -201,7 +203,9 @@ describe("the JWKS cache", () => {
   it("honours max-age: one fetch for many tokens, the next once it expired", async () => {
     const w = world();
     const { audience } = await registered(w);
-    const token = await issuer.sign({ payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` } });
+    const token = await issuer.sign({
+      payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` },
+    });
     for (let i = 0; i < 5; i++) await w.asToken(token).accessTokens.me();
     expect(w.fetches()).toBe(1);
     w.clock.now += 599_000;
@@ -217,7 +221,9 @@ describe("the JWKS cache", () => {
     try {
       const w = world();
       const { audience } = await registered(w);
-      const token = await issuer.sign({ payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` } });
+      const token = await issuer.sign({
+        payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` },
+      });
       w.clock.now += 40_000;
       await w.asToken(token).accessTokens.me();
       expect(w.fetches()).toBe(1);
@@ -270,7 +276,9 @@ describe("the JWKS cache", () => {
   it("keeps using fetched keys for a grace period while the JWKS is unreachable", async () => {
     const w = world();
     const { audience } = await registered(w);
-    const token = await issuer.sign({ payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` } });
+    const token = await issuer.sign({
+      payload: { aud: audience, sub: "u1", email: "u1@example.com", org_id: `org-${unique()}` },
+    });
     await issuer.configure({ down: true });
     try {
       w.clock.now += 3_600_000;
