@@ -8,7 +8,7 @@ import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { newId } from "@tenantry/db/ids";
 import { memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
 import { sql } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { benchDatabase, benchDrivers, type Measurement, measure, report, startBenchServer } from "./lib";
 
 /**
@@ -96,7 +96,7 @@ for (const driver of benchDrivers()) {
     `${driver}: seeded ${MEMBERS} members in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
   );
   const signing = await api.signingKeys.create({ algorithm: "HS256" });
-  const secret = base64url.decode(signing.secret!);
+  const secret = new TextEncoder().encode(signing.secret!);
   const tokens = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
       new SignJWT({ user: { id: `host-${(i * 50 + 1) % MEMBERS}` } })

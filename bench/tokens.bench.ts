@@ -4,7 +4,7 @@ import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
-import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
 
 /**
@@ -32,7 +32,7 @@ for (const driver of benchDrivers()) {
     .setSubject("host-500")
     .setIssuedAt()
     .setExpirationTime("1h")
-    .sign(base64url.decode(hs.secret!));
+    .sign(new TextEncoder().encode(hs.secret!));
   const esToken = await new SignJWT({ scope: "fields:read" })
     .setProtectedHeader({ alg: "ES256", kid: es.id })
     .setSubject("host-501")

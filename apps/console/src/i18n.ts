@@ -359,6 +359,37 @@ const messages = {
     "Den publika nyckeln måste vara ett JSON-objekt (en JWK).",
   ],
   "signing.secretOf": ["Secret of {id}", "Hemlighet för {id}"],
+  "signing.jwks": [
+    "Your identity provider: an issuer with a JWKS URL",
+    "Er identitetsleverantör: en utfärdare med en JWKS-URL",
+  ],
+  "signing.jwksBadge": ["Issuer", "Utfärdare"],
+  "signing.jwksHint": [
+    "Tokens your identity provider already issues work as access tokens: Tenantry fetches its public keys from the JWKS URL and checks iss and aud.",
+    "Token som er identitetsleverantör redan utfärdar fungerar som åtkomsttoken: Tenantry hämtar dess publika nycklar från JWKS-URL:en och kontrollerar iss och aud.",
+  ],
+  "signing.issuer": ["Issuer (iss)", "Utfärdare (iss)"],
+  "signing.audience": ["Audience (aud)", "Mottagare (aud)"],
+  "signing.jwksUrl": ["JWKS URL", "JWKS-URL"],
+  "signing.claims": ["Claims", "Anspråk"],
+  "signing.claimsHint": [
+    "Where the tokens hold each value: a claim name or a dotted path such as org.id. Empty fields keep the default shown.",
+    "Var token har varje värde: ett anspråksnamn eller en sökväg med punkter som org.id. Tomma fält behåller standardvärdet som visas.",
+  ],
+  "signing.claim.tenant": ["Tenant id", "Tenant-id"],
+  "signing.claim.userId": ["User id", "Användar-id"],
+  "signing.claim.email": ["Email", "E-post"],
+  "signing.claim.firstName": ["First name", "Förnamn"],
+  "signing.claim.lastName": ["Last name", "Efternamn"],
+  "signing.claim.tenantName": ["Tenant name", "Tenantnamn"],
+  "signing.claim.permissions": [
+    "Permissions (an array, or a space-separated claim such as scope)",
+    "Behörigheter (en lista, eller ett mellanslagsseparerat anspråk som scope)",
+  ],
+  "signing.secretHint": [
+    "Sign with this string itself as the HS256 key, exactly as shown, and put {id} in the kid header: every JWT library's default (jwt.sign(payload, secret) in jsonwebtoken).",
+    "Signera med strängen själv som HS256-nyckel, precis som den visas, och ange {id} i kid-huvudet: standard i alla JWT-bibliotek (jwt.sign(payload, secret) i jsonwebtoken).",
+  ],
   "signing.col.kid": ["Key id (kid)", "Nyckel-id (kid)"],
   "signing.empty": ["No signing keys", "Inga signeringsnycklar"],
   "signing.revokeBody": [

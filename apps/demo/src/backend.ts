@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 
 /** What the demo host knows: where Tenantry is, its signing key, and who is signed in. */
 export interface DemoBackendOptions {
@@ -35,7 +35,7 @@ const TYPES: Record<string, string> = {
 export async function startDemoBackend(
   options: DemoBackendOptions,
 ): Promise<{ url: string; server: Server }> {
-  const secret = base64url.decode(options.signingKey.secret);
+  const secret = new TextEncoder().encode(options.signingKey.secret);
   const signToken = () => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({

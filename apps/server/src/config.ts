@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseJwksAllowHosts } from "@tenantry/api/access-tokens/jwks";
 import { parseTrustedProxies, type TrustedProxies } from "@tenantry/api/operators/client-address";
 import { parseKeyMaterial } from "@tenantry/api/secrets/keyring";
 import { z } from "zod";
@@ -48,6 +49,11 @@ const envSchema = z.object({
    * trusted proxy wrote); any other request is its socket's peer. Default: none, trust no header.
    */
   TENANTRY_TRUSTED_PROXIES: z.string().trim().optional(),
+  /**
+   * Comma-separated host names (optionally `name:port`) whose JWKS Tenantry may fetch over http or
+   * from a private or loopback address: identity providers in development and tests. Default: none.
+   */
+  TENANTRY_JWKS_ALLOW_HOSTS: z.string().trim().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.string().optional(),
 });
@@ -66,6 +72,8 @@ export interface Config {
   refreshIntervalMs: number;
   /** Whose `X-Forwarded-For` names the client (sign-in throttling counts per client address). */
   trustedProxies: TrustedProxies;
+  /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
+  jwksAllowHosts: ReadonlySet<string>;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   production: boolean;
 }
@@ -113,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimitBytes: e.TENANTRY_BODY_LIMIT_BYTES,
     refreshIntervalMs: e.TENANTRY_REFRESH_INTERVAL_SECONDS * 1000,
     trustedProxies: trustedProxiesOrFail(e.TENANTRY_TRUSTED_PROXIES),
+    jwksAllowHosts: parseJwksAllowHosts(e.TENANTRY_JWKS_ALLOW_HOSTS),
     logLevel: e.LOG_LEVEL,
     production,
   };

@@ -20,3 +20,12 @@ describe("TENANTRY_TRUSTED_PROXIES", () => {
     );
   });
 });
+
+describe("TENANTRY_JWKS_ALLOW_HOSTS", () => {
+  it("allows no host unless set, and reads comma-separated hosts in lower case", () => {
+    expect([...loadConfig({}).jwksAllowHosts]).toEqual([]);
+    expect([
+      ...loadConfig({ TENANTRY_JWKS_ALLOW_HOSTS: "127.0.0.1, IdP.local:8443," }).jwksAllowHosts,
+    ]).toEqual(["127.0.0.1", "idp.local:8443"]);
+  });
+});

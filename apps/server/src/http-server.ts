@@ -1,4 +1,6 @@
+import { lookup } from "node:dns/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createJwksKeys } from "@tenantry/api/access-tokens/jwks";
 import { CALLBACK_PATH, completeAuthorization, START_PATH } from "@tenantry/api/connections/oauth";
 import { createContext } from "@tenantry/api/context";
 import type { TrustedProxies } from "@tenantry/api/operators/client-address";
@@ -33,6 +35,13 @@ export interface HttpServerOptions {
   consoleDistDir?: string;
   /** `TENANTRY_TRUSTED_PROXIES`: only their `X-Forwarded-For` names the client; none unless given. */
   trustedProxies?: TrustedProxies;
+  /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
+  jwksAllowHosts?: ReadonlySet<string>;
+}
+
+/** Every address a host name resolves to: one private address among them is enough to refuse it. */
+async function resolveHostAddresses(hostname: string): Promise<string[]> {
+  return (await lookup(hostname, { all: true })).map((entry) => entry.address);
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -97,6 +106,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
       : null;
   };
 
+  // One JWKS cache per process; host names are resolved here so private addresses are refused.
+  const jwks = createJwksKeys({
+    allowHosts: options.jwksAllowHosts ?? new Set(),
+    resolve: resolveHostAddresses,
+  });
+
   const handleRest = createRestHandler({
     router: appRouter,
     createCaller,
@@ -108,6 +123,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         requestId: request.header("x-request-id"),
         header: request.header,
         origin: request.header("origin") ?? null, // set only for cross-origin requests
+        jwks,
       }),
     // Logged without the request's values: a database error as its SQL shape, code and constraint.
     // (Under `error`, not `err`: pino's default `err` serializer would flatten the safe form again.)
@@ -130,6 +146,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         requestId: requestIds.get(req),
         header: (name) => req.headers[name],
         origin: crossOrigin(req),
+        jwks,
       }),
     onError: ({ error, path, req }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")

@@ -67,6 +67,7 @@ async function main() {
     bodyLimitBytes: config.bodyLimitBytes,
     version: VERSION,
     trustedProxies: config.trustedProxies,
+    jwksAllowHosts: config.jwksAllowHosts,
   });
 
   server.listen(config.port, config.host);

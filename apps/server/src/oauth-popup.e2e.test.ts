@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
@@ -61,7 +61,7 @@ describe.skipIf(!hasChromium)("the OAuth popup in Chromium", () => {
       .setProtectedHeader({ alg: "HS256", kid: signingKey.id })
       .setIssuedAt()
       .setExpirationTime("10m")
-      .sign(base64url.decode(signingKey.secret));
+      .sign(new TextEncoder().encode(signingKey.secret));
     host = createServer((req, res) => {
       if (req.url === "/host.js") {
         res.writeHead(200, { "content-type": "text/javascript" });

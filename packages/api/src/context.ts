@@ -1,4 +1,5 @@
 import type { Database } from "@tenantry/db/database";
+import { defaultJwksKeys, type JwksKeys } from "./access-tokens/jwks";
 import { CSRF_HEADER, sessionTokenFromCookie } from "./operators/cookie";
 import type { Keyring } from "./secrets/keyring";
 
@@ -25,6 +26,8 @@ export interface Context {
   origin: string | null;
   /** Where browsers reach this server (`TENANTRY_PUBLIC_URL`): OAuth redirect URIs are built on it. */
   publicUrl: string | null;
+  /** The public keys of issuers' JWKS URLs, cached per process under the server's fetch policy. */
+  jwks: JwksKeys;
 }
 
 type HeaderValue = string | string[] | undefined | null;
@@ -53,6 +56,7 @@ export function createContext(options: {
   header: (name: string) => HeaderValue;
   origin?: string | null;
   publicUrl?: string | null;
+  jwks?: JwksKeys;
 }): Context {
   return {
     db: options.db,
@@ -61,5 +65,6 @@ export function createContext(options: {
     credentials: credentialsFromHeaders(options.header),
     origin: options.origin ?? null,
     publicUrl: options.publicUrl ?? null,
+    jwks: options.jwks ?? defaultJwksKeys(),
   };
 }

@@ -1,5 +1,5 @@
 import type { JsonObject } from "@tenantry/contracts/json";
-import { base64url, type CryptoKey, importJWK, type JWK, SignJWT } from "jose";
+import { type CryptoKey, importJWK, type JWK, SignJWT } from "jose";
 
 /** Tenantry refuses tokens that live longer: a leaked one is worth a day at most. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
@@ -40,7 +40,8 @@ function lifetimeSeconds(expiresIn: number | string): number {
 }
 
 async function keyOf(signingKey: SigningKey): Promise<{ alg: string; key: Uint8Array | CryptoKey }> {
-  if ("secret" in signingKey) return { alg: "HS256", key: base64url.decode(signingKey.secret) };
+  // The secret string itself is the key, as every JWT library assumes.
+  if ("secret" in signingKey) return { alg: "HS256", key: new TextEncoder().encode(signingKey.secret) };
   const key = signingKey.privateKey;
   const imported = "kty" in key ? await importJWK(key as JWK, signingKey.algorithm) : key;
   return { alg: signingKey.algorithm, key: imported as CryptoKey };

@@ -22,7 +22,7 @@ export interface TestServer {
 
 /** The real HTTP server over a fresh test database, listening on a free loopback port. */
 export async function startTestServer(
-  options: { bodyLimitBytes?: number; consoleDistDir?: string } = {},
+  options: { bodyLimitBytes?: number; consoleDistDir?: string; jwksAllowHosts?: ReadonlySet<string> } = {},
 ): Promise<TestServer> {
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
@@ -46,6 +46,7 @@ export async function startTestServer(
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     version: "test",
     ...(options.consoleDistDir ? { consoleDistDir: options.consoleDistDir } : {}),
+    ...(options.jwksAllowHosts ? { jwksAllowHosts: options.jwksAllowHosts } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

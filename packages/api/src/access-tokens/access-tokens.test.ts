@@ -2,6 +2,7 @@ import { newId } from "@tenantry/db/ids";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { count, eq } from "drizzle-orm";
 import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import jsonwebtoken from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
@@ -12,7 +13,7 @@ let hs256: { id: string; secret: Uint8Array };
 beforeAll(async () => {
   h = await createHarness();
   const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "primary" });
-  hs256 = { id: created.id, secret: base64url.decode(created.secret!) };
+  hs256 = { id: created.id, secret: new TextEncoder().encode(created.secret!) };
 });
 afterAll(() => h.close());
 
@@ -96,7 +97,7 @@ describe("signing keys", () => {
 
   it("keeps two keys alive for rotation and stops a revoked key's tokens on their next request", async () => {
     const second = await h.api.signingKeys.create({ algorithm: "HS256", name: "next" });
-    const secret = base64url.decode(second.secret!);
+    const secret = new TextEncoder().encode(second.secret!);
     const sub = `rot-${unique()}`;
     const oldToken = await sign({ sub });
     const newToken = await sign({ sub }, { kid: second.id, secret });
@@ -105,6 +106,46 @@ describe("signing keys", () => {
     await h.api.signingKeys.revoke({ id: second.id });
     expect(await failure(asToken(newToken).accessTokens.me())).toMatchObject({ status: 401 });
     await asToken(oldToken).accessTokens.me();
+  });
+});
+
+describe("HS256 secrets as given", () => {
+  it("accepts tokens signed with the secret string itself, by jsonwebtoken and by jose", async () => {
+    const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "plain" });
+    const secret = created.secret!;
+    const fromJsonwebtoken = jsonwebtoken.sign(
+      { sub: `jwt-${unique()}`, name: "Plain jsonwebtoken" },
+      secret,
+      {
+        keyid: created.id,
+        expiresIn: "10m",
+      },
+    );
+    expect((await asToken(fromJsonwebtoken).accessTokens.me()).tenant.name).toBe("Plain jsonwebtoken");
+    const fromJose = await new SignJWT({ name: "Plain jose" })
+      .setProtectedHeader({ alg: "HS256", kid: created.id })
+      .setSubject(`jose-${unique()}`)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(secret));
+    expect((await asToken(fromJose).accessTokens.me()).tenant.name).toBe("Plain jose");
+  });
+
+  it("refuses the old form, signed over the base64url-decoded secret, with 401", async () => {
+    const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "decoded" });
+    const sub = `decoded-${unique()}`;
+    const decodedKey = base64url.decode(created.secret!);
+    const token = await sign({ sub }, { kid: created.id, secret: decodedKey });
+    expect(await failure(asToken(token).accessTokens.me())).toMatchObject({
+      status: 401,
+      message: expect.stringContaining("signature verification failed"),
+    });
+    const viaJsonwebtoken = jsonwebtoken.sign({ sub }, Buffer.from(decodedKey), {
+      keyid: created.id,
+      expiresIn: "10m",
+    });
+    expect(await failure(asToken(viaJsonwebtoken).accessTokens.me())).toMatchObject({ status: 401 });
+    expect(await tenantsWithInternalId(sub)).toBe(0);
   });
 });
 

@@ -100,7 +100,7 @@ function changedClaimFields(claims: AccessTokenClaims, tenant: TokenTenant): Rec
  * created, a changed `fields` claim merged (and logged), the tenant active, permissions resolved.
  */
 export async function authenticateAccessToken(ctx: Context, bearer: string): Promise<AccessTokenActor> {
-  const verification = await verifyToken(ctx.db, ctx.keyring, bearer);
+  const verification = await verifyToken(ctx.db, ctx.keyring, bearer, Date.now(), ctx.jwks);
   if (!verification.ok) {
     throw appError("UNAUTHORIZED", "unauthorized", `Invalid access token: ${verification.reason}`);
   }
@@ -138,7 +138,11 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
         status: member.status,
       });
     }
-    actor = actorFor(token, tenant.id, new Set(member.permissions), member.userId);
+    // An issuer's permissions claim narrows the member's roles; it never grants more than they do.
+    const permissions = token.narrowedTo
+      ? member.permissions.filter((permission) => token.narrowedTo!.has(permission))
+      : member.permissions;
+    actor = actorFor(token, tenant.id, new Set(permissions), member.userId);
   } else {
     const scope = scopePermissions(token.claims.scope);
     actor = actorFor(token, tenant.id, await keepDefinedPermissions(ctx.db, token.workspaceId, scope));
@@ -173,7 +177,7 @@ export async function introspectToken(
       tokenType: "access_token";
     }
 > {
-  const verification = await verifyToken(ctx.db, ctx.keyring, token);
+  const verification = await verifyToken(ctx.db, ctx.keyring, token, Date.now(), ctx.jwks);
   if (!verification.ok || verification.token.workspaceId !== workspaceId) return { active: false };
   const { claims, keyId } = verification.token;
   const tenant = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);

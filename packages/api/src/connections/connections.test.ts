@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { connections } from "@tenantry/db/schema/connections";
 import { count, eq } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
@@ -19,7 +19,7 @@ let checkerHits = 0;
 beforeAll(async () => {
   h = await createHarness();
   const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "primary" });
-  hs256 = { id: created.id, secret: base64url.decode(created.secret!) };
+  hs256 = { id: created.id, secret: new TextEncoder().encode(created.secret!) };
   checker = createServer((req, res) => {
     checkerHits++;
     res.statusCode = req.headers["x-api-key"] === "good-key-123" ? 200 : 401;

@@ -2,7 +2,7 @@ import { activityLog } from "@tenantry/db/schema/activity";
 import { connections, oauthStates } from "@tenantry/db/schema/connections";
 import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { eq } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, HARNESS_PUBLIC_URL, type Harness } from "../testing/harness";
@@ -332,7 +332,7 @@ describe("bound to the browser and the user that started it", () => {
       .setProtectedHeader({ alg: "HS256", kid: key.id })
       .setIssuedAt()
       .setExpirationTime("10m")
-      .sign(base64url.decode(key.secret!));
+      .sign(new TextEncoder().encode(key.secret!));
     const widget = h.callerWith({ authorization: `Bearer ${jwt}` });
     const me = await widget.accessTokens.me();
     const created = await widget.connections.create({ tenantId: me.tenant.id, appKey });
@@ -498,7 +498,7 @@ describe("disconnect and isolation", () => {
       .setProtectedHeader({ alg: "HS256", kid: created.id })
       .setIssuedAt()
       .setExpirationTime("10m")
-      .sign(base64url.decode(created.secret!));
+      .sign(new TextEncoder().encode(created.secret!));
     const mine = h.callerWith({ authorization: `Bearer ${jwt}` });
     const me = await mine.accessTokens.me();
     const other = await h.api.tenants.create({ name: "Victim Co" });

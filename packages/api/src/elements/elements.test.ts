@@ -2,7 +2,7 @@ import type { JsonObject } from "@tenantry/contracts/json";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { elementInstances } from "@tenantry/db/schema/elements";
 import { and, asc, eq } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
@@ -12,7 +12,7 @@ let signingKey: { id: string; secret: Uint8Array };
 beforeAll(async () => {
   h = await createHarness();
   const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "elements" });
-  signingKey = { id: created.id, secret: base64url.decode(created.secret!) };
+  signingKey = { id: created.id, secret: new TextEncoder().encode(created.secret!) };
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,6 @@
 import { invitations, memberships } from "@tenantry/db/schema/members";
 import { and, count, eq, sql } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
@@ -11,7 +11,7 @@ let key: { id: string; secret: Uint8Array };
 beforeAll(async () => {
   h = await createHarness();
   const created = await h.api.signingKeys.create({ algorithm: "HS256" });
-  key = { id: created.id, secret: base64url.decode(created.secret!) };
+  key = { id: created.id, secret: new TextEncoder().encode(created.secret!) };
 });
 afterAll(() => h.close());
 

@@ -56,13 +56,13 @@ it("opens rows sealed under the previous key after rotation, and rotate-keys sea
   const onlyNew = await callerWith(newKey);
   expect((await onlyNew.api.tenants.credentials({ id: tenant.id })).credentials).toEqual({ password: "p1" });
   expect((await onlyNew.api.tenants.secretFields({ id: tenant.id })).values).toEqual({ pin: "1234" });
-  const { SignJWT, base64url } = await import("jose");
+  const { SignJWT } = await import("jose");
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: "HS256", kid: hs.id })
     .setSubject("rotated")
     .setIssuedAt()
     .setExpirationTime("5m")
-    .sign(base64url.decode(hs.secret!));
+    .sign(new TextEncoder().encode(hs.secret!));
   expect((await onlyNew.api.accessTokens.introspect({ token })).active).toBe(true);
   expect((await resealStaleSecrets(h.handle.db, onlyNew.keyring)).resealed).toBe(0);
 });

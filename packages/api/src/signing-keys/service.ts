@@ -1,9 +1,15 @@
-import type { SigningAlgorithm } from "@tenantry/contracts/signing-keys";
+import {
+  DEFAULT_ISSUER_CLAIMS,
+  type IssuerClaims,
+  type SigningAlgorithm,
+  type SigningKeyType,
+} from "@tenantry/contracts/signing-keys";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { importJWK, type JWK } from "jose";
+import { JwksError, type JwksKeys } from "../access-tokens/jwks";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
@@ -15,9 +21,14 @@ export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export interface SigningKeySummary {
   id: string;
   name: string;
-  algorithm: SigningAlgorithm;
+  type: SigningKeyType;
+  algorithm: SigningAlgorithm | null;
   purpose: "host" | "test_tenant";
   publicJwk: Record<string, unknown> | null;
+  issuer: string | null;
+  jwksUrl: string | null;
+  audience: string | null;
+  claims: IssuerClaims | null;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -37,13 +48,23 @@ const EXPECTED: Record<Exclude<SigningAlgorithm, "HS256">, { kty: string; crv?: 
   RS256: { kty: "RSA" },
 };
 
+export function signingKeyType(row: Pick<SigningKeyRow, "algorithm">): SigningKeyType {
+  if (row.algorithm === null) return "jwks";
+  return row.algorithm === "HS256" ? "hs256" : "public_jwk";
+}
+
 function toSummary(row: SigningKeyRow): SigningKeySummary {
   return {
     id: row.id,
     name: row.name,
+    type: signingKeyType(row),
     algorithm: row.algorithm,
     purpose: row.purpose,
     publicJwk: row.publicJwk,
+    issuer: row.issuer,
+    jwksUrl: row.jwksUrl,
+    audience: row.audience,
+    claims: row.claims,
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
@@ -81,32 +102,91 @@ export async function checkPublicJwk(
   return publicJwk;
 }
 
+export type CreateSigningKeyInput =
+  | { type?: "hs256" | undefined; algorithm?: "HS256" | undefined; name?: string | undefined }
+  | {
+      type?: "public_jwk" | undefined;
+      algorithm: Exclude<SigningAlgorithm, "HS256">;
+      name?: string | undefined;
+      publicJwk: Record<string, unknown>;
+    }
+  | {
+      type: "jwks";
+      name?: string | undefined;
+      issuer: string;
+      jwksUrl: string;
+      audience: string;
+      claims?: Partial<Record<keyof IssuerClaims, string | undefined>> | undefined;
+    };
+
+/**
+ * Registers the host's identity provider: its JWKS URL must be one Tenantry may fetch and must answer
+ * with keys now (so a typo is a 400, not a silent 401 later), and no other live issuer anywhere may
+ * take the same `iss` and `aud`, so a token names exactly one workspace.
+ */
+async function issuerValues(
+  sc: { db: Database; jwks: JwksKeys },
+  input: Extract<CreateSigningKeyInput, { type: "jwks" }>,
+): Promise<Partial<SigningKeyRow>> {
+  const claims: IssuerClaims = { ...DEFAULT_ISSUER_CLAIMS };
+  for (const [key, path] of Object.entries(input.claims ?? {})) {
+    if (path) claims[key as keyof IssuerClaims] = path;
+  }
+  try {
+    await sc.jwks.load(input.jwksUrl);
+  } catch (error) {
+    if (!(error instanceof JwksError)) throw error;
+    throw appError("BAD_REQUEST", "invalid_input", `jwksUrl: ${error.message}`);
+  }
+  const [taken] = await sc.db
+    .select({ id: signingKeys.id })
+    .from(signingKeys)
+    .where(
+      and(
+        eq(signingKeys.issuer, input.issuer),
+        eq(signingKeys.audience, input.audience),
+        isNull(signingKeys.revokedAt),
+        isNotNull(signingKeys.jwksUrl),
+      ),
+    )
+    .limit(1);
+  if (taken) {
+    throw appError(
+      "CONFLICT",
+      "conflict",
+      `An issuer with iss "${input.issuer}" and aud "${input.audience}" is registered already; revoke it first or use another audience`,
+    );
+  }
+  return { issuer: input.issuer, jwksUrl: input.jwksUrl, audience: input.audience, claims };
+}
+
 export async function createSigningKey(
-  sc: { db: Database; actor: Actor; requestId: string; keyring: Keyring },
-  input:
-    | { algorithm: "HS256"; name?: string | undefined }
-    | {
-        algorithm: Exclude<SigningAlgorithm, "HS256">;
-        name?: string | undefined;
-        publicJwk: Record<string, unknown>;
-      },
+  sc: { db: Database; actor: Actor; requestId: string; keyring: Keyring; jwks?: JwksKeys },
+  input: CreateSigningKeyInput,
   purpose: "host" | "test_tenant" = "host",
 ): Promise<SigningKeySummary & { secret: string | null }> {
   const id = newId("sk");
   const workspaceId = sc.actor.workspaceId;
   let secret: string | null = null;
   let values: Partial<SigningKeyRow>;
-  if (input.algorithm === "HS256") {
+  let algorithm: SigningAlgorithm | null;
+  if (input.type === "jwks") {
+    if (!sc.jwks) throw new Error("createSigningKey: an issuer needs the context's JWKS keys");
+    values = await issuerValues({ db: sc.db, jwks: sc.jwks }, input);
+    algorithm = null;
+  } else if (!("publicJwk" in input)) {
     secret = base64url(randomBytes(32));
     values = { secretSealed: await sc.keyring.seal(secret, signingSecretAad(workspaceId, id)) };
+    algorithm = "HS256";
   } else {
     values = { publicJwk: await checkPublicJwk(input.algorithm, input.publicJwk) };
+    algorithm = input.algorithm;
   }
-  const name = input.name ?? `${input.algorithm} key`;
+  const name = input.name ?? (algorithm ? `${algorithm} key` : `Issuer ${values.issuer}`.slice(0, 100));
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(signingKeys)
-      .values({ ...values, workspaceId, id, name, algorithm: input.algorithm, purpose })
+      .values({ ...values, workspaceId, id, name, algorithm, purpose })
       .returning();
     const summary = toSummary(row!);
     await recordActivity(tx, sc, {
@@ -162,9 +242,14 @@ export async function findLiveSigningKey(db: Executor, id: string): Promise<Sign
   return row;
 }
 
+/**
+ * The HMAC key of an HS256 signing key: the UTF-8 bytes of the secret string exactly as shown, which is
+ * what every JWT library (jsonwebtoken, jose with TextEncoder, PyJWT, golang-jwt) signs with.
+ */
 export async function openSigningSecret(keyring: Keyring, row: SigningKeyRow): Promise<Uint8Array> {
   if (!row.secretSealed) throw new Error(`signing key ${row.id} has no secret`);
-  return fromBase64url(await keyring.open(row.secretSealed, signingSecretAad(row.workspaceId, row.id)));
+  const secret = await keyring.open(row.secretSealed, signingSecretAad(row.workspaceId, row.id));
+  return new TextEncoder().encode(secret);
 }
 
 /** Tenantry's own HS256 key for minting test-tenant tokens: created on first use, one per workspace. */

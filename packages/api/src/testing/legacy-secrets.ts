@@ -3,7 +3,7 @@ import { apps, connections, oauthStates } from "@tenantry/db/schema/connections"
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { clientSecretAad } from "../apps/service";
 import { verifierAad } from "../connections/oauth";
 import { connectionCredentialsAad } from "../connections/sealed-credentials";
@@ -70,7 +70,7 @@ export function tokenFor(key: { id: string; secret: string }, sub = "legacy-host
     .setSubject(sub)
     .setIssuedAt()
     .setExpirationTime("5m")
-    .sign(base64url.decode(key.secret));
+    .sign(new TextEncoder().encode(key.secret));
 }
 
 /**

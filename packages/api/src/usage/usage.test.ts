@@ -1,7 +1,7 @@
 import { newId } from "@tenantry/db/ids";
 import { usageBuckets, usageCounters, usageIdempotencyKeys, usageRefusals } from "@tenantry/db/schema/usage";
 import { and, eq, sum } from "drizzle-orm";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
@@ -12,7 +12,7 @@ let signingKey: { id: string; secret: Uint8Array };
 beforeAll(async () => {
   h = await createHarness();
   const created = await h.api.signingKeys.create({ algorithm: "HS256", name: "usage" });
-  signingKey = { id: created.id, secret: base64url.decode(created.secret!) };
+  signingKey = { id: created.id, secret: new TextEncoder().encode(created.secret!) };
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,6 @@
 import type { createCaller } from "@tenantry/api/root";
 import type { FieldSchemaDocument } from "@tenantry/contracts/fields";
-import { base64url, SignJWT } from "jose";
+import { SignJWT } from "jose";
 
 type ApiCaller = ReturnType<typeof createCaller>;
 
@@ -88,7 +88,7 @@ export async function createWidgetWorld(
   options: { schema?: FieldSchemaDocument } = {},
 ): Promise<WidgetWorld> {
   const key = await api.signingKeys.create({ algorithm: "HS256", name: "widgets" });
-  const secret = base64url.decode(key.secret!);
+  const secret = new TextEncoder().encode(key.secret!);
   if (options.schema) await api.fields.putSchema({ schema: options.schema });
   return {
     api,

@@ -15,7 +15,7 @@ export async function typedCalls(id: string): Promise<string> {
   // @ts-expect-error TS2322 the output is typed: a name is no number
   const wrongType: number = (await client.tenants.get.query({ id })).name;
   const token: string = await signAccessToken({
-    signingKey: { id: "sk_example", secret: "c2VjcmV0" },
+    signingKey: { id: "sk_example", secret: "the-secret-exactly-as-shown" },
     tenant: { id: "acme-42", name: "Acme Corp", fields: { region: "eu" } },
     user: { id: "user-ada", email: "ada@acme.example", firstName: "Ada", lastName: "Lovelace" },
     scope: "fields:read",
