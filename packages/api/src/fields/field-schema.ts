@@ -4,7 +4,7 @@ import {
   fieldSchemaDocument,
   MAX_FIELDS,
 } from "@tenantry/contracts/fields";
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { appError, type InputIssue } from "../shared/errors";
 
@@ -117,18 +117,69 @@ function invalidSchema(issues: InputIssue[]) {
 }
 
 function formatAjvErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).map((e) => e.message ?? "is not valid").join("; ");
+  const errors = validate.errors ?? [];
+  if (errors.length === 0) return "is not valid";
+  return [...new Set(errors.map(plainRule))].join("; ");
 }
+
+const FORMAT_WORDS: Record<string, string> = {
+  email: "an email address",
+  uri: "a URL such as https://example.com",
+  date: "a date such as 2026-01-31",
+  "date-time": "a date and time such as 2026-01-31T09:00:00Z",
+};
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "text",
+  number: "a number",
+  integer: "a whole number",
+  boolean: "true or false",
+};
+
+/** One failed JSON Schema rule as a person reads it: "must be one of "eu", "us"", not Ajv's wording. */
+function plainRule(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "enum":
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "type":
+      return `must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}`;
+    case "format":
+      return `must be ${FORMAT_WORDS[String(params.format)] ?? `in the ${String(params.format)} format`}`;
+    case "minimum":
+      return `must be at least ${params.limit}`;
+    case "maximum":
+      return `must be at most ${params.limit}`;
+    case "exclusiveMinimum":
+      return `must be more than ${params.limit}`;
+    case "exclusiveMaximum":
+      return `must be less than ${params.limit}`;
+    case "multipleOf":
+      return `must be a multiple of ${params.multipleOf}`;
+    case "minLength":
+      return `must be at least ${params.limit} characters long`;
+    case "maxLength":
+      return `must be at most ${params.limit} characters long`;
+    case "pattern":
+      return `must match the pattern ${String(params.pattern)}`;
+    default:
+      return error.message ?? "is not valid";
+  }
+}
+
+export const REQUIRED_MESSAGE = "is required";
 
 /**
  * Checks values against the schema. Only `checkedKeys` are judged (a write judges what it writes;
- * a read judges everything), keys the schema does not name are kept as they are, and a required
- * field counts as missing only where a checked key removes it.
+ * a read judges everything), keys the schema does not name are kept as they are. An empty required
+ * field is an issue only where `mustBePresent` says so: a write may leave a field missing that was
+ * missing already, but never empty one that held a value.
  */
 export function checkFieldValues(
   compiled: CompiledFieldSchema,
   values: Record<string, unknown>,
   checkedKeys: Iterable<string>,
+  mustBePresent: (key: string) => boolean = () => true,
 ): InputIssue[] {
   const issues: InputIssue[] = [];
   const required = new Set(compiled.document.required);
@@ -137,7 +188,8 @@ export function checkFieldValues(
     if (!validate) continue;
     const value = values[key];
     if (value === undefined || value === null) {
-      if (required.has(key)) issues.push({ path: `fields.${key}`, message: "is required" });
+      if (required.has(key) && mustBePresent(key))
+        issues.push({ path: `fields.${key}`, message: REQUIRED_MESSAGE });
       continue;
     }
     if (!validate(value)) issues.push({ path: `fields.${key}`, message: formatAjvErrors(validate) });
