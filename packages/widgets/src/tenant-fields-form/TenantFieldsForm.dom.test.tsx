@@ -177,7 +177,7 @@ describe("TenantFieldsForm against the real router", () => {
       await user.clear(name);
       await user.type(name, "A much longer company name");
       await user.click(screen.getByRole("button", { name: "Save changes" }));
-      const error = await screen.findByText(/must NOT have more than 10 characters/);
+      const error = await screen.findByText(/must be at most 10 characters long/);
       expect(name.getAttribute("aria-invalid")).toBe("true");
       expect(name.getAttribute("aria-describedby")).toContain(error.id);
       expect((await h.api.fields.getForTenant({ tenantId })).values.companyName).toBe("Northwind Traders");
@@ -229,6 +229,76 @@ describe("TenantFieldsForm against the real router", () => {
     expect(await h.api.tenants.secretFields({ id: tenantId })).toMatchObject({
       values: { crmApiKey: "short-but-long-enough" },
     });
+  });
+
+  it("asks for the required fields a new tenant's token did not bring, and Fill in now takes the keyboard there", async () => {
+    const user = userEvent.setup();
+    // A token for a new sub without fields: the tenant is created all the same, marked incomplete.
+    const sub = `host-org-new-${Math.random().toString(36).slice(2, 8)}`;
+    const token = await world.signToken({ sub, scope: "fields:read fields:write" });
+    const { container } = renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Please fill in: Company name, Billing email, Seats.");
+    expect(screen.getAllByText("This field is required.")).toHaveLength(3);
+    await expectNoAxeViolations(container);
+
+    await user.click(within(alert).getByRole("button", { name: "Fill in now" }));
+    const name = screen.getByLabelText(/Company name/);
+    expect(document.activeElement).toBe(name);
+    await user.type(name, "Fabrikam");
+    // What is typed in is no longer asked for; the rest still is.
+    expect(screen.getByRole("alert").textContent).toContain("Please fill in: Billing email, Seats.");
+    await user.type(screen.getByLabelText(/Billing email/), "billing@fabrikam.example");
+    await user.type(screen.getByLabelText(/Seats/), "3");
+    expect(screen.queryByRole("alert")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await screen.findByText("Changes saved.");
+    const [tenant] = (await h.api.tenants.list({ internalId: sub })).items;
+    expect(tenant!.fieldsStatus).toEqual({ complete: true, missing: [], invalid: [] });
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("shows a field's default for an existing tenant without storing it until saved", async () => {
+    const user = userEvent.setup();
+    const { tenantId, token } = await tenantWithToken();
+    // Fields added after the tenant was created: one with a default, one required without one.
+    await h.api.fields.putSchema({
+      schema: {
+        ...MANY_FIELDS_SCHEMA,
+        required: [...MANY_FIELDS_SCHEMA.required, "costCenter"],
+        properties: {
+          ...MANY_FIELDS_SCHEMA.properties,
+          tier: {
+            type: "string",
+            enum: ["basic", "standard"],
+            default: "standard",
+            title: "Tier",
+            "x-order": 11,
+          },
+          costCenter: { type: "string", title: "Cost center", "x-order": 12 },
+        },
+      },
+    });
+    try {
+      renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+      expect(await screen.findByLabelText(/^Tier/)).toHaveProperty("value", "standard");
+      expect((await h.api.fields.getForTenant({ tenantId })).values).not.toHaveProperty("tier");
+      expect(screen.getByRole("alert").textContent).toContain("Please fill in: Cost center.");
+      // The default is a proposal: saving stores it; there is no edit of the user's to discard.
+      expect(screen.getByText("You have unsaved changes.")).toBeTruthy();
+      expect(screen.getByRole("button", { name: "Discard changes" })).toHaveProperty("disabled", true);
+
+      await user.click(screen.getByRole("button", { name: "Fill in now" }));
+      expect(document.activeElement).toBe(screen.getByLabelText(/Cost center/));
+      await user.keyboard("CC-7");
+      await user.click(screen.getByRole("button", { name: "Save changes" }));
+      await screen.findByText("Changes saved.");
+      const stored = await h.api.fields.getForTenant({ tenantId });
+      expect(stored.values).toMatchObject({ ...MANY_FIELDS_VALUES, tier: "standard", costCenter: "CC-7" });
+      expect(stored.fieldsStatus.complete).toBe(true);
+    } finally {
+      await h.api.fields.putSchema({ schema: MANY_FIELDS_SCHEMA });
+    }
   });
 
   it("is read-only when the token lacks fields:write", async () => {
