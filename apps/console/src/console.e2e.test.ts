@@ -344,6 +344,7 @@ describe.skipIf(!hasChromium)(
           fieldsStatus: { complete: false, missing: ["companyName"] },
         },
       });
+      await page.locator(".tnt-fields").getByText("Please fill in: Company name.").waitFor();
       await check("12b-testing-incomplete");
     });
 

@@ -49,7 +49,7 @@ export async function putTestTenant(
     throw appError(
       "BAD_REQUEST",
       "invalid_fields",
-      `Invalid field value: ${issues[0]!.path}: ${issues[0]!.message}`,
+      `Invalid field value: ${issues[0]!.path} ${issues[0]!.message}`,
       {
         issues,
       },

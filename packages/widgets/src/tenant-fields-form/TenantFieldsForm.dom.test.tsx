@@ -258,6 +258,16 @@ describe("TenantFieldsForm against the real router", () => {
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
+  it("does not ask a token without fields:write to fill in, but still marks the missing fields", async () => {
+    const sub = `host-org-viewer-${Math.random().toString(36).slice(2, 8)}`;
+    const token = await world.signToken({ sub, scope: "fields:read" });
+    renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+    await screen.findByText("You can view these settings but not change them.");
+    expect(screen.getAllByText("This field is required.")).toHaveLength(3);
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Fill in now" })).toBeNull();
+  });
+
   it("shows a field's default for an existing tenant without storing it until saved", async () => {
     const user = userEvent.setup();
     const { tenantId, token } = await tenantWithToken();

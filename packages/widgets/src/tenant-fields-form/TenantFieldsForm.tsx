@@ -100,14 +100,12 @@ function FieldsForm({
   return (
     <form ref={formRef} className="tnt-form" noValidate onSubmit={submit}>
       {readOnly && <p className="tnt-banner tnt-banner-info">{i18n.t("fields.readOnly")}</p>}
-      {missing[0] && (
+      {missing[0] && !readOnly && (
         <div className="tnt-banner tnt-banner-info" role="alert">
           <p>{i18n.t("fields.missing", { fields: missing.map((field) => field.label).join(", ") })}</p>
-          {!readOnly && (
-            <button type="button" className="tnt-button" onClick={() => fillIn(missing[0]!)}>
-              {i18n.t("fields.fillIn")}
-            </button>
-          )}
+          <button type="button" className="tnt-button" onClick={() => fillIn(missing[0]!)}>
+            {i18n.t("fields.fillIn")}
+          </button>
         </div>
       )}
       <div className="tnt-field-list">
