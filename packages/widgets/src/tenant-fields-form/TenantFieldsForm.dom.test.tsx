@@ -286,6 +286,8 @@ describe("TenantFieldsForm against the real router", () => {
             "x-order": 11,
           },
           costCenter: { type: "string", title: "Cost center", "x-order": 12 },
+          // A default that looks like no value: still stored on save.
+          newsletter: { type: "boolean", default: false, title: "Newsletter", "x-order": 13 },
         },
       },
     });
@@ -304,7 +306,12 @@ describe("TenantFieldsForm against the real router", () => {
       await user.click(screen.getByRole("button", { name: "Save changes" }));
       await screen.findByText("Changes saved.");
       const stored = await h.api.fields.getForTenant({ tenantId });
-      expect(stored.values).toMatchObject({ ...MANY_FIELDS_VALUES, tier: "standard", costCenter: "CC-7" });
+      expect(stored.values).toMatchObject({
+        ...MANY_FIELDS_VALUES,
+        tier: "standard",
+        costCenter: "CC-7",
+        newsletter: false,
+      });
       expect(stored.fieldsStatus.complete).toBe(true);
     } finally {
       await h.api.fields.putSchema({ schema: MANY_FIELDS_SCHEMA });

@@ -102,13 +102,16 @@ export function useTenantFields() {
       const definition = data.schema.schema.properties[name];
       if (!definition) return [];
       const kind = kindOf(definition);
-      const stored = toInput(kind, data.values[name]);
-      // An unset field shows the schema's default; like an edit, it is stored only when saved.
-      const input = edits[name] ?? toInput(kind, data.values[name] ?? definition.default);
+      const value = data.values[name];
+      const isRequired = required.has(name);
+      // An unset field shows the schema's default (a required checkbox: unchecked); like an edit,
+      // it is stored only when saved, even where it looks the same as no value (false, "").
+      const proposed =
+        value === undefined && (definition.default !== undefined || (kind === "boolean" && isRequired));
+      const input = edits[name] ?? toInput(kind, value ?? definition.default);
       const secretIsSet = data.secretFieldsSet.includes(name);
       const secretEdit = secretEdits[name] ?? null;
-      const isRequired = required.has(name);
-      const dirty = kind === "secret" ? secretEdit !== null : input !== stored;
+      const dirty = kind === "secret" ? secretEdit !== null : proposed || input !== toInput(kind, value);
       let error: FieldMessage | null = null;
       if (checked.has(name) && dirty) {
         error =
