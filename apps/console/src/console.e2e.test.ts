@@ -332,7 +332,7 @@ describe.skipIf(!hasChromium)(
       await page.getByRole("button", { name: "Save test tenant" }).click();
       await page.getByText("Test tenant saved.").waitFor();
       await page.getByRole("button", { name: "Mint token" }).click();
-      await page.getByText("The test tenant lacks required fields: companyName.").waitFor();
+      await page.getByText("The test tenant lacks required fields: Company name.").waitFor();
       const incomplete = (await page.getByTestId("minted-token").innerText()).trim();
       const incompleteMe = await fetch(`${server.url}/api/v1/me`, {
         headers: { authorization: `Bearer ${incomplete}` },

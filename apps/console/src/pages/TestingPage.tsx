@@ -93,7 +93,10 @@ export function TestingPage() {
   });
   // The minted token's tenant, to say which required fields it still lacks (the form asks for them).
   const mintedTenant = trpc.tenants.get.useQuery({ id: token?.tenantId ?? "" }, { enabled: Boolean(token) });
-  const missingFields = mintedTenant.data?.fieldsStatus.missing ?? [];
+  const schema = trpc.fields.getSchema.useQuery(undefined, { enabled: Boolean(token) });
+  const missingFields = (mintedTenant.data?.fieldsStatus.missing ?? []).map(
+    (name) => schema.data?.schema.properties[name]?.title ?? name,
+  );
 
   const curl = token
     ? `curl -s ${window.location.origin}/api/v1/me -H "Authorization: Bearer ${token.token}"`
