@@ -315,6 +315,37 @@ describe.skipIf(!hasChromium)(
         .getByLabel(/Company name/)
         .waitFor();
       await check("12-testing");
+
+      // A refused mint is shown on the form, never thrown (pageErrors stays empty).
+      const mintForm = page.locator('form[aria-labelledby="mint-title"]');
+      await page.getByLabel("User id (optional)").fill("u-1");
+      await mintForm.getByLabel("Email").fill("not-an-email");
+      await page.getByRole("button", { name: "Mint token" }).click();
+      await mintForm.getByRole("alert").waitFor();
+      await expect(page.getByTestId("minted-token").count()).resolves.toBe(0);
+      await page.getByLabel("User id (optional)").fill("");
+      await mintForm.getByLabel("Email").fill("");
+
+      // A test tenant without the schema's required field: its token works, and what is missing is said.
+      await page.getByLabel("Internal id").fill("test-tenant-incomplete");
+      await page.getByLabel("Fields its tokens carry (JSON)").fill("{}");
+      await page.getByRole("button", { name: "Save test tenant" }).click();
+      await page.getByText("Test tenant saved.").waitFor();
+      await page.getByRole("button", { name: "Mint token" }).click();
+      await page.getByText("The test tenant lacks required fields: Company name.").waitFor();
+      const incomplete = (await page.getByTestId("minted-token").innerText()).trim();
+      const incompleteMe = await fetch(`${server.url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${incomplete}` },
+      });
+      expect(incompleteMe.status).toBe(200);
+      expect(await incompleteMe.json()).toMatchObject({
+        tenant: {
+          internalId: "test-tenant-incomplete",
+          fieldsStatus: { complete: false, missing: ["companyName"] },
+        },
+      });
+      await page.locator(".tnt-fields").getByText("Please fill in: Company name.").waitFor();
+      await check("12b-testing-incomplete");
     });
 
     it("passes axe on every settings page", async () => {

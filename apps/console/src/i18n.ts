@@ -324,6 +324,10 @@ const messages = {
     "Mint a token to preview every widget acting as the test tenant.",
     "Skapa en token för att förhandsvisa varje widget som testtenanten.",
   ],
+  "testing.incomplete": [
+    "The test tenant lacks required fields: {fields}. Its token works; the fields form asks for them.",
+    "Testtenanten saknar obligatoriska fält: {fields}. Dess token fungerar; fältformuläret ber om dem.",
+  ],
   "keys.description": [
     "Keys for your backend: full access to this workspace. The console itself never holds one.",
     "Nycklar för er backend: full åtkomst till arbetsytan. Konsolen själv har aldrig någon.",

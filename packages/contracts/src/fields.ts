@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { jsonObject } from "./json.js";
 import { mutation, query } from "./procedures.js";
-import { tenantIdSchema } from "./tenants.js";
+import { fieldsStatusSchema, tenantIdSchema } from "./tenants.js";
 
 /**
  * The tenant field schema: a JSON Schema object whose properties are the fields a host defines.
@@ -80,8 +80,10 @@ export const tenantFieldsOutput = z.object({
   /** Plain values, including keys the schema does not name. Secret values are never here. */
   values: z.record(z.string(), z.unknown()),
   secretFieldsSet: z.array(z.string()),
-  /** Stored values that no longer fit the current schema. */
+  /** Stored values that no longer fit the current schema, and required fields without a value. */
   issues: z.array(issueSchema),
+  /** The same as `issues`, as every tenant answer carries it. */
+  fieldsStatus: fieldsStatusSchema,
   schema: fieldSchemaOutput,
   tenantVersion: z.number(),
 });
@@ -100,6 +102,7 @@ export const fieldsContract = {
     }),
   }),
   getForTenant: query({ input: z.strictObject({ tenantId: tenantIdSchema }), output: tenantFieldsOutput }),
+  status: query({ input: z.strictObject({ tenantId: tenantIdSchema }), output: fieldsStatusSchema }),
   patchForTenant: mutation({
     input: z.strictObject({
       tenantId: tenantIdSchema,

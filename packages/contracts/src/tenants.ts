@@ -147,6 +147,21 @@ export const listTenantsInput = z.strictObject({
   q: z.string().trim().min(1).max(200).optional().describe("Matches name, slug, internal and external id."),
 });
 
+/**
+ * How a tenant's field values stand against the current field schema. A token creates its tenant
+ * even when required fields are missing, and a schema change never rewrites stored values, so a
+ * tenant may be incomplete: the fields form asks for what is missing.
+ */
+export const fieldsStatusSchema = z
+  .object({
+    complete: z.boolean().describe("True when no required field is missing and every value fits."),
+    missing: z.array(z.string()).describe("Required fields without a value, in display order."),
+    invalid: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .describe("Stored values that no longer fit the schema, with the rule they break."),
+  })
+  .meta({ description: "The tenant's fields against the current field schema." });
+
 export const tenantSchema = z.object({
   id: z.string(),
   internalId: z.string(),
@@ -182,11 +197,15 @@ export const tenantSchema = z.object({
   version: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  fieldsStatus: fieldsStatusSchema,
 });
 
 export const tenantPageSchema = pageOutput(tenantSchema);
 
 export type Tenant = z.infer<typeof tenantSchema>;
+export type FieldsStatus = z.infer<typeof fieldsStatusSchema>;
+/** A tenant as stored (and as the activity log keeps it): without the computed `fieldsStatus`. */
+export type TenantRecord = Omit<Tenant, "fieldsStatus">;
 export type CreateTenantInput = z.infer<typeof createTenantInput>;
 export type PatchTenantInput = z.infer<typeof patchTenantInput>;
 export type PutTenantInput = z.infer<typeof putTenantInput>;

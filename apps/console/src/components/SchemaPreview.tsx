@@ -34,6 +34,7 @@ function draftLink(document: SchemaDocument): TRPCLink<AppRouter> {
       values,
       secretFieldsSet: [],
       issues: [],
+      fieldsStatus: { complete: true, missing: [], invalid: [] },
       schema: { schema: document, version: 1, updatedAt: null, order: orderOf(document) },
       tenantVersion: 1,
     };

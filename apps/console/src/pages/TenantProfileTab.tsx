@@ -28,6 +28,7 @@ type Editable = Exclude<
   | "createdAt"
   | "updatedAt"
   | "ownerUserId"
+  | "fieldsStatus"
 >;
 
 /** Every writable tenant field from DESIGN.md, grouped as an operator thinks of them. */

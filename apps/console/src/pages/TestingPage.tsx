@@ -24,6 +24,7 @@ export function TestingPage() {
   const mint = trpc.workspaces.mintTestTenantToken.useMutation();
   const utils = trpc.useUtils();
   const [saved, setSaved] = useState(false);
+  const [saveFailure, setSaveFailure] = useState<unknown>(null);
   const [token, setToken] = useState<{ token: string; expiresAt: string; tenantId: string } | null>(null);
   const form = useForm<TestTenantValues>({ defaultValues: { internalId: "", name: "", fields: "{}" } });
   const mintForm = useForm<MintValues>({
@@ -43,6 +44,7 @@ export function TestingPage() {
 
   const submit = form.handleSubmit(async (values) => {
     setSaved(false);
+    setSaveFailure(null);
     let fields: Record<string, unknown>;
     try {
       fields = JSON.parse(values.fields || "{}");
@@ -61,6 +63,7 @@ export function TestingPage() {
       setToken(null);
     } catch (error) {
       const issues = issuesOf(error);
+      if (issues.length === 0) setSaveFailure(error);
       for (const issue of issues) {
         const [head] = issue.path.split(".");
         form.setError((head === "fields" ? "fields" : head) as keyof TestTenantValues, {
@@ -71,19 +74,29 @@ export function TestingPage() {
   });
 
   const mintToken = mintForm.handleSubmit(async (values) => {
-    const answer = await mint.mutateAsync({
-      ...(values.userId.trim()
-        ? {
-            user: {
-              id: values.userId.trim(),
-              ...(values.email.trim() ? { email: values.email.trim() } : {}),
-            },
-          }
-        : {}),
-      ...(values.scope.trim() ? { scope: values.scope.trim() } : {}),
-    });
-    setToken(answer);
+    // A refusal is shown from `mint.error` below; it must never escape as an unhandled rejection.
+    setToken(null);
+    try {
+      const answer = await mint.mutateAsync({
+        ...(values.userId.trim()
+          ? {
+              user: {
+                id: values.userId.trim(),
+                ...(values.email.trim() ? { email: values.email.trim() } : {}),
+              },
+            }
+          : {}),
+        ...(values.scope.trim() ? { scope: values.scope.trim() } : {}),
+      });
+      setToken(answer);
+    } catch {}
   });
+  // The minted token's tenant, to say which required fields it still lacks (the form asks for them).
+  const mintedTenant = trpc.tenants.get.useQuery({ id: token?.tenantId ?? "" }, { enabled: Boolean(token) });
+  const schema = trpc.fields.getSchema.useQuery(undefined, { enabled: Boolean(token) });
+  const missingFields = (mintedTenant.data?.fieldsStatus.missing ?? []).map(
+    (name) => schema.data?.schema.properties[name]?.title ?? name,
+  );
 
   const curl = token
     ? `curl -s ${window.location.origin}/api/v1/me -H "Authorization: Bearer ${token.token}"`
@@ -102,6 +115,7 @@ export function TestingPage() {
                 {t("testing.tenant")}
               </h2>
               {saved && <Banner tone="success">{t("testing.saved")}</Banner>}
+              {saveFailure !== null && <ErrorState error={saveFailure} />}
               <div className="field">
                 <label htmlFor="test-internalId">{t("tenant.internalId")}</label>
                 <input
@@ -186,6 +200,11 @@ export function TestingPage() {
                   {t("testing.mintButton")}
                 </button>
               </div>
+              {token && missingFields.length > 0 && (
+                <Banner tone="warning">
+                  {t("testing.incomplete", { fields: missingFields.join(", ") })}
+                </Banner>
+              )}
               {token && (
                 <div className="stack">
                   <div>

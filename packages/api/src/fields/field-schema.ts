@@ -121,15 +121,19 @@ function formatAjvErrors(validate: ValidateFunction): string {
   return ajvMessages(validate.errors);
 }
 
+export const REQUIRED_MESSAGE = "is required";
+
 /**
  * Checks values against the schema. Only `checkedKeys` are judged (a write judges what it writes;
- * a read judges everything), keys the schema does not name are kept as they are, and a required
- * field counts as missing only where a checked key removes it.
+ * a read judges everything), keys the schema does not name are kept as they are. An empty required
+ * field is an issue only where `mustBePresent` says so: a write may leave a field missing that was
+ * missing already, but never empty one that held a value.
  */
 export function checkFieldValues(
   compiled: CompiledFieldSchema,
   values: Record<string, unknown>,
   checkedKeys: Iterable<string>,
+  mustBePresent: (key: string) => boolean = () => true,
 ): InputIssue[] {
   const issues: InputIssue[] = [];
   const required = new Set(compiled.document.required);
@@ -138,7 +142,8 @@ export function checkFieldValues(
     if (!validate) continue;
     const value = values[key];
     if (value === undefined || value === null) {
-      if (required.has(key)) issues.push({ path: `fields.${key}`, message: "is required" });
+      if (required.has(key) && mustBePresent(key))
+        issues.push({ path: `fields.${key}`, message: REQUIRED_MESSAGE });
       continue;
     }
     if (!validate(value)) issues.push({ path: `fields.${key}`, message: formatAjvErrors(validate) });

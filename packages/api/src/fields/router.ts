@@ -2,7 +2,7 @@ import { fieldsContract } from "@tenantry/contracts/fields";
 import type { Executor } from "@tenantry/db/database";
 import { getTenantRow, patchTenantFields, toTenant } from "../tenants/service";
 import { procedure, router, WORKSPACE } from "../trpc";
-import { fieldIssuesOf, loadFieldSchema, putFieldSchema } from "./service";
+import { fieldIssuesOf, fieldsStatusOf, loadFieldSchema, putFieldSchema } from "./service";
 
 const tags = ["Tenant fields"];
 
@@ -22,6 +22,7 @@ async function tenantFields(db: Executor, workspaceId: string, tenantId: string)
     values,
     secretFieldsSet: tenant.secretFieldsSet,
     issues: fieldIssuesOf(loaded.compiled, values, tenant.secretFieldsSet),
+    fieldsStatus: fieldsStatusOf(loaded.compiled, values, tenant.secretFieldsSet),
     schema: {
       schema: loaded.compiled.document,
       version: loaded.version,
@@ -85,6 +86,23 @@ export const fieldsRouter = router({
     .query(({ ctx, input }) => {
       return tenantFields(ctx.db, ctx.actor.workspaceId, input.tenantId);
     }),
+
+  status: procedure
+    .meta({
+      access: { tenant: { field: "tenantId" }, permission: "fields:read" },
+      rest: {
+        method: "GET",
+        path: "/tenants/{tenantId}/fields/status",
+        tags,
+        summary: "Whether a tenant's fields are complete: required fields missing, values that no longer fit",
+      },
+    })
+    .input(fieldsContract.status.input)
+    .output(fieldsContract.status.output)
+    .query(
+      async ({ ctx, input }) =>
+        (await tenantFields(ctx.db, ctx.actor.workspaceId, input.tenantId)).fieldsStatus,
+    ),
 
   patchForTenant: procedure
     .meta({

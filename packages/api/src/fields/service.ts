@@ -1,5 +1,6 @@
 import { EMPTY_FIELD_SCHEMA, type FieldSchemaDocument } from "@tenantry/contracts/fields";
-import type { Executor } from "@tenantry/db/database";
+import type { FieldsStatus } from "@tenantry/contracts/tenants";
+import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { tenantFieldSchemas } from "@tenantry/db/schema/tenant-field-schemas";
@@ -9,7 +10,13 @@ import { REDACTED, recordActivity } from "../activity/service";
 import { type Actor, actorId } from "../actor";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { appError, type InputIssue, issuesMessage } from "../shared/errors";
-import { type CompiledFieldSchema, checkFieldValues, compileFieldSchema } from "./field-schema";
+import { isTransaction, prepared } from "../shared/prepared";
+import {
+  type CompiledFieldSchema,
+  checkFieldValues,
+  compileFieldSchema,
+  REQUIRED_MESSAGE,
+} from "./field-schema";
 
 export interface LoadedFieldSchema {
   compiled: CompiledFieldSchema;
@@ -18,15 +25,20 @@ export interface LoadedFieldSchema {
 }
 
 /**
- * Compiled schemas keyed by workspace and version. The version is read from the database on every
- * use, so a schema changed by another process is never judged by a stale compilation.
+ * Compiled schemas keyed by workspace, version and updatedAt. Every use reads only the schema's
+ * version and updatedAt (a prepared statement outside transactions); the document is read and
+ * compiled once per change. So a schema changed by another process is never judged by a stale
+ * compilation, and judging a tenant's fields costs no compilation per request.
  */
 const compiledCache = new Map<string, CompiledFieldSchema>();
 const CACHE_LIMIT = 500;
 const EMPTY = compileFieldSchema(EMPTY_FIELD_SCHEMA);
 
+const cacheKeyOf = (row: { workspaceId: string; version: number; updatedAt: Date }) =>
+  `${row.workspaceId}:${row.version}:${row.updatedAt.getTime()}`;
+
 function compiledOf(row: typeof tenantFieldSchemas.$inferSelect): CompiledFieldSchema {
-  const cacheKey = `${row.workspaceId}:${row.version}`;
+  const cacheKey = cacheKeyOf(row);
   let compiled = compiledCache.get(cacheKey);
   if (!compiled) {
     compiled = compileFieldSchema(row.schema);
@@ -36,12 +48,31 @@ function compiledOf(row: typeof tenantFieldSchemas.$inferSelect): CompiledFieldS
   return compiled;
 }
 
+function schemaHeadStatement(db: Database) {
+  return prepared(db, "field_schema_head", (d) =>
+    d
+      .select({ version: tenantFieldSchemas.version, updatedAt: tenantFieldSchemas.updatedAt })
+      .from(tenantFieldSchemas)
+      .where(eq(tenantFieldSchemas.workspaceId, sql.placeholder("workspaceId")))
+      .prepare("field_schema_head"),
+  );
+}
+
 /**
  * The workspace's schema, read without a lock. A tenant write reads it after locking its tenant
  * row; `putFieldSchema` locks the schema row and then tenant rows. Never lock the schema row after
  * a tenant row: that order against `putFieldSchema`'s is a deadlock.
  */
 export async function loadFieldSchema(db: Executor, workspaceId: string): Promise<LoadedFieldSchema> {
+  const [head] = isTransaction(db)
+    ? await db
+        .select({ version: tenantFieldSchemas.version, updatedAt: tenantFieldSchemas.updatedAt })
+        .from(tenantFieldSchemas)
+        .where(eq(tenantFieldSchemas.workspaceId, workspaceId))
+    : await schemaHeadStatement(db).execute({ workspaceId });
+  if (!head) return { compiled: EMPTY, version: 0, updatedAt: null };
+  const cached = compiledCache.get(cacheKeyOf({ workspaceId, ...head }));
+  if (cached) return { compiled: cached, version: head.version, updatedAt: head.updatedAt.toISOString() };
   const [row] = await db
     .select()
     .from(tenantFieldSchemas)
@@ -232,21 +263,48 @@ async function sealPlainCopies(
   }
 }
 
-/** Which stored values no longer fit the schema (secret values are checked for presence only). */
+/**
+ * The drift report of one tenant: required fields without a value (secret ones count when sealed)
+ * and stored values that no longer fit the schema (secret values are checked for presence only).
+ * Tenant answers carry it as `fieldsStatus`, the fields read as `issues`, and the schema editor
+ * counts the tenants it is not complete for.
+ */
+export function fieldsStatusOf(
+  compiled: CompiledFieldSchema,
+  fields: Record<string, unknown>,
+  secretFieldsSet: Iterable<string>,
+): FieldsStatus {
+  const secretsSet = new Set(secretFieldsSet);
+  const required = new Set(compiled.document.required);
+  const missing: string[] = [];
+  const invalid: FieldsStatus["invalid"] = [];
+  for (const name of compiled.orderedFields) {
+    if (compiled.secretFields.has(name)) {
+      if (required.has(name) && !secretsSet.has(name)) missing.push(name);
+      continue;
+    }
+    for (const issue of checkFieldValues(compiled, fields, [name])) {
+      if (issue.message === REQUIRED_MESSAGE) missing.push(name);
+      else invalid.push({ field: name, message: issue.message });
+    }
+  }
+  return { complete: missing.length === 0 && invalid.length === 0, missing, invalid };
+}
+
+/** The drift report as input issues (`fields.region: is required`), in display order. */
 export function fieldIssuesOf(
   compiled: CompiledFieldSchema,
   fields: Record<string, unknown>,
   secretFieldsSet: Iterable<string>,
 ): InputIssue[] {
-  const secretsSet = new Set(secretFieldsSet);
-  const plainKeys = compiled.orderedFields.filter((name) => !compiled.secretFields.has(name));
-  const issues = checkFieldValues(compiled, fields, plainKeys);
-  for (const name of compiled.secretFields) {
-    if (compiled.document.required.includes(name) && !secretsSet.has(name)) {
-      issues.push({ path: `fields.${name}`, message: "is required" });
-    }
-  }
-  return issues;
+  const status = fieldsStatusOf(compiled, fields, secretFieldsSet);
+  const messages = new Map<string, string>([
+    ...status.missing.map((name) => [name, REQUIRED_MESSAGE] as const),
+    ...status.invalid.map((issue) => [issue.field, issue.message] as const),
+  ]);
+  return compiled.orderedFields
+    .filter((name) => messages.has(name))
+    .map((name) => ({ path: `fields.${name}`, message: messages.get(name)! }));
 }
 
 /** Reads tenants in pages of 1,000 by key, so the count costs memory for one page only. */
@@ -262,7 +320,7 @@ async function countTenantsNotFitting(db: Executor, workspaceId: string, compile
       .orderBy(asc(tenants.id))
       .limit(1000);
     for (const row of page) {
-      if (fieldIssuesOf(compiled, row.fields, Object.keys(row.secretFields)).length > 0) notFitting++;
+      if (!fieldsStatusOf(compiled, row.fields, Object.keys(row.secretFields)).complete) notFitting++;
     }
     if (page.length < 1000) return notFitting;
     after = page[page.length - 1]!.id;
@@ -281,6 +339,9 @@ export const secretFieldAad = (workspaceId: string, tenantId: string, name: stri
  * Applies a write of field values: `merge` sets the given keys (null removes one), `replace` makes
  * the plain fields exactly the given ones. Secret fields are sealed one by one and never stored in
  * the plain object. The schema judges every key written; any issue refuses the whole write (400).
+ * A write may not empty a required field that holds a value, but it may leave one missing that was
+ * missing already (a schema change never makes unrelated writes fail); `requireAll` asks for every
+ * required field (a host's backend creating a tenant).
  */
 export async function writeFields(options: {
   compiled: CompiledFieldSchema;
@@ -292,6 +353,7 @@ export async function writeFields(options: {
   mode: "merge" | "replace";
   /** Tokens travel through the browser: they must not carry secrets. */
   fromAccessToken?: boolean;
+  requireAll?: boolean;
 }): Promise<StoredFields> {
   const { compiled, keyring, workspaceId, tenantId, current, values, mode } = options;
   const fields: Record<string, unknown> = mode === "merge" ? { ...current.fields } : {};
@@ -316,7 +378,11 @@ export async function writeFields(options: {
       checked.add(name);
     }
   }
-  issues.push(...checkFieldValues(compiled, candidate, checked));
+  const held = (name: string) =>
+    (current.fields[name] !== undefined && current.fields[name] !== null) || name in current.secretFields;
+  issues.push(
+    ...checkFieldValues(compiled, candidate, checked, (name) => options.requireAll === true || held(name)),
+  );
   if (issues.length > 0) {
     throw appError("BAD_REQUEST", "invalid_fields", issuesMessage(issues), { issues });
   }

@@ -4,6 +4,7 @@ import type {
   PatchTenantInput,
   PutTenantInput,
   Tenant,
+  TenantRecord,
 } from "@tenantry/contracts/tenants";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
@@ -14,7 +15,13 @@ import { and, desc, eq, ilike, lt, or, type SQL, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { withDefaults } from "../fields/field-schema";
-import { loadFieldSchema, openSecretFields, type StoredFields, writeFields } from "../fields/service";
+import {
+  fieldsStatusOf,
+  loadFieldSchema,
+  openSecretFields,
+  type StoredFields,
+  writeFields,
+} from "../fields/service";
 import { addMembership } from "../members/service";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/crypto";
@@ -68,7 +75,8 @@ export async function assertTenantExists(db: Executor, workspaceId: string, tena
   if (!row) throw notFound("Tenant", tenantId);
 }
 
-export function toTenant(row: TenantRow): Tenant {
+/** A tenant row as the API shows it, without `fieldsStatus` (what the activity log records). */
+export function toTenant(row: TenantRow): TenantRecord {
   return {
     id: row.id,
     internalId: row.internalId,
@@ -119,6 +127,24 @@ export function slugify(name: string): string {
   return slug || "tenant";
 }
 
+/** Tenant answers as clients see them: with `fieldsStatus` against the current field schema. */
+export async function withFieldsStatus(
+  db: Executor,
+  workspaceId: string,
+  records: TenantRecord[],
+): Promise<Tenant[]> {
+  if (records.length === 0) return [];
+  const { compiled } = await loadFieldSchema(db, workspaceId);
+  return records.map((record) => ({
+    ...record,
+    fieldsStatus: fieldsStatusOf(compiled, record.fields, record.secretFieldsSet),
+  }));
+}
+
+async function answerOf(db: Executor, workspaceId: string, record: TenantRecord): Promise<Tenant> {
+  return (await withFieldsStatus(db, workspaceId, [record]))[0]!;
+}
+
 export const credentialsAad = (workspaceId: string, tenantId: string) =>
   workspaceAad(workspaceId, `tenant:${tenantId}:credentials`);
 
@@ -142,7 +168,7 @@ export async function createTenant(
     ? await sha256Hex(canonicalJson({ ...input, idempotencyKey: undefined }))
     : "";
 
-  return sc.db.transaction(async (tx) => {
+  const created = await sc.db.transaction(async (tx) => {
     if (idempotencyKey) {
       const claimed = await tx
         .insert(idempotencyKeys)
@@ -164,6 +190,8 @@ export async function createTenant(
       values: withDefaults(compiled, fields ?? {}),
       mode: "replace",
       fromAccessToken: sc.actor.type === "access_token",
+      // A host's backend names the required fields; a token's first sight never fails over one.
+      requireAll: sc.actor.type !== "access_token",
     });
     const sealedCredentials = credentials
       ? {
@@ -252,6 +280,7 @@ export async function createTenant(
     }
     return { tenant, replayed: false };
   });
+  return { tenant: await answerOf(sc.db, workspaceId, created.tenant), replayed: created.replayed };
 }
 
 async function replayCreate(
@@ -259,7 +288,7 @@ async function replayCreate(
   workspaceId: string,
   key: string,
   requestHash: string,
-): Promise<{ tenant: Tenant; replayed: boolean }> {
+): Promise<{ tenant: TenantRecord; replayed: boolean }> {
   const [existing] = await tx
     .select()
     .from(idempotencyKeys)
@@ -278,7 +307,7 @@ async function replayCreate(
     );
   }
   const current = existing.resourceId ? await findTenantRow(tx, workspaceId, existing.resourceId) : undefined;
-  return { tenant: current ? toTenant(current) : (existing.response as Tenant), replayed: true };
+  return { tenant: current ? toTenant(current) : (existing.response as TenantRecord), replayed: true };
 }
 
 async function findCreateConflict(
@@ -340,7 +369,7 @@ export async function getTenantRow(db: Executor, workspaceId: string, id: string
 }
 
 export async function getTenant(db: Executor, workspaceId: string, id: string): Promise<Tenant> {
-  return toTenant(await getTenantRow(db, workspaceId, id));
+  return answerOf(db, workspaceId, toTenant(await getTenantRow(db, workspaceId, id)));
 }
 
 function tenantByIdStatement(db: Database) {
@@ -383,7 +412,8 @@ export async function listTenants(
     .where(and(...conditions))
     .orderBy(desc(tenants.id))
     .limit(input.limit + 1);
-  return pageOf(rows.map(toTenant), input.limit);
+  const page = pageOf(rows.map(toTenant), input.limit);
+  return { items: await withFieldsStatus(db, workspaceId, page.items), nextCursor: page.nextCursor };
 }
 
 /**
@@ -396,7 +426,7 @@ async function changeTenant(
   expectedVersion: number | undefined,
   action: string,
   computeChanges: (current: TenantRow, tx: Executor) => Promise<Partial<TenantRow>>,
-): Promise<Tenant> {
+): Promise<TenantRecord> {
   const workspaceId = sc.actor.workspaceId;
   try {
     return await sc.db.transaction(async (tx) => {
@@ -450,25 +480,27 @@ async function changeTenant(
   }
 }
 
-export function patchTenant(sc: ServiceContext, input: PatchTenantInput): Promise<Tenant> {
+export async function patchTenant(sc: ServiceContext, input: PatchTenantInput): Promise<Tenant> {
   const { id, expectedVersion, fields, credentials, ...profile } = input;
-  return changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
+  const changed = await changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
     ...toColumns(profile),
     ...(fields ? await fieldChanges(sc, tx, current, fields, "merge", sc.actor.type === "access_token") : {}),
     ...(credentials !== undefined ? await credentialChanges(sc, id, credentials) : {}),
   }));
+  return answerOf(sc.db, sc.actor.workspaceId, changed);
 }
 
 /** PUT replaces the profile; `fields` when given replaces the plain fields; credentials only when given. */
-export function putTenant(sc: ServiceContext, input: PutTenantInput): Promise<Tenant> {
+export async function putTenant(sc: ServiceContext, input: PutTenantInput): Promise<Tenant> {
   const { id, expectedVersion, fields, credentials, ...profile } = input;
-  return changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
+  const changed = await changeTenant(sc, id, expectedVersion, "tenant.updated", async (current, tx) => ({
     ...toColumns({ ...PUT_DEFAULTS, ...profile }),
     ...(fields
       ? await fieldChanges(sc, tx, current, fields, "replace", sc.actor.type === "access_token")
       : {}),
     ...(credentials !== undefined ? await credentialChanges(sc, id, credentials) : {}),
   }));
+  return answerOf(sc.db, sc.actor.workspaceId, changed);
 }
 
 /** Changes only the fields: the widgets' and the tokens' way in. */
@@ -485,7 +517,7 @@ export function patchTenantFields(
      */
     fromTokenClaims?: boolean;
   },
-): Promise<Tenant> {
+): Promise<TenantRecord> {
   return changeTenant(sc, input.id, input.expectedVersion, "tenant.fields_updated", (current, tx) =>
     fieldChanges(sc, tx, current, input.fields, "merge", input.fromTokenClaims ?? false),
   );
@@ -566,12 +598,21 @@ const STATUS_ACTIONS: Record<TenantStatus, string> = {
   archived: "tenant.archived",
 };
 
-export function setTenantStatus(
+export async function setTenantStatus(
   sc: ServiceContext,
   input: { id: string; expectedVersion?: number | undefined },
   status: TenantStatus,
 ): Promise<Tenant> {
-  return changeTenant(sc, input.id, input.expectedVersion, STATUS_ACTIONS[status], async () => ({ status }));
+  const changed = await changeTenant(
+    sc,
+    input.id,
+    input.expectedVersion,
+    STATUS_ACTIONS[status],
+    async () => ({
+      status,
+    }),
+  );
+  return answerOf(sc.db, sc.actor.workspaceId, changed);
 }
 
 export async function deleteTenant(

@@ -27,6 +27,8 @@ export const en = {
   "fields.secret.willRemove": "Will be removed when you save.",
   "fields.secret.newValue": "New value for {field}",
   "fields.storedInvalid": "The stored value no longer fits: {message}",
+  "fields.missing": "Please fill in: {fields}.",
+  "fields.fillIn": "Fill in now",
   "validation.required": "This field is required.",
   "validation.email": "Enter an email address, like name@example.com.",
   "validation.uri": "Enter a full web address, like https://example.com.",

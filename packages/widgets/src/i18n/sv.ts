@@ -30,6 +30,8 @@ export const sv: Catalog = {
   "fields.secret.willRemove": "Tas bort när du sparar.",
   "fields.secret.newValue": "Nytt värde för {field}",
   "fields.storedInvalid": "Det sparade värdet passar inte längre: {message}",
+  "fields.missing": "Fyll i: {fields}.",
+  "fields.fillIn": "Fyll i nu",
   "validation.required": "Fältet är obligatoriskt.",
   "validation.email": "Ange en e-postadress, till exempel namn@exempel.se.",
   "validation.uri": "Ange en fullständig webbadress, till exempel https://exempel.se.",

@@ -231,6 +231,93 @@ describe("TenantFieldsForm against the real router", () => {
     });
   });
 
+  it("asks for the required fields a new tenant's token did not bring, and Fill in now takes the keyboard there", async () => {
+    const user = userEvent.setup();
+    // A token for a new sub without fields: the tenant is created all the same, marked incomplete.
+    const sub = `host-org-new-${Math.random().toString(36).slice(2, 8)}`;
+    const token = await world.signToken({ sub, scope: "fields:read fields:write" });
+    const { container } = renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Please fill in: Company name, Billing email, Seats.");
+    expect(screen.getAllByText("This field is required.")).toHaveLength(3);
+    await expectNoAxeViolations(container);
+
+    await user.click(within(alert).getByRole("button", { name: "Fill in now" }));
+    const name = screen.getByLabelText(/Company name/);
+    expect(document.activeElement).toBe(name);
+    await user.type(name, "Fabrikam");
+    // What is typed in is no longer asked for; the rest still is.
+    expect(screen.getByRole("alert").textContent).toContain("Please fill in: Billing email, Seats.");
+    await user.type(screen.getByLabelText(/Billing email/), "billing@fabrikam.example");
+    await user.type(screen.getByLabelText(/Seats/), "3");
+    expect(screen.queryByRole("alert")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+    await screen.findByText("Changes saved.");
+    const [tenant] = (await h.api.tenants.list({ internalId: sub })).items;
+    expect(tenant!.fieldsStatus).toEqual({ complete: true, missing: [], invalid: [] });
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("does not ask a token without fields:write to fill in, but still marks the missing fields", async () => {
+    const sub = `host-org-viewer-${Math.random().toString(36).slice(2, 8)}`;
+    const token = await world.signToken({ sub, scope: "fields:read" });
+    renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+    await screen.findByText("You can view these settings but not change them.");
+    expect(screen.getAllByText("This field is required.")).toHaveLength(3);
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Fill in now" })).toBeNull();
+  });
+
+  it("shows a field's default for an existing tenant without storing it until saved", async () => {
+    const user = userEvent.setup();
+    const { tenantId, token } = await tenantWithToken();
+    // Fields added after the tenant was created: one with a default, one required without one.
+    await h.api.fields.putSchema({
+      schema: {
+        ...MANY_FIELDS_SCHEMA,
+        required: [...MANY_FIELDS_SCHEMA.required, "costCenter"],
+        properties: {
+          ...MANY_FIELDS_SCHEMA.properties,
+          tier: {
+            type: "string",
+            enum: ["basic", "standard"],
+            default: "standard",
+            title: "Tier",
+            "x-order": 11,
+          },
+          costCenter: { type: "string", title: "Cost center", "x-order": 12 },
+          // A default that looks like no value: still stored on save.
+          newsletter: { type: "boolean", default: false, title: "Newsletter", "x-order": 13 },
+        },
+      },
+    });
+    try {
+      renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });
+      expect(await screen.findByLabelText(/^Tier/)).toHaveProperty("value", "standard");
+      expect((await h.api.fields.getForTenant({ tenantId })).values).not.toHaveProperty("tier");
+      expect(screen.getByRole("alert").textContent).toContain("Please fill in: Cost center.");
+      // The default is a proposal: saving stores it; there is no edit of the user's to discard.
+      expect(screen.getByText("You have unsaved changes.")).toBeTruthy();
+      expect(screen.getByRole("button", { name: "Discard changes" })).toHaveProperty("disabled", true);
+
+      await user.click(screen.getByRole("button", { name: "Fill in now" }));
+      expect(document.activeElement).toBe(screen.getByLabelText(/Cost center/));
+      await user.keyboard("CC-7");
+      await user.click(screen.getByRole("button", { name: "Save changes" }));
+      await screen.findByText("Changes saved.");
+      const stored = await h.api.fields.getForTenant({ tenantId });
+      expect(stored.values).toMatchObject({
+        ...MANY_FIELDS_VALUES,
+        tier: "standard",
+        costCenter: "CC-7",
+        newsletter: false,
+      });
+      expect(stored.fieldsStatus.complete).toBe(true);
+    } finally {
+      await h.api.fields.putSchema({ schema: MANY_FIELDS_SCHEMA });
+    }
+  });
+
   it("is read-only when the token lacks fields:write", async () => {
     const { token } = await tenantWithToken("fields:read");
     const { container } = renderWithTenantry(<TenantFieldsForm />, { link, token, locale: "en" });

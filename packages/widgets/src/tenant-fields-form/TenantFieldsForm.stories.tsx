@@ -1,4 +1,5 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
+import { useEffect, useState } from "react";
 import { expect, userEvent, waitFor, within } from "storybook/test";
 import { createStoryWorld } from "../testing/browser-backend.js";
 import { type StoryLoaded, StoryProvider, storyLoaded } from "../testing/story-kit.js";
@@ -117,6 +118,50 @@ export const ServerError: Story = {
     await userEvent.click(canvas.getByRole("button", { name: "Save changes" }));
     await canvas.findByText(/must be at most 10 characters/);
     await expect(name).toHaveAttribute("aria-invalid", "true");
+  },
+};
+
+/** Fields the operator added after the tenant was created: one required, one with a default. */
+const GROWN_SCHEMA: typeof MANY_FIELDS_SCHEMA = {
+  ...MANY_FIELDS_SCHEMA,
+  required: [...MANY_FIELDS_SCHEMA.required, "costCenter"],
+  properties: {
+    ...MANY_FIELDS_SCHEMA.properties,
+    tier: { type: "string", enum: ["basic", "standard"], default: "standard", title: "Tier", "x-order": 11 },
+    costCenter: { type: "string", title: "Cost center", "x-order": 12 },
+  },
+};
+
+/** Changes the schema before the form first loads, as an operator did after the tenant existed. */
+function AfterSchemaChange(props: { loaded: unknown; theme: Args["theme"]; locale: string | undefined }) {
+  const [changed, setChanged] = useState(false);
+  useEffect(() => {
+    void (props.loaded as Loaded).world.api.fields
+      .putSchema({ schema: GROWN_SCHEMA })
+      .then(() => setChanged(true));
+  }, [props.loaded]);
+  if (!changed) return null;
+  return (
+    <StoryProvider loaded={props.loaded} theme={props.theme} locale={props.locale}>
+      <TenantFieldsForm />
+    </StoryProvider>
+  );
+}
+
+/**
+ * The schema gained a required field after the tenant was created: the form says what to fill in,
+ * and "Fill in now" takes the keyboard there. An unset field shows its default until saved.
+ */
+export const MissingRequiredFields: Story = {
+  render: (args, { loaded }) => <AfterSchemaChange loaded={loaded} theme={args.theme} locale={args.locale} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const alert = await canvas.findByRole("alert", {}, { timeout: 15_000 });
+    await expect(alert).toHaveTextContent("Please fill in: Cost center.");
+    await expect(canvas.getByLabelText(/^Tier/)).toHaveValue("standard");
+    await expect(canvas.getByText("You have unsaved changes.")).toBeVisible();
+    await userEvent.click(within(alert).getByRole("button", { name: "Fill in now" }));
+    await waitFor(() => expect(canvas.getByLabelText(/Cost center/)).toHaveFocus());
   },
 };
 

@@ -71,6 +71,13 @@ function FieldsForm({
   const formRef = useRef<HTMLFormElement>(null);
   const [invalidCount, setInvalidCount] = useState(0);
   const { fields, readOnly, dirty, saving, saveProblem, savedAt } = controller;
+  const missing = fields.filter((field) => field.missing);
+
+  /** Takes the keyboard to the first missing field (a secret opens its editor, which takes focus). */
+  function fillIn(field: TenantFieldState) {
+    if (field.kind === "secret") controller.setSecret(field.name, { action: "replace", value: "" });
+    else formRef.current?.querySelector<HTMLElement>(`[name="${field.name}"]`)?.focus();
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -93,6 +100,14 @@ function FieldsForm({
   return (
     <form ref={formRef} className="tnt-form" noValidate onSubmit={submit}>
       {readOnly && <p className="tnt-banner tnt-banner-info">{i18n.t("fields.readOnly")}</p>}
+      {missing[0] && !readOnly && (
+        <div className="tnt-banner tnt-banner-info" role="alert">
+          <p>{i18n.t("fields.missing", { fields: missing.map((field) => field.label).join(", ") })}</p>
+          <button type="button" className="tnt-button" onClick={() => fillIn(missing[0]!)}>
+            {i18n.t("fields.fillIn")}
+          </button>
+        </div>
+      )}
       <div className="tnt-field-list">
         {fields.map((field) => (
           <FieldRow key={field.name} i18n={i18n} field={field} controller={controller} />
@@ -124,7 +139,12 @@ function FieldsForm({
                     ? i18n.t("fields.saved")
                     : ""}
           </p>
-          <button type="button" className="tnt-button" disabled={!dirty || saving} onClick={controller.reset}>
+          <button
+            type="button"
+            className="tnt-button"
+            disabled={!controller.edited || saving}
+            onClick={controller.reset}
+          >
             {i18n.t("fields.reset")}
           </button>
           <button type="submit" className="tnt-button tnt-button-primary" disabled={!dirty || saving}>
@@ -148,7 +168,11 @@ function FieldRow({
   const message =
     (field.error && i18n.t(field.error.key, field.error.params)) ??
     field.serverError ??
-    (field.storedIssue ? i18n.t("fields.storedInvalid", { message: field.storedIssue }) : null);
+    (field.missing
+      ? i18n.t("validation.required")
+      : field.storedIssue
+        ? i18n.t("fields.storedInvalid", { message: field.storedIssue })
+        : null);
   return (
     <FieldInput
       i18n={i18n}

@@ -38,6 +38,8 @@ export interface TenantFieldState {
   serverError: string | null;
   /** The stored value no longer fits the schema (the schema changed after it was written). */
   storedIssue: string | null;
+  /** A required field the tenant has no value for, and none is typed in yet. */
+  missing: boolean;
 }
 
 export type SaveOutcome = "saved" | "unchanged" | "invalid" | "failed";
@@ -92,6 +94,7 @@ export function useTenantFields() {
   const fields = useMemo<TenantFieldState[]>(() => {
     if (!data) return [];
     const required = new Set(data.schema.schema.required);
+    const missing = new Set(data.fieldsStatus.missing);
     const storedIssues = new Map(
       data.issues.map((issue) => [issue.path.replace(/^fields\./, ""), issue.message]),
     );
@@ -99,12 +102,16 @@ export function useTenantFields() {
       const definition = data.schema.schema.properties[name];
       if (!definition) return [];
       const kind = kindOf(definition);
-      const initial = toInput(kind, data.values[name]);
-      const input = edits[name] ?? initial;
+      const value = data.values[name];
+      const isRequired = required.has(name);
+      // An unset field shows the schema's default (a required checkbox: unchecked); like an edit,
+      // it is stored only when saved, even where it looks the same as no value (false, "").
+      const proposed =
+        value === undefined && (definition.default !== undefined || (kind === "boolean" && isRequired));
+      const input = edits[name] ?? toInput(kind, value ?? definition.default);
       const secretIsSet = data.secretFieldsSet.includes(name);
       const secretEdit = secretEdits[name] ?? null;
-      const isRequired = required.has(name);
-      const dirty = kind === "secret" ? secretEdit !== null : input !== initial;
+      const dirty = kind === "secret" ? secretEdit !== null : proposed || input !== toInput(kind, value);
       let error: FieldMessage | null = null;
       if (checked.has(name) && dirty) {
         error =
@@ -132,6 +139,7 @@ export function useTenantFields() {
           error,
           serverError: serverErrors[name] ?? null,
           storedIssue: dirty ? null : (storedIssues.get(name) ?? null),
+          missing: !dirty && missing.has(name),
         },
       ];
     });
@@ -239,6 +247,8 @@ export function useTenantFields() {
     fields,
     readOnly,
     dirty,
+    /** Whether the user changed anything (defaults shown for unset fields are no edit to discard). */
+    edited: Object.keys(edits).length + Object.keys(secretEdits).length > 0,
     saving: mutation.isPending,
     saveProblem,
     savedAt,
