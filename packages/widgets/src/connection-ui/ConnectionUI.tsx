@@ -5,6 +5,7 @@ import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
 import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import { FieldInput } from "../shared/FieldInput.js";
+import { loadFailedText, plainProblem } from "../shared/problem.js";
 import type { InputValue } from "../tenant-fields-form/field-model.js";
 import { useValidatorReady } from "../tenant-fields-form/useValidator.js";
 import { initialInputs, parameterFieldsOf, readParameters } from "./parameters-model.js";
@@ -49,7 +50,7 @@ export function ConnectionUI(props: ConnectionUIProps) {
         {controller.status === "loading" && <LoadingState i18n={i18n} />}
         {controller.status === "error" && (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{i18n.t("common.loadFailed", { message: controller.loadError ?? "" })}</p>
+            <p>{loadFailedText(i18n, controller.loadError)}</p>
             <button type="button" className="tnt-button" onClick={() => controller.retry()}>
               {i18n.t("common.retry")}
             </button>
@@ -101,7 +102,6 @@ const PROBLEM_CODES = new Set([
   "provider_unavailable",
   "invalid_state",
   "needs_reauth",
-  "forbidden",
 ]);
 
 /** The server's or the provider's refusal in plain words, never a bare code. */
@@ -109,6 +109,8 @@ export function problemText(i18n: I18n, problem: ConnectionProblem): string {
   if (PROBLEM_CODES.has(problem.code)) {
     return i18n.t(`connections.error.${problem.code}` as MessageKey, { app: problem.appName });
   }
+  const plain = plainProblem(i18n, problem);
+  if (plain) return plain;
   return problem.message
     ? i18n.t("connections.error.generic", { message: problem.message })
     : i18n.t("connections.error.unknown");

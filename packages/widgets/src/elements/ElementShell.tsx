@@ -1,6 +1,7 @@
 import { type ReactNode, useId, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
+import { loadFailedText } from "../shared/problem.js";
 import type { ElementController } from "./useElement.js";
 
 /** One editable path: the shell adds its label, badges, hint, error and reset. */
@@ -56,7 +57,7 @@ export function ElementShell({
         </h2>
         {c.loadError ? (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{t("common.loadFailed", { message: c.loadError })}</p>
+            <p>{loadFailedText(i18n, c.loadError)}</p>
             <button type="button" className="tnt-button" onClick={() => c.retry()}>
               {t("common.retry")}
             </button>

@@ -1,10 +1,11 @@
 import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
-import type { MessageKey } from "../i18n/messages.js";
+import { en, type MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
 import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
+import { loadFailedText, plainProblem } from "../shared/problem.js";
 import {
   displayName,
   MEMBER_STATUSES,
@@ -13,6 +14,7 @@ import {
   type MemberProblem,
   type MembersController,
   type MemberType,
+  type Role,
   useMembers,
 } from "./useMembers.js";
 
@@ -56,7 +58,7 @@ export function MemberTable(props: MemberTableProps) {
         {controller.status === "loading" && <LoadingState i18n={i18n} />}
         {controller.status === "error" && (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{i18n.t("common.loadFailed", { message: controller.loadError ?? "" })}</p>
+            <p>{loadFailedText(i18n, controller.loadError)}</p>
             <button type="button" className="tnt-button" onClick={() => controller.retry()}>
               {i18n.t("common.retry")}
             </button>
@@ -134,6 +136,19 @@ const NOTICES: Record<NonNullable<MembersController["notice"]>["kind"], MessageK
   transferred: "members.done.transferred",
 };
 
+/** A role by its name; the built-in ones, unless the workspace renamed them, in the widget's language. */
+export function roleName(i18n: I18n, role: Pick<Role, "key" | "name" | "builtIn">): string {
+  const key = `role.${role.key}` as MessageKey;
+  return role.builtIn && en[key] === role.name ? i18n.t(key) : role.name;
+}
+
+/** The name for a role key: the workspace's role, else a built-in one's translation, else the key. */
+function roleNameOfKey(i18n: I18n, roles: readonly Role[], key: string): string {
+  const role = roles.find((candidate) => candidate.key === key);
+  if (role) return roleName(i18n, role);
+  return `role.${key}` in en ? i18n.t(`role.${key}` as MessageKey) : key;
+}
+
 /** The server's refusal in plain words; the last-owner rule says what to do instead. */
 export function problemText(i18n: I18n, problem: MemberProblem): string {
   switch (problem.code) {
@@ -145,10 +160,8 @@ export function problemText(i18n: I18n, problem: MemberProblem): string {
       return i18n.t("members.error.exists");
     case "member_inactive":
       return i18n.t("members.error.inactive");
-    case "forbidden":
-      return i18n.t("members.error.forbidden");
     default:
-      return i18n.t("members.error.generic", { message: problem.message });
+      return plainProblem(i18n, problem) ?? i18n.t("members.error.generic", { message: problem.message });
   }
 }
 
@@ -233,8 +246,8 @@ function Members({
           cell: ({ getValue }) => {
             const keys = getValue();
             if (keys.length === 0) return <span className="tnt-muted">{i18n.t("members.noRoles")}</span>;
-            const names = new Map(latest.current.controller.roles.map((role) => [role.key, role.name]));
-            return keys.map((key) => names.get(key) ?? key).join(", ");
+            const roles = latest.current.controller.roles;
+            return keys.map((key) => roleNameOfKey(i18n, roles, key)).join(", ");
           },
         }),
         columns.accessor("joinedAt", {
@@ -368,7 +381,7 @@ function Members({
         <div className="tnt-table-wrap">
           <table className="tnt-table" aria-busy={controller.fetching}>
             <caption className="tnt-visually-hidden">
-              {i18n.t("members.title")} · {i18n.t("members.count", { count: members.length })}
+              {i18n.t("members.title")} · {i18n.plural("members.count", members.length)}
             </caption>
             <thead>
               {table.getHeaderGroups().map((group) => (
@@ -444,17 +457,21 @@ function InviteDialog({
   const [firstName, setFirstName] = useState("");
   const [lastName, setLastName] = useState("");
   const [type, setType] = useState<MemberType>("member");
-  const [role, setRole] = useState("member");
+  // Only roles the actor may grant: the server refuses the rest.
+  const roles = controller.roles.filter(controller.mayAssign);
+  const defaultRole = roles.some((r) => r.key === "member") ? "member" : (roles[0]?.key ?? "member");
+  const [role, setRole] = useState(defaultRole);
+  // The roles load after the dialog mounts: an unknown choice falls back to the default.
+  const chosenRole = roles.some((r) => r.key === role) ? role : defaultRole;
   const [emailError, setEmailError] = useState(false);
   const [problem, setProblem] = useState<MemberProblem | null>(null);
-  const roles = controller.roles;
 
   function close() {
     setEmail("");
     setFirstName("");
     setLastName("");
     setType("member");
-    setRole("member");
+    setRole(defaultRole);
     setEmailError(false);
     setProblem(null);
     onClose();
@@ -472,7 +489,7 @@ function InviteDialog({
       firstName: firstName.trim() || undefined,
       lastName: lastName.trim() || undefined,
       type,
-      role: roles.some((r) => r.key === role) ? role : undefined,
+      role: roles.some((r) => r.key === chosenRole) ? chosenRole : undefined,
     });
     if (outcome) setProblem(outcome);
     else close();
@@ -586,12 +603,12 @@ function InviteDialog({
               <select
                 id={`${id}-role`}
                 className="tnt-input tnt-select"
-                value={role}
+                value={chosenRole}
                 onChange={(event) => setRole(event.target.value)}
               >
                 {roles.map((r) => (
                   <option key={r.id} value={r.key}>
-                    {r.name}
+                    {roleName(i18n, r)}
                   </option>
                 ))}
               </select>
@@ -678,11 +695,11 @@ function ManageDialog({
                   type="checkbox"
                   className="tnt-checkbox"
                   checked={member.roles.includes(role.key)}
-                  disabled={busy}
+                  disabled={busy || !controller.mayAssign(role)}
                   onChange={(event) => void controller.setRole(member, role, event.target.checked)}
                 />
                 <span>
-                  {role.name}
+                  {roleName(i18n, role)}
                   {role.description && <span className="tnt-hint"> · {role.description}</span>}
                 </span>
               </label>
