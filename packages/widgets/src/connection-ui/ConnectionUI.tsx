@@ -3,7 +3,6 @@ import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
-import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import { FieldInput } from "../shared/FieldInput.js";
 import { loadFailedText } from "../shared/problem.js";
 import { useValidatorReady } from "../tenant-fields-form/useValidator.js";
@@ -23,8 +22,11 @@ import {
 const ParametersDialog = lazy(() =>
   import("./ParametersDialog.js").then((module) => ({ default: module.ParametersDialog })),
 );
+// The dialogs are loaded on first use everywhere, so they are never in the up-front bundle.
+const ConfirmDialog = lazy(() =>
+  import("../shared/Dialog.js").then((module) => ({ default: module.ConfirmDialog })),
+);
 const parametersParts: ParametersDialogParts = {
-  Dialog,
   FieldInput,
   useValidatorReady,
   problemText,
@@ -93,20 +95,22 @@ export function ConnectionUI(props: ConnectionUIProps) {
         </Suspense>
       )}
       {confirming && (
-        <ConfirmDialog
-          open
-          title={i18n.t("connections.confirmTitle", { app: confirming.name })}
-          description={i18n.t("connections.confirm", { app: confirming.name })}
-          confirmLabel={i18n.t("connections.disconnect")}
-          cancelLabel={i18n.t("connections.cancel")}
-          destructive
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => {
-            const { connection } = confirming;
-            setConfirming(null);
-            void controller.disconnect(connection);
-          }}
-        />
+        <Suspense fallback={null}>
+          <ConfirmDialog
+            open
+            title={i18n.t("connections.confirmTitle", { app: confirming.name })}
+            description={i18n.t("connections.confirm", { app: confirming.name })}
+            confirmLabel={i18n.t("connections.disconnect")}
+            cancelLabel={i18n.t("connections.cancel")}
+            destructive
+            onCancel={() => setConfirming(null)}
+            onConfirm={() => {
+              const { connection } = confirming;
+              setConfirming(null);
+              void controller.disconnect(connection);
+            }}
+          />
+        </Suspense>
       )}
     </WidgetRoot>
   );

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useMemo, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
-import type { Dialog } from "../shared/Dialog.js";
+import { Dialog } from "../shared/Dialog.js";
 import type { FieldInput } from "../shared/FieldInput.js";
 import type { InputValue } from "../tenant-fields-form/field-model.js";
 import type { useValidatorReady } from "../tenant-fields-form/useValidator.js";
@@ -13,7 +13,6 @@ import type { CatalogApp, Connection, ConnectionProblem, ConnectionsController }
  * up-front bundle has, so the bundler splits off no shared chunk.
  */
 export interface ParametersDialogParts {
-  Dialog: typeof Dialog;
   FieldInput: typeof FieldInput;
   useValidatorReady: typeof useValidatorReady;
   problemText: typeof problemText;
@@ -38,15 +37,8 @@ export function ParametersDialog({
   replacing: Connection | null;
   onClose: () => void;
 }) {
-  const {
-    Dialog,
-    FieldInput,
-    useValidatorReady,
-    problemText,
-    parameterFieldsOf,
-    initialInputs,
-    readParameters,
-  } = parts;
+  const { FieldInput, useValidatorReady, problemText, parameterFieldsOf, initialInputs, readParameters } =
+    parts;
   useValidatorReady(); // loads the schema check while the user types
   const formId = useId();
   const formRef = useRef<HTMLFormElement>(null);

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
-import type { Dialog } from "../shared/Dialog.js";
+import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import type { Confirmable, problemText, roleName } from "./member-texts.js";
 import type {
   displayName,
@@ -14,11 +14,10 @@ import type {
 
 /**
  * What the dialogs share with the table, handed over as props: this chunk then imports nothing the
- * up-front bundle has, so the bundler splits off no shared chunk (which would cost more than the
- * dialogs save).
+ * up-front bundle has (only the dialog itself, which is lazy everywhere), so the bundler splits off
+ * no shared up-front chunk, which would cost more than the dialogs save.
  */
 export interface DialogParts {
-  Dialog: typeof Dialog;
   problemText: typeof problemText;
   roleName: typeof roleName;
   displayName: typeof displayName;
@@ -41,7 +40,7 @@ export function InviteDialog({
   open: boolean;
   onClose: () => void;
 }) {
-  const { Dialog, problemText, roleName, memberTypes } = parts;
+  const { problemText, roleName, memberTypes } = parts;
   const id = useId();
   const [email, setEmail] = useState("");
   const [firstName, setFirstName] = useState("");
@@ -229,7 +228,7 @@ export function ManageDialog({
   onConfirm: (action: Confirmable) => void;
 }) {
   const id = useId();
-  const { Dialog, roleName, displayName, memberTypes } = parts;
+  const { roleName, displayName, memberTypes } = parts;
   const name = displayName(member);
   const allowed = controller.actionsFor(member);
   const [type, setType] = useState<MemberType>(member.type);
@@ -363,5 +362,55 @@ export function ManageDialog({
         {!Object.values(allowed).some(Boolean) && <p>{i18n.t("members.noActions")}</p>}
       </div>
     </Dialog>
+  );
+}
+
+const ACTION_LABELS: Record<Confirmable, MessageKey> = {
+  suspend: "members.suspend",
+  remove: "members.remove",
+  revokeInvitation: "members.revoke",
+  transferOwnership: "members.transfer",
+};
+const CONFIRM_TITLES: Record<Confirmable, MessageKey> = {
+  suspend: "members.confirm.suspendTitle",
+  remove: "members.confirm.removeTitle",
+  revokeInvitation: "members.confirm.revokeTitle",
+  transferOwnership: "members.confirm.transferTitle",
+};
+const CONFIRM_TEXTS: Record<Confirmable, MessageKey> = {
+  suspend: "members.confirm.suspend",
+  remove: "members.confirm.remove",
+  revokeInvitation: "members.confirm.revoke",
+  transferOwnership: "members.confirm.transfer",
+};
+
+/** Asks before an action that cannot simply be undone. */
+export function ConfirmMemberDialog({
+  parts: { displayName },
+  i18n,
+  action,
+  member,
+  onCancel,
+  onConfirm,
+}: {
+  parts: DialogParts;
+  i18n: I18n;
+  action: Confirmable;
+  member: Member;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const name = displayName(member);
+  return (
+    <ConfirmDialog
+      open
+      title={i18n.t(CONFIRM_TITLES[action], { name })}
+      description={i18n.t(CONFIRM_TEXTS[action], { name })}
+      confirmLabel={i18n.t(ACTION_LABELS[action])}
+      cancelLabel={i18n.t("members.cancel")}
+      destructive={action !== "transferOwnership"}
+      onCancel={onCancel}
+      onConfirm={onConfirm}
+    />
   );
 }

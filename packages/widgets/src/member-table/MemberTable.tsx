@@ -4,7 +4,6 @@ import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
-import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import { loadFailedText } from "../shared/problem.js";
 import type { DialogParts } from "./MemberDialogs.js";
 import { type Confirmable, problemText, roleName, roleNameOfKey } from "./member-texts.js";
@@ -21,11 +20,19 @@ import {
 const InviteDialog = lazy(() =>
   import("./MemberDialogs.js").then((module) => ({ default: module.InviteDialog })),
 );
+const ConfirmMemberDialog = lazy(() =>
+  import("./MemberDialogs.js").then((module) => ({ default: module.ConfirmMemberDialog })),
+);
 const ManageDialog = lazy(() =>
   import("./MemberDialogs.js").then((module) => ({ default: module.ManageDialog })),
 );
 
-const dialogParts: DialogParts = { Dialog, problemText, roleName, displayName, memberTypes: MEMBER_TYPES };
+const dialogParts: DialogParts = {
+  problemText,
+  roleName,
+  displayName,
+  memberTypes: MEMBER_TYPES,
+};
 
 export interface MemberTableProps {
   /** The heading; "Members" (translated) unless given. */
@@ -109,43 +116,25 @@ export function MemberTable(props: MemberTableProps) {
         </Suspense>
       )}
       {confirming && (
-        <ConfirmDialog
-          open
-          title={i18n.t(CONFIRM_TITLES[confirming.action], { name: displayName(confirming.member) })}
-          description={i18n.t(CONFIRM_TEXTS[confirming.action], { name: displayName(confirming.member) })}
-          confirmLabel={i18n.t(ACTION_LABELS[confirming.action])}
-          cancelLabel={i18n.t("members.cancel")}
-          destructive={confirming.action !== "transferOwnership"}
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => {
-            const { action, member } = confirming;
-            setConfirming(null);
-            void controller[action](member);
-          }}
-        />
+        <Suspense fallback={null}>
+          <ConfirmMemberDialog
+            parts={dialogParts}
+            i18n={i18n}
+            action={confirming.action}
+            member={confirming.member}
+            onCancel={() => setConfirming(null)}
+            onConfirm={() => {
+              const { action, member } = confirming;
+              setConfirming(null);
+              void controller[action](member);
+            }}
+          />
+        </Suspense>
       )}
     </WidgetRoot>
   );
 }
 
-const ACTION_LABELS: Record<Confirmable, MessageKey> = {
-  suspend: "members.suspend",
-  remove: "members.remove",
-  revokeInvitation: "members.revoke",
-  transferOwnership: "members.transfer",
-};
-const CONFIRM_TITLES: Record<Confirmable, MessageKey> = {
-  suspend: "members.confirm.suspendTitle",
-  remove: "members.confirm.removeTitle",
-  revokeInvitation: "members.confirm.revokeTitle",
-  transferOwnership: "members.confirm.transferTitle",
-};
-const CONFIRM_TEXTS: Record<Confirmable, MessageKey> = {
-  suspend: "members.confirm.suspend",
-  remove: "members.confirm.remove",
-  revokeInvitation: "members.confirm.revoke",
-  transferOwnership: "members.confirm.transfer",
-};
 const NOTICES: Record<NonNullable<MembersController["notice"]>["kind"], MessageKey> = {
   invited: "members.done.invited",
   updated: "members.done.updated",
