@@ -1,7 +1,7 @@
 import type { TenantryRouter } from "@tenantry/contracts/router";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useMe } from "../provider/TenantryProvider.js";
+import { useMe, useOperatorMode } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
 import { may, mayGrant } from "../shared/access.js";
 import { type Problem, problemOf } from "../shared/problem.js";
@@ -84,6 +84,8 @@ export function useMembers(options: { pageSize?: number } = {}) {
   const self = me.data?.member ?? null;
   // Ownership is the owner role (the server's rule), never the `type` label.
   const selfIsOwner = self?.status === "active" && self.roles.includes("owner");
+  // The server lets only owners give the owner role, unless the caller is the workspace itself.
+  const mayMakeOwners = useOperatorMode() || selfIsOwner;
 
   const utils = trpc.useUtils();
   const [filters, setFiltersState] = useState<MembersFilters>({ q: "", status: "", type: "" });
@@ -169,8 +171,8 @@ export function useMembers(options: { pageSize?: number } = {}) {
 
   /** Roles the actor may bind or unbind: the server lets one grant only what one holds. */
   const mayAssign = useCallback(
-    (role: Role) => mayGrant(permissions, role) && (role.key !== "owner" || selfIsOwner),
-    [permissions, selfIsOwner],
+    (role: Role) => mayGrant(permissions, role) && (role.key !== "owner" || mayMakeOwners),
+    [permissions, mayMakeOwners],
   );
 
   /** Runs a change with the list patched at once, restored if the server says no. */
