@@ -10,7 +10,8 @@ import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/re
 import { appRouter, createCaller } from "@tenantry/api/root";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
 import { errorForLog } from "@tenantry/api/shared/db-errors";
-import { isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
+import { describeError } from "@tenantry/api/shared/errors";
+import { diagnoseOrigin, isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
 import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
@@ -19,6 +20,7 @@ import { createConsoleRoutes } from "./console-routes";
 import { landingPage } from "./landing-page";
 import { CALLBACK_PAGE_CSP, CALLBACK_SCRIPT, CALLBACK_STYLES, renderCallbackPage } from "./oauth-callback";
 import { bindingCookieOf, handleOAuthStart } from "./oauth-start";
+import { CORS_DIAGNOSIS_PATH, handleCorsDiagnosis, kidOfBearer, logOriginRefused } from "./origin-diagnosis";
 
 export interface ServerState {
   db: Database | null;
@@ -149,6 +151,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         jwks,
       }),
     onError: ({ error, path, req }) => {
+      if (describeError(error).body.code === "origin_not_allowed") void logTokenOriginRefused(req);
       if (error.code === "INTERNAL_SERVER_ERROR")
         logger.error(
           { error: errorForLog(error.cause ?? error), path, requestId: requestIds.get(req) },
@@ -156,6 +159,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
         );
     },
   });
+
+  /** A token's call from an origin another workspace allows (so CORS let it through), refused. */
+  async function logTokenOriginRefused(req: IncomingMessage): Promise<void> {
+    const origin = crossOrigin(req);
+    const kid = kidOfBearer(req.headers.authorization);
+    if (!origin || !state.db) return;
+    const diagnosis = kid ? await diagnoseOrigin(state.db, kid, origin) : null;
+    const requestId = requestIds.get(req) ?? "";
+    logOriginRefused(
+      logger,
+      { origin, workspaceId: diagnosis?.workspaceId ?? null, kid, requestId },
+      "request",
+    );
+  }
 
   const handleConsole = createConsoleRoutes({
     db: () => state.db!,
@@ -181,17 +198,24 @@ export function createHttpServer(options: HttpServerOptions): Server {
         requestId,
       });
     }
+    if (path === CORS_DIAGNOSIS_PATH) {
+      return handleCorsDiagnosis(req, res, url, { db: state.db, logger, requestId });
+    }
     const origin = crossOrigin(req);
     if (origin && (path.startsWith("/trpc/") || path.startsWith("/api/v1/"))) {
       // Preflights carry no credentials, so they are answered for an origin any workspace allows;
       // the request that follows is checked against its own token's workspace.
       if (!(await isOriginAllowedAnywhere(state.db, origin))) {
-        if (method === "OPTIONS")
+        if (method === "OPTIONS") {
+          // Preflights carry no token: the key and workspace are named once the widget asks
+          // /cors-diagnosis (or, for an origin another workspace allows, by the refused call).
+          logOriginRefused(logger, { origin, workspaceId: null, kid: null, requestId }, "preflight");
           return send(res, 403, {
             code: "origin_not_allowed",
             message: `${origin} is not an allowed origin`,
             requestId,
           });
+        }
       } else {
         res.setHeader("access-control-allow-origin", origin);
         res.setHeader("access-control-expose-headers", CORS_EXPOSE_HEADERS);
@@ -225,6 +249,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
         },
         body: body.value,
       });
+      if ((answer.body as { code?: unknown } | undefined)?.code === "origin_not_allowed") {
+        void logTokenOriginRefused(req);
+      }
       return send(res, answer.status, answer.body, answer.headers);
     }
     if (path === START_PATH && method === "GET") {

@@ -8,6 +8,9 @@ export function hasPermission(actor: Actor, permission: string): boolean {
 
 export function requirePermission(actor: Actor, permission: string): void {
   if (!hasPermission(actor, permission)) {
-    throw appError("FORBIDDEN", "forbidden", `This access token lacks the permission "${permission}"`);
+    // `permission` in the details lets widgets say in plain words which one is missing.
+    throw appError("FORBIDDEN", "forbidden", `This access token lacks the permission "${permission}"`, {
+      permission,
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from "@tenantry/db/database";
+import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { workspaces } from "@tenantry/db/schema/workspaces";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { notFound } from "../shared/errors";
@@ -67,4 +68,25 @@ export async function isOriginAllowedAnywhere(db: Database, origin: string): Pro
       .prepare("origin_allowed_anywhere"),
   ).execute({ origin });
   return rows.length > 0;
+}
+
+export type OriginDiagnosis =
+  | { verdict: "allowed" | "origin_not_allowed"; workspaceId: string }
+  | { verdict: "unknown_key"; workspaceId: null };
+
+/**
+ * Whether `origin` may call with tokens signed by key `kid`: what a widget asks after its calls
+ * failed at the network level (a refused preflight looks just like that to a browser). It says
+ * yes or no for one origin, never the workspace's list.
+ */
+export async function diagnoseOrigin(db: Database, kid: string, origin: string): Promise<OriginDiagnosis> {
+  const [row] = await db
+    .select({ workspaceId: signingKeys.workspaceId, settings: workspaces.settings })
+    .from(signingKeys)
+    .innerJoin(workspaces, eq(workspaces.id, signingKeys.workspaceId))
+    .where(and(eq(signingKeys.id, kid), isNull(signingKeys.revokedAt)))
+    .limit(1);
+  if (!row) return { verdict: "unknown_key", workspaceId: null };
+  const allowed = allowedOriginsOf(row.settings).includes(origin);
+  return { verdict: allowed ? "allowed" : "origin_not_allowed", workspaceId: row.workspaceId };
 }

@@ -1,22 +1,39 @@
-import { type FormEvent, useId, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useId, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
-import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import { FieldInput } from "../shared/FieldInput.js";
-import type { InputValue } from "../tenant-fields-form/field-model.js";
+import { loadFailedText } from "../shared/problem.js";
 import { useValidatorReady } from "../tenant-fields-form/useValidator.js";
+import { problemText } from "./connection-texts.js";
+import type { ParametersDialogParts } from "./ParametersDialog.js";
 import { initialInputs, parameterFieldsOf, readParameters } from "./parameters-model.js";
 import {
   type AppEntry,
   type CatalogApp,
   type Connection,
-  type ConnectionProblem,
   type ConnectionsController,
   isStalePending,
   useConnections,
 } from "./useConnections.js";
+
+// The parameters form is its own chunk, loaded when an API-key or basic app is first connected.
+const ParametersDialog = lazy(() =>
+  import("./ParametersDialog.js").then((module) => ({ default: module.ParametersDialog })),
+);
+// The dialogs are loaded on first use everywhere, so they are never in the up-front bundle.
+const ConfirmDialog = lazy(() =>
+  import("../shared/Dialog.js").then((module) => ({ default: module.ConfirmDialog })),
+);
+const parametersParts: ParametersDialogParts = {
+  FieldInput,
+  useValidatorReady,
+  problemText,
+  parameterFieldsOf,
+  initialInputs,
+  readParameters,
+};
 
 export interface ConnectionUIProps {
   /** The heading; "Connections" (translated) unless given. */
@@ -49,7 +66,7 @@ export function ConnectionUI(props: ConnectionUIProps) {
         {controller.status === "loading" && <LoadingState i18n={i18n} />}
         {controller.status === "error" && (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{i18n.t("common.loadFailed", { message: controller.loadError ?? "" })}</p>
+            <p>{loadFailedText(i18n, controller.loadError)}</p>
             <button type="button" className="tnt-button" onClick={() => controller.retry()}>
               {i18n.t("common.retry")}
             </button>
@@ -66,52 +83,37 @@ export function ConnectionUI(props: ConnectionUIProps) {
       </section>
 
       {form && (
-        <ParametersDialog
-          i18n={i18n}
-          controller={controller}
-          app={form.app}
-          replacing={form.replacing}
-          onClose={() => setForm(null)}
-        />
+        <Suspense fallback={null}>
+          <ParametersDialog
+            parts={parametersParts}
+            i18n={i18n}
+            controller={controller}
+            app={form.app}
+            replacing={form.replacing}
+            onClose={() => setForm(null)}
+          />
+        </Suspense>
       )}
       {confirming && (
-        <ConfirmDialog
-          open
-          title={i18n.t("connections.confirmTitle", { app: confirming.name })}
-          description={i18n.t("connections.confirm", { app: confirming.name })}
-          confirmLabel={i18n.t("connections.disconnect")}
-          cancelLabel={i18n.t("connections.cancel")}
-          destructive
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => {
-            const { connection } = confirming;
-            setConfirming(null);
-            void controller.disconnect(connection);
-          }}
-        />
+        <Suspense fallback={null}>
+          <ConfirmDialog
+            open
+            title={i18n.t("connections.confirmTitle", { app: confirming.name })}
+            description={i18n.t("connections.confirm", { app: confirming.name })}
+            confirmLabel={i18n.t("connections.disconnect")}
+            cancelLabel={i18n.t("connections.cancel")}
+            destructive
+            onCancel={() => setConfirming(null)}
+            onConfirm={() => {
+              const { connection } = confirming;
+              setConfirming(null);
+              void controller.disconnect(connection);
+            }}
+          />
+        </Suspense>
       )}
     </WidgetRoot>
   );
-}
-
-const PROBLEM_CODES = new Set([
-  "invalid_parameters",
-  "connection_test_failed",
-  "provider_error",
-  "provider_unavailable",
-  "invalid_state",
-  "needs_reauth",
-  "forbidden",
-]);
-
-/** The server's or the provider's refusal in plain words, never a bare code. */
-export function problemText(i18n: I18n, problem: ConnectionProblem): string {
-  if (PROBLEM_CODES.has(problem.code)) {
-    return i18n.t(`connections.error.${problem.code}` as MessageKey, { app: problem.appName });
-  }
-  return problem.message
-    ? i18n.t("connections.error.generic", { message: problem.message })
-    : i18n.t("connections.error.unknown");
 }
 
 function LoadingState({ i18n }: { i18n: I18n }) {
@@ -339,110 +341,5 @@ function ConnectionRow({
         </span>
       )}
     </li>
-  );
-}
-
-function ParametersDialog({
-  i18n,
-  controller,
-  app,
-  replacing,
-  onClose,
-}: {
-  i18n: I18n;
-  controller: ConnectionsController;
-  app: CatalogApp;
-  replacing: Connection | null;
-  onClose: () => void;
-}) {
-  useValidatorReady(); // loads the schema check while the user types
-  const formId = useId();
-  const formRef = useRef<HTMLFormElement>(null);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const authType = app.authType === "basic" ? "basic" : "api_key";
-  const fields = useMemo(() => parameterFieldsOf(authType, app.parametersSchema), [authType, app]);
-  const [inputs, setInputs] = useState(() => initialInputs(fields));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<ConnectionProblem | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  function focusFirstProblem() {
-    // After React has rendered the messages: the first field in error, else the form's alert.
-    setTimeout(() => {
-      const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-      (invalid ?? alertRef.current)?.focus();
-    }, 0);
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (submitting) return;
-    const { parameters, errors: found } = readParameters(fields, inputs);
-    setProblem(null);
-    if (Object.keys(found).length > 0) {
-      setErrors(
-        Object.fromEntries(
-          Object.entries(found).map(([name, message]) => [name, i18n.t(message.key, message.params)]),
-        ),
-      );
-      focusFirstProblem();
-      return;
-    }
-    setErrors({});
-    setSubmitting(true);
-    const outcome = await controller.connectWithParameters(app, parameters, replacing);
-    setSubmitting(false);
-    if (outcome.ok) {
-      onClose();
-      return;
-    }
-    setErrors(outcome.fieldErrors);
-    setProblem(outcome.problem);
-    focusFirstProblem();
-  }
-
-  const setInput = (name: string, value: InputValue) => {
-    setInputs((current) => ({ ...current, [name]: value }));
-    setErrors(({ [name]: _, ...rest }) => rest);
-  };
-
-  return (
-    <Dialog
-      open
-      title={i18n.t("connections.formTitle", { app: app.name })}
-      onClose={onClose}
-      actions={
-        <>
-          <button type="button" className="tnt-button" onClick={onClose}>
-            {i18n.t("connections.cancel")}
-          </button>
-          <button type="submit" form={formId} className="tnt-button tnt-button-primary" disabled={submitting}>
-            {submitting ? i18n.t("connections.submitting") : i18n.t("connections.submit")}
-          </button>
-        </>
-      }
-    >
-      <form id={formId} ref={formRef} className="tnt-form tnt-parameters" noValidate onSubmit={submit}>
-        <p>{i18n.t("connections.formIntro", { app: app.name })}</p>
-        {problem && (
-          <div ref={alertRef} className="tnt-banner tnt-banner-error" role="alert" tabIndex={-1}>
-            <p>{problemText(i18n, problem)}</p>
-          </div>
-        )}
-        <div className="tnt-field-list">
-          {fields.map((field) => (
-            <FieldInput
-              key={field.name}
-              i18n={i18n}
-              field={field}
-              input={inputs[field.name] ?? ""}
-              message={errors[field.name] ?? null}
-              invalid={Boolean(errors[field.name])}
-              onChange={(value) => setInput(field.name, value)}
-            />
-          ))}
-        </div>
-      </form>
-    </Dialog>
   );
 }

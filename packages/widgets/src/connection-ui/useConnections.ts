@@ -4,6 +4,8 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useMe, useTenantryOrigin } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
+import { may } from "../shared/access.js";
+import { type Problem, problemOf } from "../shared/problem.js";
 import {
   type OAuthResult,
   oauthResultOf,
@@ -34,9 +36,7 @@ export interface ConnectionNotice {
 }
 
 /** What just went wrong, by the server's (or the OAuth callback's) stable error code. */
-export interface ConnectionProblem {
-  code: string;
-  message: string;
+export interface ConnectionProblem extends Problem {
   appName: string;
 }
 
@@ -55,14 +55,6 @@ interface OAuthAttempt {
 /** A pending connection older than this was left unfinished (the sign-in takes a minute, not ten). */
 export const PENDING_STALE_MS = 3 * 60_000;
 const POPUP_POLL_MS = 500;
-
-export function appCodeOf(error: unknown): string {
-  return (
-    (error instanceof TRPCClientError
-      ? (error.data as { appCode?: string } | undefined)?.appCode
-      : undefined) ?? "error"
-  );
-}
 
 function fieldIssuesOf(error: unknown): Record<string, string> {
   if (!(error instanceof TRPCClientError)) return {};
@@ -90,7 +82,7 @@ function takeRedirectResult(): OAuthResult | null {
 export function useConnections(options: { showDisconnected?: boolean } = {}) {
   const me = useMe();
   const tenantId = me.data?.tenant.id;
-  const canWrite = me.data?.permissions.includes("connections:write") ?? false;
+  const canWrite = may(me.data?.permissions ?? [], "connections.connect");
   const trustedOrigin = useTenantryOrigin();
   const utils = trpc.useUtils();
 
@@ -246,11 +238,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
       } catch (error) {
         popup?.close();
         setAttempt(null);
-        setProblem({
-          code: appCodeOf(error),
-          message: error instanceof Error ? error.message : String(error),
-          appName,
-        });
+        setProblem({ ...problemOf(error), appName });
       } finally {
         mark(appId, false);
       }
@@ -281,11 +269,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
       } catch (error) {
         return {
           ok: false,
-          problem: {
-            code: appCodeOf(error),
-            message: error instanceof Error ? error.message : String(error),
-            appName: app.name,
-          },
+          problem: { ...problemOf(error), appName: app.name },
           fieldErrors: fieldIssuesOf(error),
         };
       }
@@ -303,11 +287,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
         await remove.mutateAsync({ id: connection.id });
         setNotice({ kind: "disconnected", appName });
       } catch (error) {
-        setProblem({
-          code: appCodeOf(error),
-          message: error instanceof Error ? error.message : String(error),
-          appName,
-        });
+        setProblem({ ...problemOf(error), appName });
       } finally {
         mark(connection.id, false);
         await refresh();
@@ -325,7 +305,7 @@ export function useConnections(options: { showDisconnected?: boolean } = {}) {
 
   return {
     status,
-    loadError: loadError ? loadError.message : null,
+    loadError,
     retry: () => (me.error ? me.refetch() : Promise.all([catalog.refetch(), list.refetch()])),
     entries,
     canWrite,

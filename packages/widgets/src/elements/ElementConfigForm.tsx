@@ -3,7 +3,8 @@ import type { JsonValue } from "@tenantry/contracts/json";
 import { useState } from "react";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { fromInput, type InputValue, kindOf, toInput } from "../tenant-fields-form/field-model.js";
-import { type ElementRow, ElementShell } from "./ElementShell.js";
+import type { ElementRow } from "./ElementShell.js";
+import { ElementShell } from "./element-shell-loader.js";
 import { type ElementSelector, pointerOf, useElement, valueAt } from "./useElement.js";
 
 export interface ElementConfigFormProps extends ElementSelector {

@@ -1,6 +1,7 @@
 import { type ReactNode, useId, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
-import { WidgetRoot } from "../provider/WidgetRoot.js";
+import type { WidgetRoot } from "../provider/WidgetRoot.js";
+import type { loadFailedText } from "../shared/problem.js";
 import type { ElementController } from "./useElement.js";
 
 /** One editable path: the shell adds its label, badges, hint, error and reset. */
@@ -18,19 +19,16 @@ export interface ElementRow {
 }
 
 /**
- * What both element widgets share: the card, loading and load errors, the element's state, one row
- * per path with "customized" / "update available" badges and "reset to default", and save/discard.
+ * What the shell shares with the up-front bundle, handed over as props (see `element-shell-loader`):
+ * its chunk then imports nothing the up-front bundle has, so no shared chunk is split off.
  */
-export function ElementShell({
-  i18n,
-  c,
-  title,
-  className,
-  rows,
-  dirty,
-  onSave,
-  onDiscard,
-}: {
+export interface ShellParts {
+  WidgetRoot: typeof WidgetRoot;
+  loadFailedText: typeof loadFailedText;
+}
+
+export interface ElementShellProps {
+  parts: ShellParts;
   i18n: I18n;
   c: ElementController;
   title: string;
@@ -39,7 +37,23 @@ export function ElementShell({
   dirty: boolean;
   onSave: () => Promise<boolean>;
   onDiscard: () => void;
-}) {
+}
+
+/**
+ * What both element widgets share: the card, loading and load errors, the element's state, one row
+ * per path with "customized" / "update available" badges and "reset to default", and save/discard.
+ */
+export function ElementShell({
+  parts: { WidgetRoot, loadFailedText },
+  i18n,
+  c,
+  title,
+  className,
+  rows,
+  dirty,
+  onSave,
+  onDiscard,
+}: ElementShellProps) {
   const id = useId();
   const [saved, setSaved] = useState(false);
   const e = c.element;
@@ -56,7 +70,7 @@ export function ElementShell({
         </h2>
         {c.loadError ? (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{t("common.loadFailed", { message: c.loadError })}</p>
+            <p>{loadFailedText(i18n, c.loadError)}</p>
             <button type="button" className="tnt-button" onClick={() => c.retry()}>
               {t("common.retry")}
             </button>

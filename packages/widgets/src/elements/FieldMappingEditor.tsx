@@ -2,7 +2,8 @@ import type { JsonObject } from "@tenantry/contracts/json";
 import { useState } from "react";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
-import { type ElementRow, ElementShell } from "./ElementShell.js";
+import type { ElementRow } from "./ElementShell.js";
+import { ElementShell } from "./element-shell-loader.js";
 import { type ElementSelector, pointerOf, useElement, valueAt } from "./useElement.js";
 
 export interface FieldMappingEditorProps extends ElementSelector {

@@ -3,6 +3,7 @@ import type { JsonObject } from "@tenantry/contracts/json";
 import { useEffect, useState } from "react";
 import { useMe } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
+import { may } from "../shared/access.js";
 
 /** Which element: an instance id, or a template's instance (by id or type and key), created by its first change. */
 export interface ElementSelector {
@@ -60,7 +61,7 @@ export function useElement({ elementKey, instanceKey, ...selector }: ElementSele
   // Creating a field mapping on first sight failed: shown as a load error, with retry.
   const [createError, setCreateError] = useState<{ message: string; attempt: number } | null>(null);
   const [createAttempt, setCreateAttempt] = useState(0);
-  const canWrite = me.data?.permissions.includes("elements:write") ?? false;
+  const canWrite = may(me.data?.permissions ?? [], "elements.change");
   const resolved = changed ?? query.data ?? null;
   // Shown only once it exists, so nothing asks for its external fields by a missing id.
   const creating = resolved?.id === null && resolved.type === "field_mapping" && resolved.active && canWrite;
@@ -106,9 +107,9 @@ export function useElement({ elementKey, instanceKey, ...selector }: ElementSele
     }
   }
 
-  const loadError = me.error ?? query.error ?? createFailed;
+  const loadError = me.error ?? query.error ?? (createFailed ? new Error(createFailed.message) : null);
   return {
-    loadError: loadError?.message ?? null,
+    loadError,
     retry: () => {
       if (me.error) return me.refetch();
       if (query.error) return query.refetch();

@@ -25,6 +25,21 @@ afterEach(() => {
 });
 
 let counter = 0;
+/** What inviting with the default "member" role takes: members:write, roles:read/write and that role's permissions. */
+const INVITER_SCOPE = [
+  "members:read",
+  "members:write",
+  "roles:read",
+  "roles:write",
+  "tenant:read",
+  "fields:read",
+  "usage:read",
+  "usage:write",
+  "connections:read",
+  "connections:write",
+  "elements:read",
+  "elements:write",
+].join(" ");
 async function team(options: Parameters<typeof createTeam>[2] = {}) {
   const sub = `org-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   return { sub, ...(await createTeam(world, sub, options)) };
@@ -329,9 +344,15 @@ describe("MemberTable against the real router", () => {
     await screen.findByText("Ellen Ekström");
     const { sub } = await team({ people: [] });
     // A token without a user (scope only) sees the same list; with no one in it, the empty text shows.
-    const scoped = await world.signToken({ sub: `${sub}-new`, scope: "members:read members:write" });
+    // members:write alone cannot invite: an invitation binds a role (roles:write and its permissions).
+    const membersOnly = await world.signToken({ sub: `${sub}-new`, scope: "members:read members:write" });
     cleanup();
-    renderWithTenantry(<MemberTable />, { link, token: scoped, locale: "en" });
+    renderWithTenantry(<MemberTable />, { link, token: membersOnly, locale: "en" });
+    expect(await screen.findByText("There are no members yet.")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Invite member" })).toBeNull();
+    const inviter = await world.signToken({ sub: `${sub}-new`, scope: INVITER_SCOPE });
+    cleanup();
+    renderWithTenantry(<MemberTable />, { link, token: inviter, locale: "en" });
     expect(await screen.findByText("No members yet. Invite the first one.")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Invite member" })).toBeTruthy();
   });
@@ -361,5 +382,86 @@ describe("MemberTable against the real router", () => {
     expect(screen.getByRole("button", { name: "Bjud in medlem" })).toBeTruthy();
     expect(within(rowOf("Sofia Moreno")).getByText("Inbjuden")).toBeTruthy();
     expect(container.querySelector(".tnt-root")?.getAttribute("lang")).toBe("sv-SE");
+  });
+  it("offers only what the token can complete: roles it cannot grant stay off, invite needs roles:write", async () => {
+    const user = userEvent.setup();
+    const { sub } = await team();
+    // Can manage members and see roles, but not bind them.
+    const noRoleWrites = await world.signToken({ sub, scope: "members:read members:write roles:read" });
+    renderWithTenantry(<MemberTable />, { link, token: noRoleWrites, locale: "en" });
+    await screen.findByText("Amara Okafor");
+    await waitFor(() => expect(within(rowOf("Lars Nyström")).getByText("Viewer")).toBeTruthy());
+    expect(screen.queryByRole("button", { name: "Invite member" })).toBeNull();
+    const dialog = await openManage(user, "Amara Okafor");
+    expect(within(dialog).getByRole("button", { name: "Suspend" })).toBeTruthy();
+    expect(within(dialog).queryByRole("group", { name: "Roles at this tenant" })).toBeNull();
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    cleanup();
+
+    // roles:write, but without the admin role's permissions: that role cannot be given or taken.
+    const grantsSome = await world.signToken({ sub, scope: `${INVITER_SCOPE} roles:read` });
+    renderWithTenantry(<MemberTable />, { link, token: grantsSome, locale: "en" });
+    await screen.findByText("Amara Okafor");
+    expect(await screen.findByRole("button", { name: "Invite member" })).toBeTruthy();
+    const manage = await openManage(user, "Amara Okafor");
+    expect(within(manage).getByRole("checkbox", { name: /^Member/ })).toHaveProperty("disabled", false);
+    expect(within(manage).getByRole("checkbox", { name: /^Admin/ })).toHaveProperty("disabled", true);
+    expect(within(manage).getByRole("checkbox", { name: /^Owner/ })).toHaveProperty("disabled", true);
+    await user.click(within(manage).getByRole("button", { name: "Close" }));
+    await user.click(screen.getByRole("button", { name: "Invite member" }));
+    const invite = await screen.findByRole("dialog", { name: "Invite a member" });
+    const options = within(within(invite).getByLabelText("Role"))
+      .getAllByRole("option")
+      .map((option) => option.textContent);
+    expect(options).toContain("Member");
+    expect(options).not.toContain("Admin");
+  });
+
+  it("explains a refusal by its reason in plain words, not 'not allowed'", async () => {
+    const user = userEvent.setup();
+    const { sub, tenantId, userIdsByEmail } = await team();
+    const bjorn = [...userIdsByEmail].find(([email]) => email.startsWith("bjorn."))![1];
+    const adminToken = await world.signToken({ sub, user: { id: `${sub}-björn-lindqvist` } });
+    renderWithTenantry(<MemberTable />, { link, token: adminToken, locale: "en" });
+    await screen.findByText("Amara Okafor");
+    // The host takes Björn's admin role away while his page is open: /me is now out of date.
+    const bindings = await world.api.roles.listBindings({ tenantId, subjectType: "user", subjectId: bjorn });
+    for (const binding of bindings.items) await world.api.roles.unbind({ tenantId, id: binding.id });
+    const dialog = await openManage(user, "Amara Okafor");
+    await user.click(within(dialog).getByRole("button", { name: "Suspend" }));
+    const confirm = await screen.findByRole("dialog", { name: "Suspend Amara Okafor?" });
+    await user.click(within(confirm).getByRole("button", { name: "Suspend" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain(
+      "Your access does not include the permission members:write. Ask an admin of this tenant for it.",
+    );
+    expect(alert.textContent).not.toMatch(/not allowed/);
+    // Rolled back: the optimistic "Suspended" is undone.
+    await waitFor(() => expect(within(rowOf("Amara Okafor")).getByText("Active")).toBeTruthy());
+  });
+
+  it("names roles and counts members in the tenant's language, built-in roles translated", async () => {
+    const { ownerToken } = await team({ locale: "sv-SE" });
+    renderWithTenantry(<MemberTable />, { link, token: ownerToken });
+    await screen.findByText("Amara Okafor");
+    await waitFor(() => expect(within(rowOf("Lars Nyström")).getByText("Läsare")).toBeTruthy());
+    expect(rowOf("Björn Lindqvist").querySelector(".tnt-col-roles")?.textContent).toBe("Administratör");
+    expect(rowOf("Ellen Ekström").querySelector(".tnt-col-roles")?.textContent).toBe("Ägare");
+    expect(document.querySelector("caption")?.textContent).toBe("Medlemmar · 7 medlemmar på den här sidan.");
+    cleanup();
+
+    const alone = await team({ people: [] });
+    renderWithTenantry(<MemberTable />, { link, token: alone.ownerToken, locale: "en" });
+    await screen.findByText("Ellen Ekström");
+    expect(document.querySelector("caption")?.textContent).toBe("Members · 1 member on this page.");
+    await waitFor(() =>
+      expect(rowOf("Ellen Ekström").querySelector(".tnt-col-roles")?.textContent).toBe("Owner"),
+    );
+    cleanup();
+    renderWithTenantry(<MemberTable />, { link, token: alone.ownerToken, locale: "sv" });
+    await screen.findByText("Ellen Ekström");
+    await waitFor(() =>
+      expect(document.querySelector("caption")?.textContent).toBe("Medlemmar · 1 medlem på den här sidan."),
+    );
   });
 });

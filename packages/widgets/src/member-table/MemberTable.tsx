@@ -1,20 +1,38 @@
 import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
-import { type FormEvent, useId, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useId, useMemo, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
-import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
+import { loadFailedText } from "../shared/problem.js";
+import type { DialogParts } from "./MemberDialogs.js";
+import { type Confirmable, problemText, roleName, roleNameOfKey } from "./member-texts.js";
 import {
   displayName,
   MEMBER_STATUSES,
   MEMBER_TYPES,
   type Member,
-  type MemberProblem,
   type MembersController,
   type MemberType,
   useMembers,
 } from "./useMembers.js";
+
+const InviteDialog = lazy(() =>
+  import("./MemberDialogs.js").then((module) => ({ default: module.InviteDialog })),
+);
+const ConfirmMemberDialog = lazy(() =>
+  import("./MemberDialogs.js").then((module) => ({ default: module.ConfirmMemberDialog })),
+);
+const ManageDialog = lazy(() =>
+  import("./MemberDialogs.js").then((module) => ({ default: module.ManageDialog })),
+);
+
+const dialogParts: DialogParts = {
+  problemText,
+  roleName,
+  displayName,
+  memberTypes: MEMBER_TYPES,
+};
 
 export interface MemberTableProps {
   /** The heading; "Members" (translated) unless given. */
@@ -24,14 +42,14 @@ export interface MemberTableProps {
   className?: string;
 }
 
-type Confirmable = "suspend" | "remove" | "revokeInvitation" | "transferOwnership";
-
 /** The tenant's members: search, filters, pages, invitations and per-member actions the actor may take. */
 export function MemberTable(props: MemberTableProps) {
   const i18n = useI18n();
   const controller = useMembers({ pageSize: props.pageSize });
   const titleId = useId();
   const [inviteOpen, setInviteOpen] = useState(false);
+  // Mounted on first use and kept, so closing hands focus back like any native dialog.
+  const [inviteUsed, setInviteUsed] = useState(false);
   const [managing, setManaging] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<{ action: Confirmable; member: Member } | null>(null);
   const managed = controller.members.find((member) => member.userId === managing) ?? null;
@@ -47,7 +65,10 @@ export function MemberTable(props: MemberTableProps) {
             <button
               type="button"
               className="tnt-button tnt-button-primary"
-              onClick={() => setInviteOpen(true)}
+              onClick={() => {
+                setInviteUsed(true);
+                setInviteOpen(true);
+              }}
             >
               {i18n.t("members.invite")}
             </button>
@@ -56,7 +77,7 @@ export function MemberTable(props: MemberTableProps) {
         {controller.status === "loading" && <LoadingState i18n={i18n} />}
         {controller.status === "error" && (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{i18n.t("common.loadFailed", { message: controller.loadError ?? "" })}</p>
+            <p>{loadFailedText(i18n, controller.loadError)}</p>
             <button type="button" className="tnt-button" onClick={() => controller.retry()}>
               {i18n.t("common.retry")}
             </button>
@@ -67,62 +88,53 @@ export function MemberTable(props: MemberTableProps) {
         )}
       </section>
 
-      <InviteDialog
-        i18n={i18n}
-        controller={controller}
-        open={inviteOpen}
-        onClose={() => setInviteOpen(false)}
-      />
+      {/* The dialogs are their own chunk, loaded when first opened. */}
+      {inviteUsed && (
+        <Suspense fallback={null}>
+          <InviteDialog
+            parts={dialogParts}
+            i18n={i18n}
+            controller={controller}
+            open={inviteOpen}
+            onClose={() => setInviteOpen(false)}
+          />
+        </Suspense>
+      )}
       {managed && (
-        <ManageDialog
-          i18n={i18n}
-          controller={controller}
-          member={managed}
-          onClose={() => setManaging(null)}
-          onConfirm={(action) => {
-            setManaging(null);
-            setConfirming({ action, member: managed });
-          }}
-        />
+        <Suspense fallback={null}>
+          <ManageDialog
+            parts={dialogParts}
+            i18n={i18n}
+            controller={controller}
+            member={managed}
+            onClose={() => setManaging(null)}
+            onConfirm={(action) => {
+              setManaging(null);
+              setConfirming({ action, member: managed });
+            }}
+          />
+        </Suspense>
       )}
       {confirming && (
-        <ConfirmDialog
-          open
-          title={i18n.t(CONFIRM_TITLES[confirming.action], { name: displayName(confirming.member) })}
-          description={i18n.t(CONFIRM_TEXTS[confirming.action], { name: displayName(confirming.member) })}
-          confirmLabel={i18n.t(ACTION_LABELS[confirming.action])}
-          cancelLabel={i18n.t("members.cancel")}
-          destructive={confirming.action !== "transferOwnership"}
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => {
-            const { action, member } = confirming;
-            setConfirming(null);
-            void controller[action](member);
-          }}
-        />
+        <Suspense fallback={null}>
+          <ConfirmMemberDialog
+            parts={dialogParts}
+            i18n={i18n}
+            action={confirming.action}
+            member={confirming.member}
+            onCancel={() => setConfirming(null)}
+            onConfirm={() => {
+              const { action, member } = confirming;
+              setConfirming(null);
+              void controller[action](member);
+            }}
+          />
+        </Suspense>
       )}
     </WidgetRoot>
   );
 }
 
-const ACTION_LABELS: Record<Confirmable, MessageKey> = {
-  suspend: "members.suspend",
-  remove: "members.remove",
-  revokeInvitation: "members.revoke",
-  transferOwnership: "members.transfer",
-};
-const CONFIRM_TITLES: Record<Confirmable, MessageKey> = {
-  suspend: "members.confirm.suspendTitle",
-  remove: "members.confirm.removeTitle",
-  revokeInvitation: "members.confirm.revokeTitle",
-  transferOwnership: "members.confirm.transferTitle",
-};
-const CONFIRM_TEXTS: Record<Confirmable, MessageKey> = {
-  suspend: "members.confirm.suspend",
-  remove: "members.confirm.remove",
-  revokeInvitation: "members.confirm.revoke",
-  transferOwnership: "members.confirm.transfer",
-};
 const NOTICES: Record<NonNullable<MembersController["notice"]>["kind"], MessageKey> = {
   invited: "members.done.invited",
   updated: "members.done.updated",
@@ -133,24 +145,6 @@ const NOTICES: Record<NonNullable<MembersController["notice"]>["kind"], MessageK
   revoked: "members.done.revoked",
   transferred: "members.done.transferred",
 };
-
-/** The server's refusal in plain words; the last-owner rule says what to do instead. */
-export function problemText(i18n: I18n, problem: MemberProblem): string {
-  switch (problem.code) {
-    case "last_owner":
-      return i18n.t("members.error.lastOwner", { name: problem.name });
-    case "seat_limit_reached":
-      return i18n.t("members.error.seatLimit");
-    case "membership_exists":
-      return i18n.t("members.error.exists");
-    case "member_inactive":
-      return i18n.t("members.error.inactive");
-    case "forbidden":
-      return i18n.t("members.error.forbidden");
-    default:
-      return i18n.t("members.error.generic", { message: problem.message });
-  }
-}
 
 function LoadingState({ i18n }: { i18n: I18n }) {
   return (
@@ -233,8 +227,8 @@ function Members({
           cell: ({ getValue }) => {
             const keys = getValue();
             if (keys.length === 0) return <span className="tnt-muted">{i18n.t("members.noRoles")}</span>;
-            const names = new Map(latest.current.controller.roles.map((role) => [role.key, role.name]));
-            return keys.map((key) => names.get(key) ?? key).join(", ");
+            const roles = latest.current.controller.roles;
+            return keys.map((key) => roleNameOfKey(i18n, roles, key)).join(", ");
           },
         }),
         columns.accessor("joinedAt", {
@@ -368,7 +362,7 @@ function Members({
         <div className="tnt-table-wrap">
           <table className="tnt-table" aria-busy={controller.fetching}>
             <caption className="tnt-visually-hidden">
-              {i18n.t("members.title")} · {i18n.t("members.count", { count: members.length })}
+              {i18n.t("members.title")} · {i18n.plural("members.count", members.length)}
             </caption>
             <thead>
               {table.getHeaderGroups().map((group) => (
@@ -424,331 +418,4 @@ function Members({
 function initials(name: string): string {
   const parts = name.split(/[\s@.]+/).filter(Boolean);
   return ((parts[0]?.[0] ?? "") + (parts[1]?.[0] ?? "")).toUpperCase();
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function InviteDialog({
-  i18n,
-  controller,
-  open,
-  onClose,
-}: {
-  i18n: I18n;
-  controller: MembersController;
-  open: boolean;
-  onClose: () => void;
-}) {
-  const id = useId();
-  const [email, setEmail] = useState("");
-  const [firstName, setFirstName] = useState("");
-  const [lastName, setLastName] = useState("");
-  const [type, setType] = useState<MemberType>("member");
-  const [role, setRole] = useState("member");
-  const [emailError, setEmailError] = useState(false);
-  const [problem, setProblem] = useState<MemberProblem | null>(null);
-  const roles = controller.roles;
-
-  function close() {
-    setEmail("");
-    setFirstName("");
-    setLastName("");
-    setType("member");
-    setRole("member");
-    setEmailError(false);
-    setProblem(null);
-    onClose();
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!EMAIL.test(email.trim())) {
-      setEmailError(true);
-      document.getElementById(`${id}-email`)?.focus();
-      return;
-    }
-    const outcome = await controller.invite({
-      email: email.trim(),
-      firstName: firstName.trim() || undefined,
-      lastName: lastName.trim() || undefined,
-      type,
-      role: roles.some((r) => r.key === role) ? role : undefined,
-    });
-    if (outcome) setProblem(outcome);
-    else close();
-  }
-
-  return (
-    <Dialog
-      open={open}
-      title={i18n.t("members.inviteTitle")}
-      onClose={close}
-      actions={
-        <>
-          <button type="button" className="tnt-button" onClick={close}>
-            {i18n.t("members.cancel")}
-          </button>
-          <button
-            type="submit"
-            form={`${id}-form`}
-            className="tnt-button tnt-button-primary"
-            disabled={controller.inviting}
-          >
-            {controller.inviting ? i18n.t("members.sending") : i18n.t("members.sendInvite")}
-          </button>
-        </>
-      }
-    >
-      <form id={`${id}-form`} className="tnt-form tnt-invite" noValidate onSubmit={submit}>
-        <p className="tnt-hint">{i18n.t("members.inviteIntro")}</p>
-        {problem && (
-          <p className="tnt-banner tnt-banner-error" role="alert">
-            {problemText(i18n, problem)}
-          </p>
-        )}
-        <div className="tnt-field" data-invalid={emailError || undefined}>
-          <label htmlFor={`${id}-email`} className="tnt-label">
-            {i18n.t("members.email")}
-            <span className="tnt-required" aria-hidden="true">
-              {" *"}
-            </span>
-          </label>
-          <input
-            id={`${id}-email`}
-            className="tnt-input"
-            type="email"
-            autoComplete="off"
-            aria-required
-            aria-invalid={emailError || undefined}
-            aria-describedby={emailError ? `${id}-email-error` : undefined}
-            autoFocus
-            value={email}
-            onChange={(event) => {
-              setEmail(event.target.value);
-              setEmailError(false);
-            }}
-          />
-          {emailError && (
-            <p id={`${id}-email-error`} className="tnt-error">
-              {i18n.t("members.emailInvalid")}
-            </p>
-          )}
-        </div>
-        <div className="tnt-field-pair">
-          <div className="tnt-field">
-            <label htmlFor={`${id}-first`} className="tnt-label">
-              {i18n.t("members.firstName")}
-            </label>
-            <input
-              id={`${id}-first`}
-              className="tnt-input"
-              autoComplete="off"
-              value={firstName}
-              onChange={(event) => setFirstName(event.target.value)}
-            />
-          </div>
-          <div className="tnt-field">
-            <label htmlFor={`${id}-last`} className="tnt-label">
-              {i18n.t("members.lastName")}
-            </label>
-            <input
-              id={`${id}-last`}
-              className="tnt-input"
-              autoComplete="off"
-              value={lastName}
-              onChange={(event) => setLastName(event.target.value)}
-            />
-          </div>
-        </div>
-        <div className="tnt-field-pair">
-          <div className="tnt-field">
-            <label htmlFor={`${id}-type`} className="tnt-label">
-              {i18n.t("members.type")}
-            </label>
-            <select
-              id={`${id}-type`}
-              className="tnt-input tnt-select"
-              value={type}
-              onChange={(event) => setType(event.target.value as MemberType)}
-            >
-              {MEMBER_TYPES.filter((t) => t !== "owner").map((t) => (
-                <option key={t} value={t}>
-                  {i18n.t(`type.${t}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
-          {roles.length > 0 && (
-            <div className="tnt-field">
-              <label htmlFor={`${id}-role`} className="tnt-label">
-                {i18n.t("members.role")}
-              </label>
-              <select
-                id={`${id}-role`}
-                className="tnt-input tnt-select"
-                value={role}
-                onChange={(event) => setRole(event.target.value)}
-              >
-                {roles.map((r) => (
-                  <option key={r.id} value={r.key}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function ManageDialog({
-  i18n,
-  controller,
-  member,
-  onClose,
-  onConfirm,
-}: {
-  i18n: I18n;
-  controller: MembersController;
-  member: Member;
-  onClose: () => void;
-  onConfirm: (action: Confirmable) => void;
-}) {
-  const id = useId();
-  const name = displayName(member);
-  const allowed = controller.actionsFor(member);
-  const [type, setType] = useState<MemberType>(member.type);
-  const busy = controller.pending.has(member.userId);
-
-  return (
-    <Dialog
-      open
-      title={i18n.t("members.manageTitle", { name })}
-      onClose={onClose}
-      actions={
-        <button type="button" className="tnt-button" onClick={onClose}>
-          {i18n.t("members.close")}
-        </button>
-      }
-    >
-      <div className="tnt-manage">
-        <p className="tnt-hint">
-          {member.user.email} · {i18n.t(`status.${member.status}` as MessageKey)}
-        </p>
-        {allowed.changeType && (
-          <div className="tnt-field">
-            <label htmlFor={`${id}-type`} className="tnt-label">
-              {i18n.t("members.changeType")}
-            </label>
-            <div className="tnt-inline">
-              <select
-                id={`${id}-type`}
-                className="tnt-input tnt-select"
-                value={type}
-                onChange={(event) => setType(event.target.value as MemberType)}
-              >
-                {MEMBER_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {i18n.t(`type.${t}` as MessageKey)}
-                  </option>
-                ))}
-              </select>
-              <button
-                type="button"
-                className="tnt-button"
-                disabled={type === member.type || busy}
-                onClick={() => {
-                  onClose();
-                  void controller.changeType(member, type);
-                }}
-              >
-                {i18n.t("members.applyType")}
-              </button>
-            </div>
-          </div>
-        )}
-        {allowed.editRoles && controller.roles.length > 0 && (
-          <fieldset className="tnt-fieldset">
-            <legend className="tnt-label">{i18n.t("members.rolesLegend")}</legend>
-            {controller.roles.map((role) => (
-              <label key={role.id} className="tnt-check-row">
-                <input
-                  type="checkbox"
-                  className="tnt-checkbox"
-                  checked={member.roles.includes(role.key)}
-                  disabled={busy}
-                  onChange={(event) => void controller.setRole(member, role, event.target.checked)}
-                />
-                <span>
-                  {role.name}
-                  {role.description && <span className="tnt-hint"> · {role.description}</span>}
-                </span>
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <div className="tnt-manage-actions">
-          {allowed.reactivate && (
-            <button
-              type="button"
-              className="tnt-button"
-              onClick={() => {
-                onClose();
-                void controller.reactivate(member);
-              }}
-            >
-              {i18n.t("members.reactivate")}
-            </button>
-          )}
-          {allowed.resendInvitation && (
-            <button
-              type="button"
-              className="tnt-button"
-              onClick={() => {
-                onClose();
-                void controller.resendInvitation(member);
-              }}
-            >
-              {i18n.t("members.resend")}
-            </button>
-          )}
-          {allowed.transferOwnership && (
-            <button type="button" className="tnt-button" onClick={() => onConfirm("transferOwnership")}>
-              {i18n.t("members.transfer")}
-            </button>
-          )}
-          {allowed.revokeInvitation && (
-            <button
-              type="button"
-              className="tnt-button tnt-button-danger"
-              onClick={() => onConfirm("revokeInvitation")}
-            >
-              {i18n.t("members.revoke")}
-            </button>
-          )}
-          {allowed.suspend && (
-            <button
-              type="button"
-              className="tnt-button tnt-button-danger"
-              onClick={() => onConfirm("suspend")}
-            >
-              {i18n.t("members.suspend")}
-            </button>
-          )}
-          {allowed.remove && member.status !== "invited" && (
-            <button
-              type="button"
-              className="tnt-button tnt-button-danger"
-              onClick={() => onConfirm("remove")}
-            >
-              {i18n.t("members.remove")}
-            </button>
-          )}
-        </div>
-        {!Object.values(allowed).some(Boolean) && <p>{i18n.t("members.noActions")}</p>}
-      </div>
-    </Dialog>
-  );
 }

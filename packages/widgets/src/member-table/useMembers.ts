@@ -1,9 +1,10 @@
 import type { TenantryRouter } from "@tenantry/contracts/router";
-import { TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useMe } from "../provider/TenantryProvider.js";
+import { useMe, useOperatorMode } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
+import { may, mayGrant } from "../shared/access.js";
+import { type Problem, problemOf } from "../shared/problem.js";
 
 type Outputs = inferRouterOutputs<TenantryRouter>;
 type Inputs = inferRouterInputs<TenantryRouter>;
@@ -36,9 +37,7 @@ export interface MemberActions {
 }
 
 /** A failed action, by the server's stable error code; `name` is whom it was about. */
-export interface MemberProblem {
-  code: string;
-  message: string;
+export interface MemberProblem extends Problem {
   name: string;
 }
 
@@ -62,14 +61,6 @@ export interface MembersFilters {
   type: MemberType | "";
 }
 
-export function appCodeOf(error: unknown): string {
-  return (
-    (error instanceof TRPCClientError
-      ? (error.data as { appCode?: string } | undefined)?.appCode
-      : undefined) ?? "error"
-  );
-}
-
 export function displayName(member: Pick<Member, "user">): string {
   const name = [member.user.firstName, member.user.lastName].filter(Boolean).join(" ");
   return name || member.user.email;
@@ -87,11 +78,14 @@ export function useMembers(options: { pageSize?: number } = {}) {
   const me = useMe();
   const tenantId = me.data?.tenant.id;
   const permissions = me.data?.permissions ?? [];
-  const canWrite = permissions.includes("members:write");
-  const canReadRoles = permissions.includes("roles:read");
-  const canWriteRoles = canReadRoles && permissions.includes("roles:write");
+  const canWrite = may(permissions, "members.changeType");
+  const canReadRoles = may(permissions, "members.viewRoles");
+  const canWriteRoles = may(permissions, "members.editRoles");
   const self = me.data?.member ?? null;
-  const selfIsOwner = self?.status === "active" && self.type === "owner";
+  // Ownership is the owner role (the server's rule), never the `type` label.
+  const selfIsOwner = self?.status === "active" && self.roles.includes("owner");
+  // The server lets only owners give the owner role, unless the caller is the workspace itself.
+  const mayMakeOwners = useOperatorMode() || selfIsOwner;
 
   const utils = trpc.useUtils();
   const [filters, setFiltersState] = useState<MembersFilters>({ q: "", status: "", type: "" });
@@ -163,12 +157,22 @@ export function useMembers(options: { pageSize?: number } = {}) {
         reactivate: write && member.status === "suspended",
         remove: write,
         transferOwnership:
-          canWrite && selfIsOwner && other && member.status === "active" && member.type !== "owner",
+          may(permissions, "members.transferOwnership") &&
+          selfIsOwner &&
+          other &&
+          member.status === "active" &&
+          member.type !== "owner",
         resendInvitation: write && member.status === "invited",
         revokeInvitation: write && member.status === "invited",
       };
     },
-    [canWrite, canWriteRoles, self?.userId, selfIsOwner],
+    [canWrite, canWriteRoles, self?.userId, selfIsOwner, permissions],
+  );
+
+  /** Roles the actor may bind or unbind: the server lets one grant only what one holds. */
+  const mayAssign = useCallback(
+    (role: Role) => mayGrant(permissions, role) && (role.key !== "owner" || mayMakeOwners),
+    [permissions, mayMakeOwners],
   );
 
   /** Runs a change with the list patched at once, restored if the server says no. */
@@ -199,11 +203,7 @@ export function useMembers(options: { pageSize?: number } = {}) {
         return true;
       } catch (error) {
         if (previous) utils.members.list.setData(input, previous);
-        setProblem({
-          code: appCodeOf(error),
-          message: error instanceof Error ? error.message : String(error),
-          name: displayName(member),
-        });
+        setProblem({ ...problemOf(error), name: displayName(member) });
         return false;
       } finally {
         setPending((current) => {
@@ -328,11 +328,7 @@ export function useMembers(options: { pageSize?: number } = {}) {
         await utils.members.list.invalidate();
         return null;
       } catch (error) {
-        return {
-          code: appCodeOf(error),
-          message: error instanceof Error ? error.message : String(error),
-          name: invitation.email,
-        };
+        return { ...problemOf(error), name: invitation.email };
       }
     },
     [create, t, utils],
@@ -348,7 +344,7 @@ export function useMembers(options: { pageSize?: number } = {}) {
 
   return {
     status,
-    loadError: loadError ? loadError.message : null,
+    loadError,
     retry: () => (me.error ? me.refetch() : list.refetch()),
     members: list.data?.items ?? [],
     fetching: list.isFetching,
@@ -362,7 +358,9 @@ export function useMembers(options: { pageSize?: number } = {}) {
     nextPage,
     previousPage,
     roles: useMemo(() => roles.data?.items ?? [], [roles.data]),
-    canInvite: canWrite,
+    mayAssign,
+    // Every invitation binds a role, so it needs one the actor may grant.
+    canInvite: may(permissions, "members.invite") && (roles.data?.items ?? []).some(mayAssign),
     readOnly: !canWrite && !canWriteRoles,
     selfUserId: self?.userId ?? null,
     actionsFor,

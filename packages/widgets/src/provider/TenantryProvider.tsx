@@ -213,6 +213,11 @@ export function useI18n(): I18n {
   return useMemo(() => createI18n(locale, catalog.data), [locale, catalog.data]);
 }
 
+/** Operator mode (the provider's `tenantId`): a workspace caller, whom the owner-only rules do not bind. */
+export function useOperatorMode(): boolean {
+  return useSettings().tenantId !== null;
+}
+
 export function useTheme(): Theme {
   return useSettings().theme;
 }

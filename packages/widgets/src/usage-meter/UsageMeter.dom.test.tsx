@@ -46,7 +46,12 @@ describe("UsageMeter", () => {
   it("warns from 80 % and says when the limit is reached, in Swedish too", async () => {
     const near = await tenantWithUsage(100, [85]);
     renderWithTenantry(<UsageMeter />, { link, token: near, locale: "en" });
-    expect(await screen.findByText("85 % of the limit used.")).toBeTruthy();
+    // Percentages as each language writes them (Intl.NumberFormat): no space in English.
+    expect(await screen.findByText("85% of the limit used.")).toBeTruthy();
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuetext")).toBe("85% used");
+    cleanup();
+    renderWithTenantry(<UsageMeter />, { link, token: near, locale: "sv-SE" });
+    expect(await screen.findByText(/^85\s%\sav gränsen är förbrukat\.$/)).toBeTruthy();
     cleanup();
 
     const full = await tenantWithUsage(50, [50]);
@@ -67,7 +72,10 @@ describe("UsageMeter", () => {
     await createTenantFor(world.api, sub);
     const noScope = await world.signToken({ sub, scope: "fields:read" });
     renderWithTenantry(<UsageMeter />, { link, token: noScope, locale: "en" });
-    expect((await screen.findByRole("alert")).textContent).toMatch(/usage:read/);
+    // Not asked at all: the widget knows from /me that the server would refuse, and says why.
+    expect((await screen.findByRole("alert")).querySelector("p")?.textContent).toBe(
+      "Could not load: Your access does not include the permission usage:read. Ask an admin of this tenant for it.",
+    );
     expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy();
   });
 });

@@ -1,6 +1,7 @@
 import { useId } from "react";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
+import { loadFailedText } from "../shared/problem.js";
 import { type UsageItem, useUsage } from "./useUsage.js";
 
 export interface UsageMeterProps {
@@ -32,7 +33,7 @@ export function UsageMeter(props: UsageMeterProps) {
         )}
         {usage.status === "error" && (
           <div className="tnt-banner tnt-banner-error" role="alert">
-            <p>{i18n.t("common.loadFailed", { message: usage.error ?? "" })}</p>
+            <p>{loadFailedText(i18n, usage.error)}</p>
             <button type="button" className="tnt-button" onClick={() => usage.retry()}>
               {i18n.t("common.retry")}
             </button>
@@ -83,9 +84,7 @@ function Meter({ item }: { item: UsageItem }) {
           aria-valuemin={0}
           aria-valuemax={item.limit ?? 0}
           aria-valuenow={Math.min(item.used, item.limit ?? item.used)}
-          aria-valuetext={i18n.t("usage.percent", {
-            percent: i18n.formatNumber(Math.round(item.fraction * 100)),
-          })}
+          aria-valuetext={i18n.t("usage.percent", { percent: i18n.formatPercent(item.fraction) })}
         >
           <span className="tnt-usage-fill" style={{ width: `${Math.round(item.fraction * 1000) / 10}%` }} />
         </div>
@@ -95,9 +94,7 @@ function Meter({ item }: { item: UsageItem }) {
           <strong className="tnt-usage-warning">{i18n.t("usage.atLimit")}</strong>
         ) : item.nearLimit ? (
           <strong className="tnt-usage-warning">
-            {i18n.t("usage.nearLimit", {
-              percent: i18n.formatNumber(Math.round((item.fraction ?? 0) * 100)),
-            })}
+            {i18n.t("usage.nearLimit", { percent: i18n.formatPercent(item.fraction ?? 0) })}
           </strong>
         ) : null}{" "}
         {window}

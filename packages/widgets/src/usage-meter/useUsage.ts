@@ -2,6 +2,8 @@ import type { TenantryRouter } from "@tenantry/contracts/router";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useMe } from "../provider/TenantryProvider.js";
 import { trpc } from "../provider/trpc.js";
+import { may } from "../shared/access.js";
+import type { Problem } from "../shared/problem.js";
 
 type UsageSummary = inferRouterOutputs<TenantryRouter>["usage"]["list"]["items"][number];
 
@@ -18,7 +20,8 @@ export interface UsageItem extends UsageSummary {
 export interface UsageState {
   status: "loading" | "error" | "ready";
   items: UsageItem[];
-  error: string | null;
+  /** Why the usage could not be shown (see `loadFailedText`). */
+  error: unknown;
   retry(): void;
 }
 
@@ -29,11 +32,15 @@ export interface UsageState {
 export function useUsage(options: { metrics?: readonly string[] } = {}): UsageState {
   const me = useMe();
   const tenantId = me.data?.tenant.id;
+  const allowed = me.data ? may(me.data.permissions, "usage.view") : false;
   const usage = trpc.usage.list.useQuery(
     { tenantId: tenantId ?? "" },
-    { enabled: tenantId !== undefined, refetchInterval: 60_000 },
+    { enabled: tenantId !== undefined && allowed, refetchInterval: 60_000 },
   );
-  const failure = me.error ?? usage.error;
+  // Asking would only be refused: say so in the server's words without the round trip.
+  const refused: Problem | null =
+    me.data && !allowed ? { code: "forbidden", message: "", details: { permission: "usage:read" } } : null;
+  const failure = me.error ?? refused ?? usage.error;
   const items = (usage.data?.items ?? [])
     .filter((item) => !options.metrics || options.metrics.includes(item.metric))
     .map((item): UsageItem => {
@@ -49,7 +56,7 @@ export function useUsage(options: { metrics?: readonly string[] } = {}): UsageSt
   return {
     status: failure ? "error" : usage.data ? "ready" : "loading",
     items,
-    error: failure?.message ?? null,
+    error: failure,
     retry() {
       void me.refetch();
       void usage.refetch();
