@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createOperator } from "@tenantry/api/operators/service";
+import { TENANT_ACTIVITY_ACTIONS } from "@tenantry/contracts/activity-actions";
 import { hashOperatorPassword } from "@tenantry/server/operator-passwords";
 import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -269,6 +270,17 @@ describe.skipIf(!hasChromium)(
         .poll(() => page.getByRole("cell", { name: `Operator ${EMAIL}` }).count())
         .toBeGreaterThan(0);
       await check("11-tenant-activity");
+      // The filter offers exactly the actions the server records, and finds ones an older list lacked.
+      const filter = page.locator("#activity-action");
+      const offered = await filter
+        .locator("option")
+        .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+      expect(offered).toEqual(["", ...TENANT_ACTIVITY_ACTIONS]);
+      await filter.selectOption("membership.invited");
+      await page.getByRole("cell", { name: "membership.invited" }).waitFor();
+      await expect.poll(() => page.getByRole("cell", { name: "tenant.created" }).count()).toBe(0);
+      await filter.selectOption("");
+      await page.getByRole("cell", { name: "tenant.created" }).waitFor();
 
       // Optimistic concurrency: someone else changes the tenant while the profile is being edited.
       // The tab re-reads the tenant when it opens; edit once that read is in, as a person would.
@@ -363,6 +375,11 @@ describe.skipIf(!hasChromium)(
         await page.getByRole("heading", { name: link, level: 1 }).waitFor();
         await check(name);
       }
+      // A command in a text is shown as code, never with its backticks.
+      await page.getByRole("link", { name: "Operators" }).click();
+      const description = page.locator(".page-description");
+      await expect(description.locator("code").textContent()).resolves.toBe("pnpm tenantry create-operator");
+      await expect(description.textContent()).resolves.not.toContain("`");
       // Archive an app after confirming: it leaves the catalog.
       await page.getByRole("link", { name: "Apps" }).click();
       await page.getByRole("button", { name: "Archive Legacy CRM" }).click();

@@ -1,5 +1,9 @@
-/** The console's texts in English and Swedish: `key: [en, sv]`, so neither can be missing. */
-const messages = {
+/**
+ * The console's texts in English and Swedish: `key: [en, sv]`, so neither can be missing. A text
+ * with a `{count}` that needs a plural is `{ one, other }`, chosen by `Intl.PluralRules`. Text in
+ * backticks is code: render such texts through `<WithCode>`.
+ */
+export const messages = {
   "nav.label": ["Console", "Konsol"],
   "nav.skip": ["Skip to content", "Hoppa till innehållet"],
   "nav.tenants": ["Tenants", "Tenanter"],
@@ -230,7 +234,10 @@ const messages = {
   "activity.col.changes": ["Changes", "Ändringar"],
   "activity.filter": ["Action", "Händelse"],
   "activity.empty": ["No activity", "Ingen aktivitet"],
-  "activity.fieldsSet": ["{count} values set", "{count} värden satta"],
+  "activity.fieldsSet": [
+    { one: "{count} value set", other: "{count} values set" },
+    { one: "{count} värde satt", other: "{count} värden satta" },
+  ],
   "actor.operator": ["Operator", "Operatör"],
   "actor.api_key": ["API key", "API-nyckel"],
   "actor.access_token": ["Access token", "Åtkomsttoken"],
@@ -244,8 +251,14 @@ const messages = {
     "Schemat är sparat. Alla sparade tenanter passar.",
   ],
   "schema.savedNotFitting": [
-    "Schema saved. {count} stored tenant(s) no longer fit it; their fields are flagged.",
-    "Schemat är sparat. {count} sparade tenant(er) passar inte längre; deras fält markeras.",
+    {
+      one: "Schema saved. {count} stored tenant no longer fits it; its fields are flagged.",
+      other: "Schema saved. {count} stored tenants no longer fit it; their fields are flagged.",
+    },
+    {
+      one: "Schemat är sparat. {count} sparad tenant passar inte längre; dess fält markeras.",
+      other: "Schemat är sparat. {count} sparade tenanter passar inte längre; deras fält markeras.",
+    },
   ],
   "schema.fields": ["Fields", "Fält"],
   "schema.add": ["Add field", "Lägg till fält"],
@@ -507,8 +520,8 @@ const messages = {
   "operators.done.enable": ["{name} is enabled.", "{name} är aktiverad."],
   "operators.done.remove": ["{name} is removed.", "{name} är borttagen."],
   "operators.done.revokeSessions": [
-    "Ended {count} session(s) of {name}.",
-    "Avslutade {count} session(er) för {name}.",
+    { one: "Ended {count} session of {name}.", other: "Ended {count} sessions of {name}." },
+    { one: "Avslutade {count} session för {name}.", other: "Avslutade {count} sessioner för {name}." },
   ],
   "apps.description": [
     "The external apps tenants can connect: OAuth 2.0, API key or basic auth.",
@@ -540,7 +553,10 @@ const messages = {
     "Parameters schema (JSON Schema, optional)",
     "Parameterschema (JSON Schema, valfritt)",
   ],
-} as const satisfies Record<string, readonly [string, string]>;
+} as const satisfies Record<string, readonly [Message, Message]>;
+
+/** One language's text: plain, or its plural forms (`one` for 1 in both en and sv, `other` else). */
+type Message = string | { readonly one: string; readonly other: string };
 
 export type MessageKey = keyof typeof messages;
 export type ConsoleLanguage = "en" | "sv";
@@ -548,9 +564,21 @@ export type Translator = (key: MessageKey, params?: Record<string, string | numb
 
 export function createTranslator(language: ConsoleLanguage): Translator {
   const index = language === "sv" ? 1 : 0;
+  const plurals = new Intl.PluralRules(language);
+  const numbers = new Intl.NumberFormat(language);
   return (key, params) => {
-    const template: string = messages[key]?.[index] ?? key;
+    const message: Message = messages[key]?.[index] ?? key;
+    const count = params?.count;
+    const template =
+      typeof message === "string"
+        ? message
+        : message[typeof count === "number" && plurals.select(count) === "one" ? "one" : "other"];
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
+    // Numbers as the language writes them: "1,234" in English, "1 234" in Swedish.
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      return typeof value === "number" ? numbers.format(value) : value;
+    });
   };
 }

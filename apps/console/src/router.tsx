@@ -10,7 +10,7 @@ import { Shell } from "./components/Shell";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignInPage } from "./pages/SignInPage";
 import { TenantsPage } from "./pages/TenantsPage";
-import type { TenantsSearch } from "./search";
+import { activityActionOf, type TenantsSearch } from "./search";
 import { ensureSession } from "./session";
 
 // Only the tenants list and sign-in are in the first load; every other page loads when first opened.
@@ -135,7 +135,7 @@ const usageRoute = createRoute({
 const activityRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: "activity",
-  validateSearch: (search: Record<string, unknown>) => ({ action: text(search.action) }),
+  validateSearch: (search: Record<string, unknown>) => ({ action: activityActionOf(search.action) }),
   component: TenantActivityTab,
 });
 

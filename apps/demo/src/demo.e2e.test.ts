@@ -76,6 +76,36 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
     await shot("01-loaded");
   });
 
+  it("embeds all six widgets, with the host's favicon and a system font", async () => {
+    // Each widget is its own root: fields, members, usage, connections, a flow's settings, a mapping.
+    await expect.poll(() => page.locator(".tnt-root").count()).toBe(6);
+    await page.getByText(/84\s?% of the limit used/).waitFor();
+    await expect(page.getByLabel(/Every \(minutes\)/).inputValue()).resolves.toBe("60");
+    await expect.poll(() => page.getByLabel("Import: Name").inputValue()).toBe("f:full_name");
+
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+    const favicon = await fetch(new URL(icon!, demo.url));
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get("content-type")).toBe("image/svg+xml");
+    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    expect(font).toMatch(/^system-ui,/);
+    expect(font).not.toMatch(/Georgia|(^|,\s*)serif/);
+    await shot("01b-every-widget");
+  });
+
+  it("customizes the flow's schedule through the element form", async () => {
+    const flow = page.locator("section", { has: page.getByRole("heading", { name: "Contact sync" }) });
+    await flow.getByLabel(/Every \(minutes\)/).fill("15");
+    await flow.getByRole("button", { name: "Save changes" }).click();
+    await flow.getByText("Customized").first().waitFor();
+    const elements = await api<{ items: { key: string; overrides: Record<string, unknown> }[] }>(
+      `/tenants/${seed.tenantId}/elements`,
+    );
+    expect(elements.items.find((element) => element.key === "contact-sync")?.overrides).toEqual({
+      "/schedule/every": 15,
+    });
+  });
+
   it("invites a member", async () => {
     await page.getByRole("button", { name: "Invite member" }).click();
     const dialog = page.getByRole("dialog", { name: "Invite a member" });
@@ -112,15 +142,15 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
   it("edits a field and saves it", async () => {
     const name = page.getByLabel(/Company name/);
     await name.fill("Northwind Traders AB");
-    await page.getByRole("button", { name: "Save changes" }).click();
-    await page.getByText("Changes saved.").waitFor();
+    await page.locator(".tnt-fields").getByRole("button", { name: "Save changes" }).click();
+    await page.locator(".tnt-fields").getByText("Changes saved.").waitFor();
     const fields = await api<{ values: { companyName: string } }>(`/tenants/${seed.tenantId}/fields`);
     expect(fields.values.companyName).toBe("Northwind Traders AB");
   });
 
   it("shows a validation error and saves nothing", async () => {
     await page.getByLabel(/Billing email/).fill("not-an-email");
-    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.locator(".tnt-fields").getByRole("button", { name: "Save changes" }).click();
     await page.getByText("Enter an email address, like name@example.com.").waitFor();
     await expect(page.getByLabel(/Billing email/).getAttribute("aria-invalid")).resolves.toBe("true");
     const fields = await api<{ values: { billingEmail: string } }>(`/tenants/${seed.tenantId}/fields`);
@@ -163,7 +193,7 @@ describe.skipIf(!hasChromium)("the demo host app in Chromium against a real Tena
   it("switches to the dark theme", async () => {
     await page.getByRole("button", { name: "Dark theme" }).click();
     await page.locator('.tnt-root[data-theme="dark"]').first().waitFor();
-    expect(await page.locator('.tnt-root[data-theme="dark"]').count()).toBe(3);
+    expect(await page.locator('.tnt-root[data-theme="dark"]').count()).toBe(6);
     const background = await page
       .locator(".tnt-members .tnt-card")
       .evaluate((element) => getComputedStyle(element).backgroundColor);

@@ -1,8 +1,8 @@
 /**
  * Seeds a Tenantry workspace for the demo over its REST API with an API key, as a host's setup script
- * would: a signing key, the demo's browser origin, a field schema, a tenant with a few members, and
- * an app catalog: an API-key app and, when a provider is given, an OAuth2 app on the demo's own
- * loopback provider.
+ * would: a signing key, the demo's browser origin, a field schema, a tenant with a few members, an
+ * AI-credit limit with most of it used, a sync flow and a contact field mapping, and an app catalog:
+ * an API-key app and, when a provider is given, an OAuth2 app on the demo's own loopback provider.
  */
 export interface DemoSeed {
   signingKey: { id: string; secret: string };
@@ -28,6 +28,10 @@ export const DEMO_SCHEMA = {
     ssoEnforced: { type: "boolean", title: "Require single sign-on", "x-order": 5 },
   },
 };
+
+export const DEMO_AI_CREDITS = { limit: 5000, used: 4200 };
+/** The elements the demo's page customizes: a flow's settings and a contact field mapping. */
+export const DEMO_ELEMENTS = { flow: "contact-sync", fieldMapping: "contacts-sync" };
 
 const PEOPLE = [
   { firstName: "Björn", lastName: "Lindqvist", type: "admin", roles: ["admin"] },
@@ -88,6 +92,7 @@ export async function seedDemo(
   const tenant = await call<{ id: string }>("POST", "/tenants", {
     name: organization.name,
     internalId: organization.id,
+    aiCreditsRolling30DayLimit: DEMO_AI_CREDITS.limit,
     fields: {
       companyName: "Northwind Traders",
       billingEmail: "billing@northwind.example",
@@ -123,5 +128,65 @@ export async function seedDemo(
       },
     },
   });
+  // Most of the month's AI credits used: the usage meter shows its warning.
+  await call("POST", `/tenants/${tenant.id}/usage`, {
+    metric: "ai_credits",
+    amount: DEMO_AI_CREDITS.used,
+    idempotencyKey: "demo-seed",
+  });
+  await seedElements(call);
   return { signingKey: key, organization, user, tenantId: tenant.id };
+}
+
+async function seedElements(call: ReturnType<typeof caller>) {
+  await call("POST", "/element-templates", {
+    type: "flow",
+    key: DEMO_ELEMENTS.flow,
+    name: "Contact sync",
+    definition: { schedule: { every: 60, enabled: true }, conflicts: "skip" },
+    configSchema: {
+      type: "object",
+      properties: {
+        schedule: {
+          type: "object",
+          title: "Schedule",
+          "x-order": 1,
+          properties: {
+            every: { type: "integer", minimum: 5, maximum: 1440, title: "Every (minutes)", "x-order": 1 },
+            enabled: { type: "boolean", title: "Enabled", "x-order": 2 },
+          },
+        },
+        conflicts: { type: "string", title: "On conflict", enum: ["skip", "overwrite"], "x-order": 2 },
+      },
+    },
+  });
+  await call("POST", "/element-templates", {
+    type: "data_source",
+    key: "contacts",
+    name: "Contacts",
+    definition: {
+      fields: {
+        email: { title: "E-mail" },
+        full_name: { title: "Full name" },
+        company: { title: "Company" },
+      },
+    },
+  });
+  await call("POST", "/element-templates", {
+    type: "field_mapping",
+    key: DEMO_ELEMENTS.fieldMapping,
+    name: "Contacts",
+    dataSourceKey: "contacts",
+    direction: "import",
+    definition: { import: { email: { field: "email" }, name: { field: "full_name" } } },
+    configSchema: {
+      type: "object",
+      properties: {
+        import: {
+          type: "object",
+          properties: { email: { type: "object", title: "Email" }, name: { type: "object", title: "Name" } },
+        },
+      },
+    },
+  });
 }

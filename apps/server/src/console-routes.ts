@@ -20,6 +20,7 @@ import {
 } from "@tenantry/api/operators/sessions";
 import { checkOperatorCredentials } from "@tenantry/api/operators/sign-in";
 import { countSignInAttempt, countSignInSuccess } from "@tenantry/api/operators/throttle";
+import type { WorkspaceActivityAction } from "@tenantry/contracts/activity-actions";
 import type { Database } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -207,7 +208,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
     res: ServerResponse,
     operator: { workspaceId: string; id: string },
     requestId: string,
-    action: string,
+    action: WorkspaceActivityAction,
   ) {
     const db = options.db();
     const { token } = await createOperatorSession(db, operator);

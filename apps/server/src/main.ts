@@ -1,14 +1,18 @@
 import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { hasAnyOperator } from "@tenantry/api/operators/service";
 import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
-import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
-import pino from "pino";
+import { startUpBanner } from "./banner";
 import { ConfigError, loadConfig, redactUrl } from "./config";
+import { CONSOLE_DIST } from "./console-routes";
 import { lockDataDir } from "./data-dir-lock";
 import { loadKeyring } from "./encryption-key";
 import { createHttpServer, type ServerState } from "./http-server";
+import { createLogger, logFormatFor } from "./logger";
 import { startConnectionRefresher } from "./refresher";
 import { VERSION } from "./version";
 
@@ -25,28 +29,11 @@ async function main() {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: "tenantry" },
-    // Errors are logged without request values (a database error as its SQL shape and code), and
-    // nothing a caller authenticates with or sends is ever written, wherever a log line puts it.
-    serializers: { err: errorForLog, error: errorForLog },
-    redact: {
-      paths: [
-        "req.headers.authorization",
-        "req.headers.cookie",
-        "headers.authorization",
-        "headers.cookie",
-        "req.body",
-        "body",
-        "input",
-        "params",
-        "err.params",
-        "err.cause.params",
-      ],
-      censor: "[redacted]",
-    },
-  });
+  const logFormat = logFormatFor(process.stdout);
+  const logger = createLogger({ level: config.logLevel, format: logFormat });
+  // At a terminal the banner sits among the human log lines; elsewhere stdout carries JSON lines
+  // only, and the banner (text for a person) goes to stderr.
+  const bannerOutput = logFormat === "pretty" ? process.stdout : process.stderr;
   let keyring: Awaited<ReturnType<typeof loadKeyring>>;
   try {
     keyring = await loadKeyring(config);
@@ -98,20 +85,27 @@ async function main() {
     logger[level](details, message),
   );
   const bootstrap = await bootstrapDefaultWorkspace(handle.db, { bootstrapApiKey: config.bootstrapApiKey });
+  // Read before the server answers /healthz: whoever sees it healthy also has the banner.
+  const hasOperators = await hasAnyOperator(handle.db);
   state.db = handle.db;
   const address = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
-  logger.info(
-    { address, database: config.databaseUrl ? "postgres" : "pglite", workspaceId: bootstrap.workspaceId },
-    "Tenantry is ready",
-  );
-  // One write, so whoever waits for "is ready" also has the key. Shown once, never logged: only its
-  // hash is stored.
-  const keyNotice = bootstrap.generatedApiKey
-    ? `\nYour admin API key (shown only this once; store it now):\n\n    ${bootstrap.generatedApiKey}\n`
-    : "";
-  process.stdout.write(
-    `${keyNotice}\nTenantry ${VERSION} is ready at ${address}  (API reference: ${address}/api/v1/reference)\n` +
-      `Open ${address} to sign in to the console (a fresh install asks once for the admin API key).\n\n`,
+  // For log collectors; the person at a terminal reads the banner instead.
+  if (logFormat === "json") {
+    logger.info(
+      { address, database: config.databaseUrl ? "postgres" : "pglite", workspaceId: bootstrap.workspaceId },
+      "Tenantry is ready",
+    );
+  }
+  // The generated key is shown once, never logged: only its hash is stored.
+  bannerOutput.write(
+    startUpBanner({
+      version: VERSION,
+      address,
+      generatedApiKey: bootstrap.generatedApiKey,
+      bootstrapKeyGiven: Boolean(config.bootstrapApiKey),
+      hasOperators,
+      consoleBuilt: existsSync(join(CONSOLE_DIST, "index.html")),
+    }),
   );
 
   const refresher = startConnectionRefresher({

@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { testDriver, withDatabase } from "@tenantry/db/test-database";
 import { appSettingsFor, startProviderProcess } from "@tenantry/oauth-provider/process";
 import postgres from "postgres";
@@ -35,6 +38,8 @@ async function stop(server: Run): Promise<number | null> {
 const PROCESS_TIMEOUT = 180_000;
 
 const printedKey = (output: string) => output.match(/tnt_sk_[A-Za-z0-9_-]{32,}/)?.[0];
+/** The admin key a server printed, wherever it printed it (the banner goes to stderr off a terminal). */
+const keyFromBanner = (server: Run) => printedKey(server.stdout() + server.stderr());
 
 describe.runIf(testDriver() === "pglite")("one process on the embedded database", () => {
   let dataDir: string;
@@ -62,7 +67,7 @@ describe.runIf(testDriver() === "pglite")("one process on the embedded database"
     async () => {
       const env = { TENANTRY_DATA_DIR: dataDir };
       const first = await startServer(env);
-      const key = printedKey(first.stdout());
+      const key = keyFromBanner(first);
       expect(key).toBeDefined();
       const created = await fetch(`${first.url}/api/v1/tenants`, {
         method: "POST",
@@ -102,13 +107,87 @@ describe.runIf(testDriver() === "pglite")("one process on the embedded database"
       expect(await first.exited).toBe(0);
 
       const restarted = await startServer(env);
-      expect(printedKey(restarted.stdout())).toBeUndefined();
+      expect(keyFromBanner(restarted)).toBeUndefined();
       const list = await fetch(`${restarted.url}/api/v1/tenants?limit=10`, {
         headers: { authorization: `Bearer ${key}` },
       });
       const names = ((await list.json()) as { items: { name: string }[] }).items.map((t) => t.name).sort();
       expect(names).toEqual(["Late arrival", "Survivor"]);
       expect(await stop(restarted)).toBe(0);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    "says what is true at each start: JSON lines off a terminal, human lines on one, the banner whole",
+    async () => {
+      const env = { TENANTRY_DATA_DIR: join(dataDir, "banner"), LOG_LEVEL: "info" };
+      // Off a terminal (a pipe, as under Docker or systemd): stdout is JSON lines and nothing else;
+      // the banner, with the key shown once, is one block on stderr.
+      const fresh = await startServer(env);
+      const key = keyFromBanner(fresh);
+      expect(key).toBeDefined();
+      expect(fresh.stderr()).toContain(`\n    ${key}\n\nTenantry `);
+      expect(fresh.stderr()).toContain("to set up the console: it asks once for the admin API key above");
+      expect((await fetch(`${fresh.url}/api/v1/tenants`)).status).toBe(401);
+      expect(await stop(fresh)).toBe(0);
+      const lines = fresh.stdout().split("\n").filter(Boolean);
+      const entries = lines.map((line) => JSON.parse(line) as { msg: string });
+      expect(entries.map((entry) => entry.msg)).toEqual(
+        expect.arrayContaining(["Tenantry is ready", "request", "shutting down"]),
+      );
+      expect(fresh.stdout()).not.toContain(key);
+
+      // A restart before anyone set up the console points at the key printed at first start.
+      const again = await startServer(env);
+      expect(keyFromBanner(again)).toBeUndefined();
+      expect(again.stderr()).toContain("it asks once for the admin API key printed at first start");
+      expect(await stop(again)).toBe(0);
+
+      // Once an operator exists, the console is for signing in: no word of the admin key.
+      const operator = run("src/cli.ts", ["create-operator", "--email", "ada@host.example"], env);
+      expect(await operator.exited).toBe(0);
+
+      // At a terminal (a pseudo-terminal through script(1)): human log lines around the whole banner.
+      const port = await freePort();
+      const tty = spawn("script", ["-qfec", "node --import tsx src/main.ts", "/dev/null"], {
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+        env: {
+          PATH: process.env.PATH,
+          SHELL: "/bin/sh",
+          PORT: String(port),
+          TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
+          TENANTRY_REFRESH_INTERVAL_SECONDS: "0",
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let screen = "";
+      tty.stdout!.on("data", (chunk) => {
+        screen += chunk;
+      });
+      const ttyExited = once(tty, "exit");
+      try {
+        const deadline = Date.now() + 120_000;
+        while (!screen.includes("to sign in to the console.")) {
+          if (tty.exitCode !== null || Date.now() > deadline) throw new Error(`no banner:\n${screen}`);
+          await delay(100);
+        }
+        expect((await fetch(`http://127.0.0.1:${port}/api/v1/tenants`)).status).toBe(401);
+        await expect.poll(() => screen).toMatch(/\d\d:\d\d:\d\d INFO {3}request {2}requestId=/);
+      } finally {
+        tty.kill("SIGTERM");
+        await ttyExited;
+      }
+      const text = screen.replaceAll("\r\n", "\n");
+      expect(text).not.toContain('{"level"');
+      expect(text).not.toMatch(/admin API key|set up the console/);
+      expect(text).toMatch(
+        new RegExp(
+          `\nTenantry \\S+ is ready at http://127\\.0\\.0\\.1:${port} .*\n.*open http://127\\.0\\.0\\.1:${port} to sign in to the console\\.\n`,
+          "i",
+        ),
+      );
     },
     PROCESS_TIMEOUT,
   );
@@ -122,7 +201,7 @@ describe.runIf(testDriver() === "pglite")("one process on the embedded database"
         TENANTRY_BOOTSTRAP_API_KEY: bootstrapKey,
       });
       try {
-        expect(printedKey(server.stdout())).toBeUndefined();
+        expect(keyFromBanner(server)).toBeUndefined();
         const ok = await fetch(`${server.url}/api/v1/tenants`, {
           headers: { authorization: `Bearer ${bootstrapKey}` },
         });

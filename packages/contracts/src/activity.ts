@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TENANT_ACTIVITY_ACTIONS } from "./activity-actions.js";
 import { pageInput, pageOutput } from "./page.js";
 import { query } from "./procedures.js";
 import { tenantIdSchema } from "./tenants.js";
@@ -19,7 +20,7 @@ export const activityContract = {
     input: z.strictObject({
       tenantId: tenantIdSchema,
       ...pageInput,
-      action: z.string().max(100).optional().describe("Only this action, e.g. `tenant.updated`."),
+      action: z.enum(TENANT_ACTIVITY_ACTIONS).optional().describe("Only this action, e.g. `tenant.updated`."),
     }),
     output: pageOutput(activitySchema),
   }),

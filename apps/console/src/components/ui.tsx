@@ -14,6 +14,21 @@ export function PageHeader(props: { title: string; description?: ReactNode; acti
   );
 }
 
+/** A text whose `backticked` parts are code (commands, claims), shown as code rather than backticks. */
+export function WithCode(props: { text: string }) {
+  const parts = props.text.split("`");
+  // An unpaired backtick is shown as it is: only complete pairs are code.
+  if (parts.length % 2 === 0) return props.text;
+  return parts.map((part, index) =>
+    index % 2 === 1 ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text never move
+      <code key={index}>{part}</code>
+    ) : (
+      part
+    ),
+  );
+}
+
 const SKELETON_KEYS = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
 
 export function Loading(props: { label?: string; rows?: number }) {

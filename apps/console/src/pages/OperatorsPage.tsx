@@ -12,6 +12,7 @@ import {
   Loading,
   PageHeader,
   ShownOnce,
+  WithCode,
 } from "../components/ui";
 import type { Translator } from "../i18n";
 import { usePrefs } from "../prefs";
@@ -137,7 +138,7 @@ export function OperatorsPage() {
 
   return (
     <>
-      <PageHeader title={t("nav.operators")} description={t("operators.description")} />
+      <PageHeader title={t("nav.operators")} description={<WithCode text={t("operators.description")} />} />
       {done && <Banner tone="success">{done}</Banner>}
       {temporary && (
         <div className="stack">

@@ -2,7 +2,7 @@ import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { ConsoleHttpError, sessionApi } from "../api";
-import { Banner, Loading } from "../components/ui";
+import { Banner, Loading, WithCode } from "../components/ui";
 import type { Translator } from "../i18n";
 import { usePrefs } from "../prefs";
 import { adoptSession, useSession } from "../session";
@@ -49,7 +49,9 @@ export function SignInPage() {
           <span>Tenantry</span>
         </div>
         {session.data?.setupRequired ? <SetupForm onDone={goOn} /> : <SignInForm onDone={goOn} />}
-        <p className="muted small auth-note">{t("signIn.note")}</p>
+        <p className="muted small auth-note">
+          <WithCode text={t("signIn.note")} />
+        </p>
       </div>
     </main>
   );

@@ -1,5 +1,6 @@
 import { useNavigate, useParams, useSearch } from "@tanstack/react-router";
 import { createColumnHelper } from "@tanstack/react-table";
+import { TENANT_ACTIVITY_ACTIONS } from "@tenantry/contracts/activity-actions";
 import { ConnectionUI, MemberTable, TenantFieldsForm, UsageMeter } from "@tenantry/widgets";
 import { useMemo, useState } from "react";
 import { issuesOf, type Outputs, trpc } from "../api";
@@ -15,6 +16,7 @@ import {
   Loading,
 } from "../components/ui";
 import { usePrefs } from "../prefs";
+import { activityActionOf } from "../search";
 
 const useTenantId = () => useParams({ strict: false }).tenantId as string;
 
@@ -174,21 +176,12 @@ export function TenantConnectionsTab() {
 
 type Activity = Outputs["activity"]["listForTenant"]["items"][number];
 const activityColumns = createColumnHelper<typeof features, Activity>();
-const ACTIONS = [
-  "tenant.created",
-  "tenant.updated",
-  "tenant.fields_updated",
-  "tenant.credentials_updated",
-  "tenant.suspended",
-  "tenant.archived",
-  "tenant.activated",
-  "membership.created",
-  "membership.updated",
-  "membership.suspended",
-  "membership.removed",
-  "connection.created",
-  "connection.deleted",
-];
+/** The filter offers exactly the actions the server records on a tenant, grouped by domain. */
+const ACTION_GROUPS = new Map<string, string[]>();
+for (const action of TENANT_ACTIVITY_ACTIONS) {
+  const domain = action.slice(0, action.indexOf("."));
+  ACTION_GROUPS.set(domain, [...(ACTION_GROUPS.get(domain) ?? []), action]);
+}
 
 export function TenantActivityTab() {
   const tenantId = useTenantId();
@@ -271,14 +264,18 @@ export function TenantActivityTab() {
             value={search.action ?? ""}
             onChange={(event) => {
               setCursors([undefined]);
-              void navigate({ search: { action: event.target.value || undefined } });
+              void navigate({ search: { action: activityActionOf(event.target.value) } });
             }}
           >
             <option value="">{t("filter.any")}</option>
-            {ACTIONS.map((action) => (
-              <option key={action} value={action}>
-                {action}
-              </option>
+            {[...ACTION_GROUPS].map(([domain, actions]) => (
+              <optgroup key={domain} label={domain}>
+                {actions.map((action) => (
+                  <option key={action} value={action}>
+                    {action}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </div>

@@ -13,6 +13,7 @@ import {
   formatDateTime,
   Loading,
   PageHeader,
+  WithCode,
 } from "../components/ui";
 import { usePrefs } from "../prefs";
 import type { TenantsSearch } from "../search";
@@ -361,7 +362,7 @@ function CreateTenantDialog(props: { open: boolean; onClose: () => void }) {
             {...form.register("internalId")}
           />
           <p id="create-internalId-hint" className="field-hint">
-            {t("tenant.internalIdHint")}
+            <WithCode text={t("tenant.internalIdHint")} />
           </p>
           {error("internalId")}
         </div>

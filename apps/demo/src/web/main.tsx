@@ -1,6 +1,14 @@
 import "@tenantry/widgets/styles.css";
 import "./host.css";
-import { ConnectionUI, MemberTable, TenantFieldsForm, TenantryProvider } from "@tenantry/widgets";
+import {
+  ConnectionUI,
+  ElementConfigForm,
+  FieldMappingEditor,
+  MemberTable,
+  TenantFieldsForm,
+  TenantryProvider,
+  UsageMeter,
+} from "@tenantry/widgets";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 
@@ -40,7 +48,11 @@ function App({ session }: { session: Session }) {
         <TenantryProvider baseUrl={session.tenantryUrl} getToken={getToken} theme={theme}>
           <TenantFieldsForm />
           <MemberTable />
+          <UsageMeter />
           <ConnectionUI />
+          {/* The keys of the element templates the demo's seed creates (../seed.ts). */}
+          <ElementConfigForm type="flow" elementKey="contact-sync" />
+          <FieldMappingEditor type="field_mapping" elementKey="contacts-sync" />
         </TenantryProvider>
       </main>
     </div>

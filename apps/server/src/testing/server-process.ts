@@ -43,15 +43,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the server on a free port and waits for its ready line; fails with its output otherwise. */
+/**
+ * Starts the server on a free port and waits for its banner's ready line; fails with its output
+ * otherwise. Its stdout is a pipe, not a terminal: JSON log lines there, the banner on stderr.
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerRun & { url: string }> {
   const port = await freePort();
   const server = runScript("src/main.ts", [], { PORT: String(port), ...env });
   const ready = new Promise<boolean>((resolve) => {
     const check = () => {
-      if (server.stdout().includes("is ready at")) resolve(true);
+      if (server.stderr().includes("is ready at")) resolve(true);
     };
-    server.child.stdout!.on("data", check);
+    server.child.stderr!.on("data", check);
     check();
   });
   if (!(await Promise.race([ready, server.exited.then(() => false)]))) {

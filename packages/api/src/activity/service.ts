@@ -1,3 +1,4 @@
+import type { TenantActivityAction, WorkspaceActivityAction } from "@tenantry/contracts/activity-actions";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { activityLog } from "@tenantry/db/schema/activity";
@@ -7,14 +8,19 @@ import { decodeCursor, pageOf } from "../shared/cursor";
 
 export const REDACTED = "[redacted]";
 
-export interface ActivityEntry {
-  tenantId: string | null;
-  action: string;
+/**
+ * A tenant's change names one of its actions; a workspace's (no tenant) one of the workspace's.
+ * An action that is not in the contracts' lists does not compile.
+ */
+export type ActivityEntry = (
+  | { tenantId: string; action: TenantActivityAction }
+  | { tenantId: null; action: WorkspaceActivityAction }
+) & {
   targetType: string;
   targetId: string;
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
-}
+};
 
 export interface Activity {
   id: string;
@@ -82,7 +88,7 @@ export async function listTenantActivity(
     tenantId: string;
     limit: number;
     cursor?: string | undefined;
-    action?: string;
+    action?: TenantActivityAction | undefined;
   },
 ): Promise<{ items: Activity[]; nextCursor: string | null }> {
   const conditions = [

@@ -1,3 +1,4 @@
+import type { TenantActivityAction } from "@tenantry/contracts/activity-actions";
 import { EMPTY_FIELD_SCHEMA, type FieldSchemaDocument } from "@tenantry/contracts/fields";
 import type { FieldsStatus } from "@tenantry/contracts/tenants";
 import type { Database, Executor } from "@tenantry/db/database";
@@ -30,6 +31,8 @@ export interface LoadedFieldSchema {
  * compiled once per change. So a schema changed by another process is never judged by a stale
  * compilation, and judging a tenant's fields costs no compilation per request.
  */
+/** Sealing a field made secret is written in bulk SQL, outside `recordActivity`: typed here instead. */
+const FIELDS_UPDATED: TenantActivityAction = "tenant.fields_updated";
 const compiledCache = new Map<string, CompiledFieldSchema>();
 const CACHE_LIMIT = 500;
 const EMPTY = compileFieldSchema(EMPTY_FIELD_SCHEMA);
@@ -256,7 +259,7 @@ async function sealPlainCopies(
       insert into ${activityLog}
         (workspace_id, id, tenant_id, actor_type, actor_id, action, target_type, target_id, changes, request_id)
       select ${workspaceId}, sealed.activity_id, sealed.id, ${sc.actor.type}, ${actorId(sc.actor)},
-        'tenant.fields_updated', 'tenant', sealed.id, sealed.changes, ${sc.requestId}
+        ${FIELDS_UPDATED}, 'tenant', sealed.id, sealed.changes, ${sc.requestId}
       from sealed join updated on updated.id = sealed.id`);
     if (page.length < SEAL_BATCH) return;
     after = page[page.length - 1]!.id;

@@ -1,3 +1,4 @@
+import type { TenantActivityAction } from "@tenantry/contracts/activity-actions";
 import { normalizeEmail } from "@tenantry/contracts/email";
 import type { MembershipSource, MembershipStatus, MembershipType } from "@tenantry/contracts/members";
 import type { Database, Executor } from "@tenantry/db/database";
@@ -427,7 +428,7 @@ export async function listMemberships(
   );
 }
 
-const STATUS_ACTIONS: Partial<Record<MembershipStatus, string>> = {
+const STATUS_ACTIONS: Partial<Record<MembershipStatus, TenantActivityAction>> = {
   suspended: "membership.suspended",
   left: "membership.left",
 };

@@ -1,3 +1,4 @@
+import type { WorkspaceActivityAction } from "@tenantry/contracts/activity-actions";
 import type { Executor, Transaction } from "@tenantry/db/database";
 import { operatorSessions, operators } from "@tenantry/db/schema/operators";
 import { and, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
@@ -73,7 +74,7 @@ function record(
   tx: Executor,
   context: ChangeContext,
   target: OperatorRow,
-  action: string,
+  action: WorkspaceActivityAction,
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
 ) {

@@ -1,3 +1,4 @@
+import type { TenantActivityAction } from "@tenantry/contracts/activity-actions";
 import type {
   CreateTenantInput,
   ListTenantsInput,
@@ -424,7 +425,7 @@ async function changeTenant(
   sc: ServiceContext,
   id: string,
   expectedVersion: number | undefined,
-  action: string,
+  action: TenantActivityAction,
   computeChanges: (current: TenantRow, tx: Executor) => Promise<Partial<TenantRow>>,
 ): Promise<TenantRecord> {
   const workspaceId = sc.actor.workspaceId;
@@ -592,7 +593,7 @@ export async function readTenantCredentials(
   return { credentials, updatedAt: row.updatedAt?.toISOString() ?? null };
 }
 
-const STATUS_ACTIONS: Record<TenantStatus, string> = {
+const STATUS_ACTIONS: Record<TenantStatus, TenantActivityAction> = {
   active: "tenant.activated",
   suspended: "tenant.suspended",
   archived: "tenant.archived",
