@@ -65,6 +65,9 @@ export const WORKSPACE_ACTIVITY_ACTIONS = [
   "role.created",
   "role.updated",
   "role.deleted",
+  "permission.created",
+  "permission.updated",
+  "permission.deleted",
 
   "app.created",
   "app.updated",

@@ -108,6 +108,11 @@ export const ERROR_CODES = {
     meaning: "The provider refused the connection's refresh token; the user signs in again (`connectionId`)",
   },
   element_key_taken: { status: 409, meaning: "An element with this type and key exists (`type`, `key`)" },
+  permission_key_taken: { status: 409, meaning: "The workspace already defines a permission with this key" },
+  unknown_permission: {
+    status: 400,
+    meaning: "A role names a permission that is neither built in nor defined by the workspace",
+  },
   element_archived: { status: 409, meaning: "The element template is archived" },
   // Size and rate
   payload_too_large: { status: 413, meaning: "The body is larger than the limit" },
