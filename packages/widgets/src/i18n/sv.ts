@@ -24,7 +24,8 @@ export const sv: Catalog = {
   "fields.reset": "Ångra ändringar",
   "fields.saved": "Ändringarna är sparade.",
   "fields.unsaved": "Du har osparade ändringar.",
-  "fields.fixErrors": "Rätta de markerade fälten ({count}).",
+  "fields.fixErrors.one": "Rätta det markerade fältet.",
+  "fields.fixErrors.other": "Rätta de {count} markerade fälten.",
   "fields.saveFailed": "Kunde inte spara: {message}",
   "fields.versionConflict":
     "Inställningarna har ändrats någon annanstans. Ladda om för att se de senaste värdena.",

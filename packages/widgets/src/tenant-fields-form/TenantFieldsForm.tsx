@@ -132,7 +132,7 @@ function FieldsForm({
             {saving
               ? i18n.t("fields.saving")
               : invalidCount > 0 && fields.some((f) => f.error || f.serverError)
-                ? i18n.t("fields.fixErrors", { count: invalidCount })
+                ? i18n.plural("fields.fixErrors", invalidCount)
                 : dirty
                   ? i18n.t("fields.unsaved")
                   : savedAt
