@@ -150,6 +150,7 @@ describe("TenantFieldsForm against the real router", () => {
 
     expect(await screen.findByText("Enter an email address, like name@example.com.")).toBeTruthy();
     expect(screen.getByText("Must be at most 500.")).toBeTruthy();
+    expect(screen.getByRole("status").textContent).toBe("Please correct the 2 highlighted fields.");
     expect(email.getAttribute("aria-invalid")).toBe("true");
     expect(email.getAttribute("aria-describedby")).toContain(screen.getByText(/Enter an email address/).id);
     await waitFor(() => expect(document.activeElement).toBe(email));
