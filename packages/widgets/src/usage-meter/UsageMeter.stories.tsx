@@ -89,7 +89,7 @@ export const NearLimit: Story = {
   parameters: { usage: { limit: 1000, spent: [870] } },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    await expect(await canvas.findByText("87 % of the limit used.", {}, LOAD)).toBeVisible();
+    await expect(await canvas.findByText("87% of the limit used.", {}, LOAD)).toBeVisible();
   },
 };
 
@@ -132,7 +132,7 @@ export const Dark: Story = {
   parameters: { usage: { limit: 1000, spent: [870], exports: 12 } },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
-    await expect(await canvas.findByText("87 % of the limit used.", {}, LOAD)).toBeVisible();
+    await expect(await canvas.findByText("87% of the limit used.", {}, LOAD)).toBeVisible();
   },
 };
 
@@ -142,5 +142,7 @@ export const Swedish: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await expect(await canvas.findByText("AI-krediter", {}, LOAD)).toBeVisible();
+    // Swedish writes a (non-breaking) space before the percent sign; English does not.
+    await expect(canvas.getByText(/^87\s%\sav gränsen är förbrukat\.$/)).toBeVisible();
   },
 };
