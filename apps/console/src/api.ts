@@ -74,6 +74,15 @@ export function issuesOf(error: unknown): FieldIssue[] {
   return ((error.data as { issues?: FieldIssue[] } | undefined)?.issues ?? []).filter(Boolean);
 }
 
+/** A form's problem line: each issue as `path: message`, or the error's message when it has none. */
+export function issuesText(error: unknown): string {
+  return (
+    issuesOf(error)
+      .map((issue) => `${issue.path}: ${issue.message}`)
+      .join("; ") || messageOf(error)
+  );
+}
+
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

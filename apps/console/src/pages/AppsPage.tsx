@@ -1,7 +1,7 @@
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
-import { issuesOf, type Outputs, trpc } from "../api";
+import { issuesText, type Outputs, trpc } from "../api";
 import { DataTable, type features } from "../components/DataTable";
 import {
   Badge,
@@ -181,11 +181,7 @@ function CreateAppDialog(props: { onClose: () => void }) {
       await utils.apps.list.invalidate();
       props.onClose();
     } catch (error) {
-      setProblem(
-        issuesOf(error)
-          .map((issue) => `${issue.path}: ${issue.message}`)
-          .join("; ") || (error as Error).message,
-      );
+      setProblem(issuesText(error));
     }
   });
   const input = (name: keyof AppValues, label: string, type = "text") => (

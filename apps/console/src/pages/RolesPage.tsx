@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { issuesOf, type Outputs, trpc } from "../api";
+import { issuesText, type Outputs, trpc } from "../api";
 import { Badge, Banner, ConfirmDialog, Dialog, ErrorState, Loading, PageHeader } from "../components/ui";
 import { usePrefs } from "../prefs";
 
@@ -151,11 +151,7 @@ function RoleDialog(props: {
       await utils.roles.list.invalidate();
       props.onClose();
     } catch (error) {
-      setProblem(
-        issuesOf(error)
-          .map((issue) => `${issue.path}: ${issue.message}`)
-          .join("; ") || (error as Error).message,
-      );
+      setProblem(issuesText(error));
     }
   });
   return (
@@ -371,11 +367,7 @@ function PermissionDialog(props: { permission: CustomPermission | null; onClose:
       await utils.permissions.list.invalidate();
       props.onClose();
     } catch (error) {
-      setProblem(
-        issuesOf(error)
-          .map((issue) => `${issue.path}: ${issue.message}`)
-          .join("; ") || (error as Error).message,
-      );
+      setProblem(issuesText(error));
     }
   });
   return (
