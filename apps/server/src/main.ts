@@ -87,27 +87,6 @@ async function main() {
   const bootstrap = await bootstrapDefaultWorkspace(handle.db, { bootstrapApiKey: config.bootstrapApiKey });
   // Read before the server answers /healthz: whoever sees it healthy also has the banner.
   const hasOperators = await hasAnyOperator(handle.db);
-  state.db = handle.db;
-  const address = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
-  // For log collectors; the person at a terminal reads the banner instead.
-  if (logFormat === "json") {
-    logger.info(
-      { address, database: config.databaseUrl ? "postgres" : "pglite", workspaceId: bootstrap.workspaceId },
-      "Tenantry is ready",
-    );
-  }
-  // The generated key is shown once, never logged: only its hash is stored.
-  bannerOutput.write(
-    startUpBanner({
-      version: VERSION,
-      address,
-      generatedApiKey: bootstrap.generatedApiKey,
-      bootstrapKeyGiven: Boolean(config.bootstrapApiKey),
-      hasOperators,
-      consoleBuilt: existsSync(join(CONSOLE_DIST, "index.html")),
-    }),
-  );
-
   const refresher = startConnectionRefresher({
     db: handle.db,
     keyring: keyring.keyring,
@@ -137,6 +116,29 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+
+  // Only now: whoever sees /healthz answer or reads the banner may send SIGTERM at once, and it
+  // must find the handler (without one, the signal kills the process before it drains).
+  state.db = handle.db;
+  const address = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  // For log collectors; the person at a terminal reads the banner instead.
+  if (logFormat === "json") {
+    logger.info(
+      { address, database: config.databaseUrl ? "postgres" : "pglite", workspaceId: bootstrap.workspaceId },
+      "Tenantry is ready",
+    );
+  }
+  // The generated key is shown once, never logged: only its hash is stored.
+  bannerOutput.write(
+    startUpBanner({
+      version: VERSION,
+      address,
+      generatedApiKey: bootstrap.generatedApiKey,
+      bootstrapKeyGiven: Boolean(config.bootstrapApiKey),
+      hasOperators,
+      consoleBuilt: existsSync(join(CONSOLE_DIST, "index.html")),
+    }),
+  );
 }
 
 main().catch((error: unknown) => fail((error as Error).stack ?? String(error)));
