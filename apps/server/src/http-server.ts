@@ -9,6 +9,7 @@ import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
 import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
 import { appRouter, createCaller } from "@tenantry/api/root";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
+import type { Clock } from "@tenantry/api/shared/clock";
 import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { describeError } from "@tenantry/api/shared/errors";
 import { diagnoseOrigin, isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
@@ -39,6 +40,8 @@ export interface HttpServerOptions {
   trustedProxies?: TrustedProxies;
   /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
   jwksAllowHosts?: ReadonlySet<string>;
+  /** What services read the time from; the system clock unless a test gives its own. */
+  clock?: Clock;
 }
 
 /** Every address a host name resolves to: one private address among them is enough to refuse it. */
@@ -126,6 +129,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         header: request.header,
         origin: request.header("origin") ?? null, // set only for cross-origin requests
         jwks,
+        clock: options.clock,
       }),
     // Logged without the request's values: a database error as its SQL shape, code and constraint.
     // (Under `error`, not `err`: pino's default `err` serializer would flatten the safe form again.)
@@ -149,6 +153,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         header: (name) => req.headers[name],
         origin: crossOrigin(req),
         jwks,
+        clock: options.clock,
       }),
     onError: ({ error, path, req }) => {
       if (describeError(error).body.code === "origin_not_allowed") void logTokenOriginRefused(req);

@@ -2,6 +2,7 @@ import type { Database } from "@tenantry/db/database";
 import { defaultJwksKeys, type JwksKeys } from "./access-tokens/jwks";
 import { CSRF_HEADER, sessionTokenFromCookie } from "./operators/cookie";
 import type { Keyring } from "./secrets/keyring";
+import { type Clock, systemClock } from "./shared/clock";
 
 /** The raw credentials a request carried; procedures decide which kind they accept. */
 export interface Credentials {
@@ -28,6 +29,8 @@ export interface Context {
   publicUrl: string | null;
   /** The public keys of issuers' JWKS URLs, cached per process under the server's fetch policy. */
   jwks: JwksKeys;
+  /** What services read the time from; tests pass a test clock. */
+  clock: Clock;
 }
 
 type HeaderValue = string | string[] | undefined | null;
@@ -57,6 +60,7 @@ export function createContext(options: {
   origin?: string | null;
   publicUrl?: string | null;
   jwks?: JwksKeys;
+  clock?: Clock;
 }): Context {
   return {
     db: options.db,
@@ -66,5 +70,6 @@ export function createContext(options: {
     origin: options.origin ?? null,
     publicUrl: options.publicUrl ?? null,
     jwks: options.jwks ?? defaultJwksKeys(),
+    clock: options.clock ?? systemClock,
   };
 }

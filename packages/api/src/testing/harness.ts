@@ -4,6 +4,7 @@ import { createApiKey } from "../api-keys/service";
 import { createContext } from "../context";
 import { createCaller } from "../root";
 import { type Keyring, randomKeyring } from "../secrets/keyring";
+import { type Clock, systemClock } from "../shared/clock";
 import { bootstrapDefaultWorkspace } from "../workspaces/bootstrap";
 
 /** The server URL tRPC callers in tests act as if they were reached at (OAuth redirect URIs). */
@@ -12,6 +13,8 @@ export const HARNESS_PUBLIC_URL = "http://127.0.0.1:4000";
 export interface Harness {
   handle: DatabaseHandle;
   keyring: Keyring;
+  /** The clock every caller's services read (a test clock when the test passed one). */
+  clock: Clock;
   workspaceId: string;
   apiKey: string;
   /** A tRPC caller acting with the workspace's API key. */
@@ -22,7 +25,8 @@ export interface Harness {
 }
 
 /** A real, migrated database (PGlite or PostgreSQL, per test project) with a workspace and a key. */
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(options: { clock?: Clock } = {}): Promise<Harness> {
+  const clock = options.clock ?? systemClock;
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
@@ -35,11 +39,13 @@ export async function createHarness(): Promise<Harness> {
         header: (name) => headers[name],
         origin: options.origin ?? null,
         publicUrl: HARNESS_PUBLIC_URL,
+        clock,
       }),
     );
   return {
     handle,
     keyring,
+    clock,
     workspaceId,
     apiKey: key,
     api: callerWith({ authorization: `Bearer ${key}` }),
