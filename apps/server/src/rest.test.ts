@@ -336,13 +336,24 @@ describe("service endpoints", () => {
 });
 
 describe("the typed tRPC client", () => {
-  const client = () =>
+  /** A client whose requests are counted, so a test can tell one batched request from several. */
+  const client = (sent: string[] = []) =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: `${s.url}/trpc`, headers: { authorization: `Bearer ${s.apiKey}` } })],
+      links: [
+        httpBatchLink({
+          url: `${s.url}/trpc`,
+          headers: { authorization: `Bearer ${s.apiKey}` },
+          fetch: (url, init) => {
+            sent.push(String(url));
+            return fetch(url, init);
+          },
+        }),
+      ],
     });
 
   it("calls procedures in one batch, typed end to end", async () => {
-    const trpc = client();
+    const sent: string[] = [];
+    const trpc = client(sent);
     const name = `Typed ${unique()}`;
     const created = await trpc.tenants.create.mutate({ name });
     const [again, page] = await Promise.all([
@@ -351,6 +362,10 @@ describe("the typed tRPC client", () => {
     ]);
     expect(again.name).toBe(name);
     expect(page.items.map((tenant) => tenant.id)).toContain(created.id);
+    // The create, then both queries in one request that names both procedures.
+    expect(sent).toHaveLength(2);
+    expect(new URL(sent[1]!).pathname).toBe("/trpc/tenants.get,tenants.list");
+    expect(new URL(sent[1]!).searchParams.get("batch")).toBe("1");
   });
 
   it("surfaces errors with their HTTP status and stable code", async () => {
