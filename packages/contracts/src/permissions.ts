@@ -119,31 +119,35 @@ export const customPermissionSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type CustomPermission = z.infer<typeof customPermissionSchema>;
 
 const permissionName = z.string().trim().min(1, "must not be empty").max(200);
 const permissionDescription = z.string().trim().max(1000);
+
+export const permissionIdInput = z.strictObject({ id: permissionIdSchema });
+export type PermissionIdInput = z.infer<typeof permissionIdInput>;
+
+export const createPermissionInput = z.strictObject({
+  key: customPermissionKeySchema,
+  name: permissionName,
+  description: permissionDescription.optional(),
+});
+export type CreatePermissionInput = z.infer<typeof createPermissionInput>;
+
+export const updatePermissionInput = z.strictObject({
+  id: permissionIdSchema,
+  name: permissionName.optional(),
+  description: permissionDescription.nullable().optional(),
+});
+export type UpdatePermissionInput = z.infer<typeof updatePermissionInput>;
 
 export const permissionsContract = {
   list: query({
     input: z.strictObject({}).optional(),
     output: z.object({ items: z.array(customPermissionSchema) }),
   }),
-  get: query({ input: z.strictObject({ id: permissionIdSchema }), output: customPermissionSchema }),
-  create: mutation({
-    input: z.strictObject({
-      key: customPermissionKeySchema,
-      name: permissionName,
-      description: permissionDescription.optional(),
-    }),
-    output: customPermissionSchema,
-  }),
-  update: mutation({
-    input: z.strictObject({
-      id: permissionIdSchema,
-      name: permissionName.optional(),
-      description: permissionDescription.nullable().optional(),
-    }),
-    output: customPermissionSchema,
-  }),
-  delete: mutation({ input: z.strictObject({ id: permissionIdSchema }), output: z.void() }),
+  get: query({ input: permissionIdInput, output: customPermissionSchema }),
+  create: mutation({ input: createPermissionInput, output: customPermissionSchema }),
+  update: mutation({ input: updatePermissionInput, output: customPermissionSchema }),
+  delete: mutation({ input: permissionIdInput, output: z.void() }),
 };

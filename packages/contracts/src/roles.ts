@@ -21,6 +21,7 @@ export const roleSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+export type Role = z.infer<typeof roleSchema>;
 
 export const bindingSchema = z.object({
   id: z.string(),
@@ -30,6 +31,7 @@ export const bindingSchema = z.object({
   subject: z.object({ type: z.enum(["user", "group"]), id: z.string() }),
   createdAt: z.string(),
 });
+export type RoleBinding = z.infer<typeof bindingSchema>;
 
 export const groupSchema = z.object({
   id: z.string(),
@@ -38,6 +40,7 @@ export const groupSchema = z.object({
   memberUserIds: z.array(z.string()),
   createdAt: z.string(),
 });
+export type Group = z.infer<typeof groupSchema>;
 
 /** Built-in and the workspace's own permissions, mixed; an unknown custom key is a 400 `unknown_permission`. */
 export const permissions = z.array(permissionKeySchema).max(100);
@@ -53,9 +56,16 @@ export const authzDecisionSchema = z.object({
       "`granted_by_role:<key>`, `no_role_grants_it`, `not_a_member` or `membership_<status>` (the membership precheck comes first).",
     ),
 });
+export type AuthorizationDecision = z.infer<typeof authzDecisionSchema>;
+
+/** A batch check's answers: one per user × permission, in order. */
+export const authzBatchSchema = z.object({
+  results: z.array(authzDecisionSchema.extend({ userId: z.string(), permission: z.string() })),
+});
+export type AuthorizationBatch = z.infer<typeof authzBatchSchema>;
 
 /** `userId` or `userIds`, `permission` or `permissions`: either form of each, never both. */
-const authzCheckInput = z
+export const authzCheckInput = z
   .strictObject({
     tenantId: tenantIdSchema,
     userId: userIdSchema.optional(),
@@ -86,86 +96,95 @@ const authzCheckInput = z
       }
     }
   });
+export type AuthorizationCheckInput = z.infer<typeof authzCheckInput>;
 
 export const subjectSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("user"), id: userIdSchema }),
   z.strictObject({ type: z.literal("group"), id: groupIdSchema }),
 ]);
+export type Subject = z.infer<typeof subjectSchema>;
+
+const roleName = z.string().trim().min(1).max(200);
+const roleDescription = z.string().trim().max(1000);
+
+export const createRoleInput = z.strictObject({
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/, "must be lower case letters, digits, _ or -, starting with a letter"),
+  name: roleName,
+  description: roleDescription.optional(),
+  permissions,
+});
+export type CreateRoleInput = z.infer<typeof createRoleInput>;
+
+export const updateRoleInput = z.strictObject({
+  id: roleIdSchema,
+  name: roleName.optional(),
+  description: roleDescription.nullable().optional(),
+  permissions: permissions.optional(),
+});
+export type UpdateRoleInput = z.infer<typeof updateRoleInput>;
+
+export const roleIdInput = z.strictObject({ id: roleIdSchema });
+export type RoleIdInput = z.infer<typeof roleIdInput>;
+
+export const listBindingsInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  subjectType: z.enum(["user", "group"]).optional(),
+  subjectId: z.string().max(100).optional(),
+});
+export type ListBindingsInput = z.infer<typeof listBindingsInput>;
+
+export const bindRoleInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  roleId: roleIdSchema,
+  subject: subjectSchema,
+});
+export type BindRoleInput = z.infer<typeof bindRoleInput>;
+
+export const unbindRoleInput = z.strictObject({ tenantId: tenantIdSchema, id: bindingIdSchema });
+export type UnbindRoleInput = z.infer<typeof unbindRoleInput>;
+
+export const tenantGroupsInput = z.strictObject({ tenantId: tenantIdSchema });
+export type TenantGroupsInput = z.infer<typeof tenantGroupsInput>;
+
+export const createGroupInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  name: z.string().trim().min(1).max(200),
+});
+export type CreateGroupInput = z.infer<typeof createGroupInput>;
+
+export const groupInput = z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema });
+export type GroupInput = z.infer<typeof groupInput>;
+
+export const groupMemberInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  groupId: groupIdSchema,
+  userId: userIdSchema,
+});
+export type GroupMemberInput = z.infer<typeof groupMemberInput>;
 
 export const rolesContract = {
   list: query({ input: z.strictObject({}).optional(), output: z.object({ items: z.array(roleSchema) }) }),
-  get: query({ input: z.strictObject({ id: roleIdSchema }), output: roleSchema }),
-  create: mutation({
-    input: z.strictObject({
-      key: z
-        .string()
-        .regex(
-          /^[a-z][a-z0-9_-]{0,62}$/,
-          "must be lower case letters, digits, _ or -, starting with a letter",
-        ),
-      name: z.string().trim().min(1).max(200),
-      description: z.string().trim().max(1000).optional(),
-      permissions,
-    }),
-    output: roleSchema,
-  }),
-  update: mutation({
-    input: z.strictObject({
-      id: roleIdSchema,
-      name: z.string().trim().min(1).max(200).optional(),
-      description: z.string().trim().max(1000).nullable().optional(),
-      permissions: permissions.optional(),
-    }),
-    output: roleSchema,
-  }),
-  delete: mutation({ input: z.strictObject({ id: roleIdSchema }), output: z.void() }),
-  listBindings: query({
-    input: z.strictObject({
-      tenantId: tenantIdSchema,
-      subjectType: z.enum(["user", "group"]).optional(),
-      subjectId: z.string().max(100).optional(),
-    }),
-    output: z.object({ items: z.array(bindingSchema) }),
-  }),
-  bind: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, roleId: roleIdSchema, subject: subjectSchema }),
-    output: bindingSchema,
-  }),
-  unbind: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, id: bindingIdSchema }),
-    output: z.void(),
-  }),
-  listGroups: query({
-    input: z.strictObject({ tenantId: tenantIdSchema }),
-    output: z.object({ items: z.array(groupSchema) }),
-  }),
-  createGroup: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, name: z.string().trim().min(1).max(200) }),
-    output: groupSchema,
-  }),
-  deleteGroup: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema }),
-    output: z.void(),
-  }),
-  addGroupMember: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema, userId: userIdSchema }),
-    output: z.object({ ok: z.literal(true) }),
-  }),
-  removeGroupMember: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, groupId: groupIdSchema, userId: userIdSchema }),
-    output: z.void(),
-  }),
+  get: query({ input: roleIdInput, output: roleSchema }),
+  create: mutation({ input: createRoleInput, output: roleSchema }),
+  update: mutation({ input: updateRoleInput, output: roleSchema }),
+  delete: mutation({ input: roleIdInput, output: z.void() }),
+  listBindings: query({ input: listBindingsInput, output: z.object({ items: z.array(bindingSchema) }) }),
+  bind: mutation({ input: bindRoleInput, output: bindingSchema }),
+  unbind: mutation({ input: unbindRoleInput, output: z.void() }),
+  listGroups: query({ input: tenantGroupsInput, output: z.object({ items: z.array(groupSchema) }) }),
+  createGroup: mutation({ input: createGroupInput, output: groupSchema }),
+  deleteGroup: mutation({ input: groupInput, output: z.void() }),
+  addGroupMember: mutation({ input: groupMemberInput, output: z.object({ ok: z.literal(true) }) }),
+  removeGroupMember: mutation({ input: groupMemberInput, output: z.void() }),
   check: query({
     input: authzCheckInput,
     output: z.union([
       authzDecisionSchema.describe("The answer to a single check (`userId` and `permission`)."),
-      z
-        .object({
-          results: z.array(authzDecisionSchema.extend({ userId: z.string(), permission: z.string() })),
-        })
-        .describe(
-          "The answers to a batch (`userIds` or `permissions`): one per user × permission, in order.",
-        ),
+      authzBatchSchema.describe(
+        "The answers to a batch (`userIds` or `permissions`): one per user × permission, in order.",
+      ),
     ]),
   }),
 };

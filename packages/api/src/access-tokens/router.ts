@@ -31,7 +31,7 @@ export const accessTokensRouter = router({
           );
         }
         // An API key or operator acts on any tenant of its workspace with every permission, the host's own too.
-        const custom = await listPermissions(ctx.db, ctx.actor.workspaceId);
+        const custom = await listPermissions(ctx);
         return {
           tenant: await getTenant(ctx.db, ctx.actor.workspaceId, input.tenantId),
           member: null,

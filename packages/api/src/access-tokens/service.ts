@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { AccessTokenActor } from "../actor";
 import type { Context } from "../context";
 import { keepDefinedPermissions } from "../permissions/service";
-import { memberForToken } from "../roles/service";
+import { memberForToken } from "../roles/authorization";
 import { appError } from "../shared/errors";
 import { createTenant, patchTenantFields, type ServiceContext } from "../tenants/service";
 import { type AccessTokenClaims, type TokenTenant, type VerifiedToken, verifyToken } from "./verify";

@@ -19,7 +19,7 @@ export const permissionsRouter = router({
     })
     .input(permissionsContract.list.input)
     .output(permissionsContract.list.output)
-    .query(async ({ ctx }) => ({ items: await listPermissions(ctx.db, ctx.actor.workspaceId) })),
+    .query(async ({ ctx }) => ({ items: await listPermissions(ctx) })),
 
   get: procedure
     .meta({
@@ -28,7 +28,7 @@ export const permissionsRouter = router({
     })
     .input(permissionsContract.get.input)
     .output(permissionsContract.get.output)
-    .query(({ ctx, input }) => getPermission(ctx.db, ctx.actor.workspaceId, input.id)),
+    .query(({ ctx, input }) => getPermission(ctx, input)),
 
   create: procedure
     .meta({
@@ -72,5 +72,5 @@ export const permissionsRouter = router({
     })
     .input(permissionsContract.delete.input)
     .output(permissionsContract.delete.output)
-    .mutation(({ ctx, input }) => deletePermission(ctx, input.id)),
+    .mutation(({ ctx, input }) => deletePermission(ctx, input)),
 });

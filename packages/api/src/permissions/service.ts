@@ -1,29 +1,20 @@
-import { isBuiltInPermission } from "@tenantry/contracts/permissions";
-import type { Database, Executor } from "@tenantry/db/database";
+import {
+  type CreatePermissionInput,
+  type CustomPermission,
+  isBuiltInPermission,
+  type PermissionIdInput,
+  type UpdatePermissionInput,
+} from "@tenantry/contracts/permissions";
+import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { roles } from "@tenantry/db/schema/members";
 import { permissions } from "@tenantry/db/schema/permissions";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
-import type { Actor } from "../actor";
 import { appError, notFound } from "../shared/errors";
-
-export interface PermissionsContext {
-  db: Database;
-  actor: Actor;
-  requestId: string;
-}
+import type { ServiceContext } from "../shared/service-context";
 
 type PermissionRow = typeof permissions.$inferSelect;
-
-export interface CustomPermission {
-  id: string;
-  key: string;
-  name: string;
-  description: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
 
 function toPermission(row: PermissionRow): CustomPermission {
   return {
@@ -36,34 +27,33 @@ function toPermission(row: PermissionRow): CustomPermission {
   };
 }
 
-export async function listPermissions(db: Executor, workspaceId: string): Promise<CustomPermission[]> {
-  const rows = await db
+export async function listPermissions(ctx: ServiceContext): Promise<CustomPermission[]> {
+  const rows = await ctx.db
     .select()
     .from(permissions)
-    .where(eq(permissions.workspaceId, workspaceId))
+    .where(eq(permissions.workspaceId, ctx.actor.workspaceId))
     .orderBy(asc(permissions.key));
   return rows.map(toPermission);
 }
 
 export async function getPermission(
-  db: Executor,
-  workspaceId: string,
-  id: string,
+  ctx: ServiceContext,
+  { id }: PermissionIdInput,
 ): Promise<CustomPermission> {
-  const [row] = await db
+  const [row] = await ctx.db
     .select()
     .from(permissions)
-    .where(and(eq(permissions.workspaceId, workspaceId), eq(permissions.id, id)));
+    .where(and(eq(permissions.workspaceId, ctx.actor.workspaceId), eq(permissions.id, id)));
   if (!row) throw notFound("Permission", id);
   return toPermission(row);
 }
 
 export async function createPermission(
-  sc: PermissionsContext,
-  input: { key: string; name: string; description?: string | undefined },
+  ctx: ServiceContext,
+  input: CreatePermissionInput,
 ): Promise<CustomPermission> {
-  const workspaceId = sc.actor.workspaceId;
-  return sc.db.transaction(async (tx) => {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     // The unique (workspace_id, key) decides between concurrent creates; the loser gets the 409.
     const [row] = await tx
       .insert(permissions)
@@ -84,7 +74,7 @@ export async function createPermission(
         { key: input.key },
       );
     }
-    await recordActivity(tx, sc, {
+    await recordActivity(tx, ctx, {
       tenantId: null,
       action: "permission.created",
       targetType: "permission",
@@ -96,11 +86,11 @@ export async function createPermission(
 }
 
 export async function updatePermission(
-  sc: PermissionsContext,
-  input: { id: string; name?: string | undefined; description?: string | null | undefined },
+  ctx: ServiceContext,
+  input: UpdatePermissionInput,
 ): Promise<CustomPermission> {
-  const workspaceId = sc.actor.workspaceId;
-  return sc.db.transaction(async (tx) => {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const [current] = await tx
       .select()
       .from(permissions)
@@ -118,7 +108,7 @@ export async function updatePermission(
       .set({ ...next, updatedAt: new Date() })
       .where(and(eq(permissions.workspaceId, workspaceId), eq(permissions.id, input.id)))
       .returning();
-    await recordActivity(tx, sc, {
+    await recordActivity(tx, ctx, {
       tenantId: null,
       action: "permission.updated",
       targetType: "permission",
@@ -136,9 +126,9 @@ export async function updatePermission(
  * adds the key (and holds it `FOR SHARE`, see `lockCustomPermissions`) either commits before and is
  * cleaned here, or waits and then finds the key gone.
  */
-export async function deletePermission(sc: PermissionsContext, id: string): Promise<void> {
-  const workspaceId = sc.actor.workspaceId;
-  await sc.db.transaction(async (tx) => {
+export async function deletePermission(ctx: ServiceContext, { id }: PermissionIdInput): Promise<void> {
+  const workspaceId = ctx.actor.workspaceId;
+  await ctx.db.transaction(async (tx) => {
     const [current] = await tx
       .select()
       .from(permissions)
@@ -154,7 +144,7 @@ export async function deletePermission(sc: PermissionsContext, id: string): Prom
       .where(and(eq(roles.workspaceId, workspaceId), sql`${current.key}::text = any(${roles.permissions})`))
       .returning({ key: roles.key });
     await tx.delete(permissions).where(and(eq(permissions.workspaceId, workspaceId), eq(permissions.id, id)));
-    await recordActivity(tx, sc, {
+    await recordActivity(tx, ctx, {
       tenantId: null,
       action: "permission.deleted",
       targetType: "permission",

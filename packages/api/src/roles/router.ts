@@ -1,21 +1,9 @@
 import { rolesContract } from "@tenantry/contracts/roles";
 import { procedure, router, WORKSPACE } from "../trpc";
-import {
-  changeGroupMember,
-  checkAuthorization,
-  checkAuthorizationBatch,
-  createGroup,
-  createRole,
-  createRoleBinding,
-  deleteGroup,
-  deleteRole,
-  deleteRoleBinding,
-  getRole,
-  listGroups,
-  listRoleBindings,
-  listRoles,
-  updateRole,
-} from "./service";
+import { checkAuthorization } from "./authorization";
+import { createRoleBinding, deleteRoleBinding, listRoleBindings } from "./bindings";
+import { addGroupMember, createGroup, deleteGroup, listGroups, removeGroupMember } from "./groups";
+import { createRole, deleteRole, getRole, listRoles, updateRole } from "./service";
 
 const tags = ["Roles"];
 
@@ -28,14 +16,14 @@ export const rolesRouter = router({
     .input(rolesContract.list.input)
     .output(rolesContract.list.output)
     .query(async ({ ctx }) => {
-      return { items: await listRoles(ctx.db, ctx.actor.workspaceId) };
+      return { items: await listRoles(ctx) };
     }),
 
   get: procedure
     .meta({ access: WORKSPACE, rest: { method: "GET", path: "/roles/{id}", tags, summary: "One role" } })
     .input(rolesContract.get.input)
     .output(rolesContract.get.output)
-    .query(({ ctx, input }) => getRole(ctx.db, ctx.actor.workspaceId, input.id)),
+    .query(({ ctx, input }) => getRole(ctx, input)),
 
   create: procedure
     .meta({
@@ -79,7 +67,7 @@ export const rolesRouter = router({
     })
     .input(rolesContract.delete.input)
     .output(rolesContract.delete.output)
-    .mutation(({ ctx, input }) => deleteRole(ctx, input.id)),
+    .mutation(({ ctx, input }) => deleteRole(ctx, input)),
 
   listBindings: procedure
     .meta({
@@ -94,7 +82,7 @@ export const rolesRouter = router({
     .input(rolesContract.listBindings.input)
     .output(rolesContract.listBindings.output)
     .query(async ({ ctx, input }) => {
-      return { items: await listRoleBindings(ctx.db, ctx.actor.workspaceId, input) };
+      return { items: await listRoleBindings(ctx, input) };
     }),
 
   bind: procedure
@@ -139,7 +127,7 @@ export const rolesRouter = router({
     .input(rolesContract.listGroups.input)
     .output(rolesContract.listGroups.output)
     .query(async ({ ctx, input }) => {
-      return { items: await listGroups(ctx.db, ctx.actor.workspaceId, input.tenantId) };
+      return { items: await listGroups(ctx, input) };
     }),
 
   createGroup: procedure
@@ -189,7 +177,7 @@ export const rolesRouter = router({
     .input(rolesContract.addGroupMember.input)
     .output(rolesContract.addGroupMember.output)
     .mutation(async ({ ctx, input }) => {
-      await changeGroupMember(ctx, { ...input, add: true });
+      await addGroupMember(ctx, input);
       return { ok: true as const };
     }),
 
@@ -206,9 +194,7 @@ export const rolesRouter = router({
     })
     .input(rolesContract.removeGroupMember.input)
     .output(rolesContract.removeGroupMember.output)
-    .mutation(async ({ ctx, input }) => {
-      await changeGroupMember(ctx, { ...input, add: false });
-    }),
+    .mutation(({ ctx, input }) => removeGroupMember(ctx, input)),
 
   check: procedure
     .meta({
@@ -223,16 +209,5 @@ export const rolesRouter = router({
     })
     .input(rolesContract.check.input)
     .output(rolesContract.check.output)
-    .query(({ ctx, input }) => {
-      const { tenantId, userId, userIds, permission, permissions } = input;
-      // The contract lets exactly one of each pair through.
-      if (userId !== undefined && permission !== undefined) {
-        return checkAuthorization(ctx.db, ctx.actor.workspaceId, { tenantId, userId, permission });
-      }
-      return checkAuthorizationBatch(ctx.db, ctx.actor.workspaceId, {
-        tenantId,
-        userIds: userIds ?? [userId!],
-        permissions: permissions ?? [permission!],
-      });
-    }),
+    .query(({ ctx, input }) => checkAuthorization(ctx, input)),
 });
