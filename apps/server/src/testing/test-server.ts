@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
+import type { Clock } from "@tenantry/api/shared/clock";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
@@ -22,7 +23,12 @@ export interface TestServer {
 
 /** The real HTTP server over a fresh test database, listening on a free loopback port. */
 export async function startTestServer(
-  options: { bodyLimitBytes?: number; consoleDistDir?: string; jwksAllowHosts?: ReadonlySet<string> } = {},
+  options: {
+    bodyLimitBytes?: number;
+    consoleDistDir?: string;
+    jwksAllowHosts?: ReadonlySet<string>;
+    clock?: Clock;
+  } = {},
 ): Promise<TestServer> {
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
@@ -47,6 +53,7 @@ export async function startTestServer(
     version: "test",
     ...(options.consoleDistDir ? { consoleDistDir: options.consoleDistDir } : {}),
     ...(options.jwksAllowHosts ? { jwksAllowHosts: options.jwksAllowHosts } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
