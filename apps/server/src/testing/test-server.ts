@@ -8,6 +8,7 @@ import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
 import pino from "pino";
 import { createHttpServer } from "../http-server";
+import type { ObservedResponse } from "./documented-statuses";
 
 export interface TestServer {
   url: string;
@@ -16,6 +17,8 @@ export interface TestServer {
   handle: DatabaseHandle;
   /** Every log line the server wrote, as JSON text. */
   logs: string[];
+  /** Every answer the server gave, in order (see documented-statuses.ts). */
+  responses: ObservedResponse[];
   /** `fetch` against the server with the API key, JSON in and out. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -55,6 +58,13 @@ export async function startTestServer(
     ...(options.jwksAllowHosts ? { jwksAllowHosts: options.jwksAllowHosts } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const responses: ObservedResponse[] = [];
+  server.on("request", (req, res) => {
+    res.on("finish", () => {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      responses.push({ method: req.method ?? "GET", path, status: res.statusCode });
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   publicUrl = url;
@@ -64,6 +74,7 @@ export async function startTestServer(
     workspaceId,
     handle,
     logs,
+    responses,
     call(method, path, body, headers = {}) {
       return fetch(`${url}${path}`, {
         method,
