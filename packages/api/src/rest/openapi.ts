@@ -36,6 +36,8 @@ const EVERY_OPERATION: readonly AppErrorCode[] = [
 /** Codes a few procedures answer beyond what their method and input imply. */
 const EXTRA_ERROR_CODES: Record<string, readonly AppErrorCode[]> = {
   "usage.record": ["usage_limit_exceeded"],
+  // Named by a token in the body rather than an id: an unknown token is not_found.
+  "members.acceptInvitation": ["not_found"],
   // Refreshing first: a refused refresh token is needs_reauth, a provider down or refusing 502/503.
   "connections.credentials": ["conflict", "needs_reauth", "provider_error", "provider_unavailable"],
 };
