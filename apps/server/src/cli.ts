@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import {
-  type ChangeContext,
   disableOperator,
   enableOperator,
   removeOperator,
@@ -12,7 +11,9 @@ import {
 import { createOperator, findOperatorByEmail } from "@tenantry/api/operators/service";
 import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
 import { resealStaleSecrets } from "@tenantry/api/secrets/rotate";
+import { systemClock } from "@tenantry/api/shared/clock";
 import { base64url, randomBytes } from "@tenantry/api/shared/crypto";
+import type { ServiceContext } from "@tenantry/api/shared/service-context";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
 import type { Database } from "@tenantry/db/database";
@@ -104,7 +105,8 @@ async function main() {
     } else if (command === "create-operator") {
       await createOperatorFromCli(handle.db, config.bootstrapApiKey, values.email, values.name);
     } else if (OPERATOR_COMMANDS.includes(command)) {
-      await changeOperatorFromCli(handle.db, config.bootstrapApiKey, command, values.email);
+      const { keyring } = await loadKeyring(config);
+      await changeOperatorFromCli({ db: handle.db, keyring }, config.bootstrapApiKey, command, values.email);
     } else {
       const { keyring } = await loadKeyring(config);
       const { resealed } = await resealStaleSecrets(handle.db, keyring);
@@ -155,7 +157,7 @@ const OPERATOR_COMMANDS = [
 
 /** The operator commands act in the default workspace; the activity log names the CLI as the actor. */
 async function changeOperatorFromCli(
-  db: Database,
+  { db, keyring }: Pick<ServiceContext, "db" | "keyring">,
   bootstrapApiKey: string | undefined,
   command: string,
   email: string | undefined,
@@ -169,29 +171,35 @@ async function changeOperatorFromCli(
   const { workspaceId } = await bootstrapDefaultWorkspace(db, { bootstrapApiKey });
   const operator = await findOperatorByEmail(db, workspaceId, email);
   if (!operator) fail(`no operator has the email ${email}`);
-  const context: ChangeContext = {
+  const context: ServiceContext = {
+    db,
+    keyring,
+    clock: systemClock,
     actor: { type: "system", workspaceId, systemId: "cli" },
     requestId: `cli-${globalThis.crypto.randomUUID()}`,
   };
   const who = `${operator.id} (${operator.email})`;
   try {
     if (command === "disable-operator") {
-      await disableOperator(db, context, operator.id);
+      await disableOperator(context, { id: operator.id });
       process.stdout.write(`Disabled operator ${who}; their sessions have ended.\n`);
     } else if (command === "enable-operator") {
-      await enableOperator(db, context, operator.id);
+      await enableOperator(context, { id: operator.id });
       process.stdout.write(`Enabled operator ${who}.\n`);
     } else if (command === "remove-operator") {
-      await removeOperator(db, context, operator.id);
+      await removeOperator(context, { id: operator.id });
       process.stdout.write(`Removed operator ${who}.\n`);
     } else if (command === "revoke-operator-sessions") {
-      const { sessionsEnded } = await revokeOperatorSessions(db, context, operator.id);
+      const { sessionsEnded } = await revokeOperatorSessions(context, { id: operator.id });
       process.stdout.write(`Ended ${sessionsEnded} session(s) of operator ${who}.\n`);
     } else if (given) {
-      await setOperatorPassword(db, context, operator.id, await hashOperatorPassword(given));
+      await setOperatorPassword(context, {
+        id: operator.id,
+        passwordHash: await hashOperatorPassword(given),
+      });
       process.stdout.write(`Set a new password for operator ${who}; their sessions have ended.\n`);
     } else {
-      const reset = await resetOperatorPassword(db, context, operator.id);
+      const reset = await resetOperatorPassword(context, { id: operator.id });
       process.stdout.write(
         `Reset the password of operator ${who}; their sessions have ended.\n` +
           `Their temporary password, shown only this once (they choose their own when they sign in with it, before ${reset.expiresAt}):\n\n    ${reset.temporaryPassword}\n\n`,

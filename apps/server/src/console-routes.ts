@@ -20,6 +20,7 @@ import {
 } from "@tenantry/api/operators/sessions";
 import { checkOperatorCredentials } from "@tenantry/api/operators/sign-in";
 import { countSignInAttempt, countSignInSuccess } from "@tenantry/api/operators/throttle";
+import { type Clock, systemClock } from "@tenantry/api/shared/clock";
 import type { WorkspaceActivityAction } from "@tenantry/contracts/activity-actions";
 import type { Database } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
@@ -43,6 +44,8 @@ export interface ConsoleRoutesOptions {
   distDir?: string;
   /** Whose `X-Forwarded-For` names the client (`TENANTRY_TRUSTED_PROXIES`); none unless given. */
   trustedProxies?: TrustedProxies;
+  /** What sessions and sign-in throttling read the time from; the system clock unless given. */
+  clock?: Clock;
 }
 
 const JSON_HEADERS = {
@@ -98,6 +101,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
  */
 export function createConsoleRoutes(options: ConsoleRoutesOptions) {
   const distDir = options.distDir ?? CONSOLE_DIST;
+  const now = () => (options.clock ?? systemClock).now();
   const secureCookie = () => options.publicUrl().startsWith("https:");
 
   const sessionCookie = (token: string, maxAgeSeconds: number) =>
@@ -110,7 +114,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
   };
 
   async function sessionAnswer(token: string) {
-    const session = await findOperatorSession(options.db(), token);
+    const session = await findOperatorSession(options.db(), token, now());
     if (!session) return null;
     return {
       operator: session.operator,
@@ -134,7 +138,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
       req.headers["x-forwarded-for"],
       options.trustedProxies ?? NO_TRUSTED_PROXIES,
     );
-    const retryAfter = await countSignInAttempt(db, { email, address });
+    const retryAfter = await countSignInAttempt(db, { email, address }, now());
     if (retryAfter !== null) {
       options.logger.info({ requestId }, "console sign-in throttled");
       return sendJson(
@@ -149,7 +153,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
         { "retry-after": String(retryAfter) },
       );
     }
-    const check = await checkOperatorCredentials(db, email, password, verifyOperatorPassword);
+    const check = await checkOperatorCredentials(db, email, password, verifyOperatorPassword, now());
     if (check.result === "invalid") {
       options.logger.info({ requestId }, "console sign-in refused");
       return sendJson(res, 401, {
@@ -159,7 +163,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
       });
     }
     // Right credentials are no failure, whatever follows.
-    await countSignInSuccess(db, { email, address });
+    await countSignInSuccess(db, { email, address }, now());
     const { operator } = check;
     if (check.result === "disabled") {
       return sendJson(res, 403, {
@@ -192,6 +196,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
         { ...operator, temporaryPasswordHash: operator.temporaryPasswordHash! },
         await hashOperatorPassword(newPassword),
         requestId,
+        now(),
       );
       if (!exchanged) {
         return sendJson(res, 401, {
@@ -211,7 +216,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
     action: WorkspaceActivityAction,
   ) {
     const db = options.db();
-    const { token } = await createOperatorSession(db, operator);
+    const { token } = await createOperatorSession(db, operator, now());
     await recordActivity(
       db,
       {
@@ -253,7 +258,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
       });
     }
     const db = options.db();
-    const key = await authenticateApiKey(db, parsed.data.apiKey);
+    const key = await authenticateApiKey(db, parsed.data.apiKey, now());
     if (!key) {
       return sendJson(res, 401, { code: "unauthorized", message: "That is not a valid API key", requestId });
     }

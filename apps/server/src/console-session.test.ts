@@ -1,15 +1,18 @@
 import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "@tenantry/api/operators/sessions";
 import { ACCOUNT_THROTTLE } from "@tenantry/api/operators/throttle";
-import { operatorSessions } from "@tenantry/db/schema/operators";
+import { testClock } from "@tenantry/api/shared/clock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
 /** The console's sign-in, session cookie and CSRF header over real HTTP, on a fresh database. */
 let server: TestServer;
 const PASSWORD = "correct horse battery staple";
+/** Sessions end by this clock: the tests move it instead of waiting or back-dating rows. */
+const clock = testClock(Date.now());
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock });
 });
 afterAll(() => server.close());
 
@@ -189,8 +192,24 @@ describe("console sessions", () => {
     const fresh = cookieOf(again);
     const { csrfToken } = (await again.json()) as SessionAnswer;
     expect((await createTenant(fresh, "Before expiry", { [CSRF_HEADER]: csrfToken })).status).toBe(200);
-    await server.handle.db.update(operatorSessions).set({ expiresAt: new Date(Date.now() - 1000) });
+    clock.advance(SESSION_IDLE_MS + 1000);
     expect((await createTenant(fresh, "After expiry", { [CSRF_HEADER]: csrfToken })).status).toBe(401);
     expect((await fetch(`${server.url}/console/session`, { headers: { cookie: fresh } })).status).toBe(401);
+  });
+
+  it("keeps a session in use alive past its idle time, but not past its absolute lifetime", async () => {
+    const signedIn = await signIn(session.operator.email, PASSWORD);
+    const cookie = cookieOf(signedIn);
+    const csrf = { [CSRF_HEADER]: ((await signedIn.json()) as SessionAnswer).csrfToken };
+    // A request every idle period less an hour keeps it alive for days…
+    let elapsed = 0;
+    while (elapsed + SESSION_IDLE_MS < SESSION_ABSOLUTE_MS) {
+      clock.advance(SESSION_IDLE_MS - 60 * 60 * 1000);
+      elapsed += SESSION_IDLE_MS - 60 * 60 * 1000;
+      expect((await fetch(`${server.url}/console/session`, { headers: { cookie } })).status).toBe(200);
+    }
+    // …until a week after sign-in, however busy.
+    clock.advance(SESSION_ABSOLUTE_MS - elapsed);
+    expect((await createTenant(cookie, "After a week", csrf)).status).toBe(401);
   });
 });

@@ -186,6 +186,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     bodyLimitBytes: options.bodyLimitBytes,
     ...(options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
     ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {

@@ -4,6 +4,7 @@ import { tenants } from "@tenantry/db/schema/tenants";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { undocumentedStatuses } from "./testing/documented-statuses";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
 let s: TestServer;
@@ -421,5 +422,42 @@ describe("browser origins (CORS)", () => {
     const response = await s.call("GET", "/api/v1/tenants?limit=1", undefined, { origin: s.url });
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+// Last in the file: it reads every answer the tests above got.
+describe("the OpenAPI document's error responses", () => {
+  type Document = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+  const openApi = async () =>
+    (await json(await fetch(`${s.url}/api/v1/openapi.json`))) as unknown as Document;
+
+  it("list what the routes can answer: 503 on every one, 429 and 502 where limits and providers are", async () => {
+    const { paths } = await openApi();
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(
+          expect.arrayContaining(["400", "401", "403", "500", "503"]),
+        );
+      }
+    }
+    expect(Object.keys(paths["/tenants/{tenantId}/usage"]!.post!.responses)).toContain("429");
+    expect(Object.keys(paths["/connections/{id}/credentials"]!.get!.responses)).toEqual(
+      expect.arrayContaining(["409", "502", "503"]),
+    );
+    expect(paths["/tenants/{id}"]!.get!.responses["503"]).toMatchObject({
+      description: expect.stringContaining("`unavailable`"),
+    });
+  });
+
+  it("list every status the tests in this file saw, for the route that answered it", async () => {
+    const seen = new Set(s.responses.filter((r) => r.path.startsWith("/api/v1/")).map((r) => r.status));
+    // The file exercises errors, not just successes, so the check below has something to hold.
+    expect([...seen].filter((status) => status >= 400).length).toBeGreaterThan(3);
+    const document = await openApi();
+    expect(undocumentedStatuses(document, s.responses)).toEqual([]);
+    // And it does hold: a status no route lists is named, by the route's template.
+    expect(
+      undocumentedStatuses(document, [{ method: "GET", path: "/api/v1/tenants/tenant_x", status: 418 }]),
+    ).toEqual(["GET /api/v1/tenants/{id} → 418"]);
   });
 });

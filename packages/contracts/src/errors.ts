@@ -39,6 +39,7 @@ export type AppErrorCode =
   | "needs_reauth"
   | "provider_error"
   | "provider_unavailable"
+  | "unavailable"
   | "element_key_taken"
   | "element_archived"
   | "invalid_config_schema"

@@ -2,11 +2,13 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
+import type { Clock } from "@tenantry/api/shared/clock";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
 import pino from "pino";
 import { createHttpServer } from "../http-server";
+import type { ObservedResponse } from "./documented-statuses";
 
 export interface TestServer {
   url: string;
@@ -15,6 +17,8 @@ export interface TestServer {
   handle: DatabaseHandle;
   /** Every log line the server wrote, as JSON text. */
   logs: string[];
+  /** Every answer the server gave, in order (see documented-statuses.ts). */
+  responses: ObservedResponse[];
   /** `fetch` against the server with the API key, JSON in and out. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -22,7 +26,12 @@ export interface TestServer {
 
 /** The real HTTP server over a fresh test database, listening on a free loopback port. */
 export async function startTestServer(
-  options: { bodyLimitBytes?: number; consoleDistDir?: string; jwksAllowHosts?: ReadonlySet<string> } = {},
+  options: {
+    bodyLimitBytes?: number;
+    consoleDistDir?: string;
+    jwksAllowHosts?: ReadonlySet<string>;
+    clock?: Clock;
+  } = {},
 ): Promise<TestServer> {
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
@@ -47,6 +56,14 @@ export async function startTestServer(
     version: "test",
     ...(options.consoleDistDir ? { consoleDistDir: options.consoleDistDir } : {}),
     ...(options.jwksAllowHosts ? { jwksAllowHosts: options.jwksAllowHosts } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const responses: ObservedResponse[] = [];
+  server.on("request", (req, res) => {
+    res.on("finish", () => {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      responses.push({ method: req.method ?? "GET", path, status: res.statusCode });
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -57,6 +74,7 @@ export async function startTestServer(
     workspaceId,
     handle,
     logs,
+    responses,
     call(method, path, body, headers = {}) {
       return fetch(`${url}${path}`, {
         method,

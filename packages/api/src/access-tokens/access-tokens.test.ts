@@ -1,11 +1,14 @@
 import { newId } from "@tenantry/db/ids";
+import { apiKeys } from "@tenantry/db/schema/api-keys";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { count, eq } from "drizzle-orm";
 import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import jsonwebtoken from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClock } from "../shared/clock";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
+import { CLOCK_SKEW_SECONDS } from "./verify";
 
 let h: Harness;
 let hs256: { id: string; secret: Uint8Array };
@@ -364,5 +367,40 @@ describe("browser origins", () => {
     expect(await failure(h.api.workspaces.putAllowedOrigins({ origins: [origin] }))).toMatchObject({
       status: 400,
     });
+  });
+});
+
+describe("time", () => {
+  it("is the request's clock: a token and an API key expire when it passes their expiry", async () => {
+    const clock = testClock(Date.now());
+    const timed = await createHarness({ clock });
+    try {
+      const key = await timed.api.signingKeys.create({ algorithm: "HS256" });
+      const issuedAt = Math.floor(clock.now().getTime() / 1000);
+      const token = await sign(
+        { sub: `clock-${unique()}` },
+        { kid: key.id, secret: new TextEncoder().encode(key.secret!), iat: issuedAt, exp: issuedAt + 600 },
+      );
+      const bearer = timed.callerWith({ authorization: `Bearer ${token}` });
+      await bearer.accessTokens.me();
+      expect(await timed.api.accessTokens.introspect({ token })).toMatchObject({ active: true });
+
+      clock.advance((600 + CLOCK_SKEW_SECONDS + 1) * 1000);
+      expect(await failure(bearer.accessTokens.me())).toMatchObject({ status: 401, code: "unauthorized" });
+      expect(await timed.api.accessTokens.introspect({ token })).toEqual({ active: false });
+
+      // An API key with an expiry works until the clock reaches it.
+      const apiKey = await timed.api.apiKeys.create({ name: "expiring" });
+      await timed.handle.db
+        .update(apiKeys)
+        .set({ expiresAt: new Date(clock.now().getTime() + 60_000) })
+        .where(eq(apiKeys.id, apiKey.id));
+      const withKey = timed.callerWith({ authorization: `Bearer ${apiKey.key}` });
+      await withKey.apiKeys.list();
+      clock.advance(60_000);
+      expect(await failure(withKey.apiKeys.list())).toMatchObject({ status: 401 });
+    } finally {
+      await timed.close();
+    }
   });
 });

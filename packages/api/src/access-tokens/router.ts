@@ -59,5 +59,5 @@ export const accessTokensRouter = router({
     })
     .input(accessTokensContract.introspect.input)
     .output(accessTokensContract.introspect.output)
-    .mutation(({ ctx, input }) => introspectToken(ctx, ctx.actor.workspaceId, input.token)),
+    .mutation(({ ctx, input }) => introspectToken(ctx, input)),
 });

@@ -1,13 +1,16 @@
+import type { accessTokensContract } from "@tenantry/contracts/access-tokens";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
 import type { AccessTokenActor } from "../actor";
 import type { Context } from "../context";
 import { keepDefinedPermissions } from "../permissions/service";
 import { memberForToken } from "../roles/authorization";
 import { appError } from "../shared/errors";
-import { createTenant, patchTenantFields, type ServiceContext } from "../tenants/service";
+import type { ServiceContext } from "../shared/service-context";
+import { createTenant, patchTenantFields } from "../tenants/service";
 import { type AccessTokenClaims, type TokenTenant, type VerifiedToken, verifyToken } from "./verify";
 
 type TenantRow = typeof tenants.$inferSelect;
@@ -47,7 +50,7 @@ function actorFor(
  * losers read the winner's row.
  */
 export async function tenantForToken(
-  ctx: Pick<Context, "db" | "keyring" | "requestId">,
+  ctx: Pick<ServiceContext, "db" | "keyring" | "requestId" | "clock">,
   token: VerifiedToken,
 ): Promise<TenantRow> {
   const { workspaceId, claims } = token;
@@ -58,6 +61,7 @@ export async function tenantForToken(
     db: ctx.db,
     keyring: ctx.keyring,
     requestId: ctx.requestId,
+    clock: ctx.clock,
     actor: actorFor(token, id, new Set()),
   };
   try {
@@ -98,9 +102,10 @@ function changedClaimFields(claims: AccessTokenClaims, tenant: TokenTenant): Rec
 /**
  * Turns a bearer token into the actor a widget's request runs as: verified, its tenant loaded or
  * created, a changed `fields` claim merged (and logged), the tenant active, permissions resolved.
+ * Takes the request's `Context`: this is where its actor comes from.
  */
 export async function authenticateAccessToken(ctx: Context, bearer: string): Promise<AccessTokenActor> {
-  const verification = await verifyToken(ctx.db, ctx.keyring, bearer, Date.now(), ctx.jwks);
+  const verification = await verifyToken(ctx.db, ctx.keyring, bearer, ctx.clock.now().getTime(), ctx.jwks);
   if (!verification.ok) {
     throw appError("UNAUTHORIZED", "unauthorized", `Invalid access token: ${verification.reason}`);
   }
@@ -149,35 +154,24 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
   }
   const changed = changedClaimFields(token.claims, tenant);
   if (changed) {
-    await patchTenantFields(
-      { db: ctx.db, keyring: ctx.keyring, requestId: ctx.requestId, actor },
-      { id: tenant.id, fields: changed, fromTokenClaims: true },
-    );
+    const sc: ServiceContext = { ...ctx, actor };
+    await patchTenantFields(sc, { id: tenant.id, fields: changed, fromTokenClaims: true });
   }
   return actor;
 }
 
-/** RFC 7662 introspection for the host's backend. Has no side effects: it creates no tenant. */
+type Introspect = typeof accessTokensContract.introspect;
+
+/**
+ * RFC 7662 introspection for the host's backend. Has no side effects: it creates no tenant. An
+ * issuer's token needs the request's JWKS keys as well.
+ */
 export async function introspectToken(
-  ctx: Context,
-  workspaceId: string,
-  token: string,
-): Promise<
-  | { active: false }
-  | {
-      active: true;
-      sub: string;
-      tenantId: string | null;
-      exp: number;
-      iat: number | null;
-      scope: string | null;
-      userId: string | null;
-      externalUserId: string | null;
-      kid: string;
-      tokenType: "access_token";
-    }
-> {
-  const verification = await verifyToken(ctx.db, ctx.keyring, token, Date.now(), ctx.jwks);
+  ctx: ServiceContext & Pick<Context, "jwks">,
+  { token }: z.infer<Introspect["input"]>,
+): Promise<z.infer<Introspect["output"]>> {
+  const workspaceId = ctx.actor.workspaceId;
+  const verification = await verifyToken(ctx.db, ctx.keyring, token, ctx.clock.now().getTime(), ctx.jwks);
   if (!verification.ok || verification.token.workspaceId !== workspaceId) return { active: false };
   const { claims, keyId } = verification.token;
   const tenant = await findTenantByInternalId(ctx.db, workspaceId, claims.sub);

@@ -118,7 +118,8 @@ export async function verifyToken(
   db: Database,
   keyring: Keyring,
   token: string,
-  now = Date.now(),
+  /** Milliseconds since the epoch, from the request's clock. */
+  now: number,
   jwks?: JwksKeys,
 ): Promise<Verification> {
   if (token.length > MAX_TOKEN_BYTES) return { ok: false, reason: "token is larger than 8 KiB" };

@@ -1,6 +1,6 @@
 import { apiKeysContract } from "@tenantry/contracts/api-keys";
 import { procedure, router, WORKSPACE } from "../trpc";
-import { createApiKey, listApiKeys, revokeApiKey } from "./service";
+import { createWorkspaceApiKey, listApiKeys, revokeApiKey } from "./service";
 
 const tags = ["API keys"];
 export const apiKeysRouter = router({
@@ -17,15 +17,13 @@ export const apiKeysRouter = router({
     })
     .input(apiKeysContract.create.input)
     .output(apiKeysContract.create.output)
-    .mutation(({ ctx, input }) =>
-      createApiKey(ctx.db, { workspaceId: ctx.actor.workspaceId, name: input.name }),
-    ),
+    .mutation(({ ctx, input }) => createWorkspaceApiKey(ctx, input)),
 
   list: procedure
     .meta({ access: WORKSPACE, rest: { method: "GET", path: "/api-keys", tags, summary: "List API keys" } })
     .input(apiKeysContract.list.input)
     .output(apiKeysContract.list.output)
-    .query(async ({ ctx }) => ({ items: await listApiKeys(ctx.db, ctx.actor.workspaceId) })),
+    .query(async ({ ctx }) => ({ items: await listApiKeys(ctx) })),
 
   revoke: procedure
     .meta({
@@ -34,5 +32,5 @@ export const apiKeysRouter = router({
     })
     .input(apiKeysContract.revoke.input)
     .output(apiKeysContract.revoke.output)
-    .mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.actor.workspaceId, input.id)),
+    .mutation(({ ctx, input }) => revokeApiKey(ctx, input)),
 });

@@ -1,11 +1,18 @@
+import type { apiKeySummary, apiKeysContract } from "@tenantry/contracts/api-keys";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apiKeys } from "@tenantry/db/schema/api-keys";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { z } from "zod";
 import type { ApiKeyActor } from "../actor";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
+import type { ServiceContext } from "../shared/service-context";
+
+export type ApiKeySummary = z.infer<typeof apiKeySummary>;
+type CreateApiKeyInput = z.infer<typeof apiKeysContract.create.input>;
+type CreatedApiKey = z.infer<typeof apiKeysContract.create.output>;
 
 export const API_KEY_PREFIX = "tnt_sk_";
 /** A key is `tnt_sk_` and 43 base64url characters (32 random bytes). */
@@ -21,11 +28,14 @@ export function hashApiKey(plaintext: string): Promise<string> {
   return sha256Hex(plaintext);
 }
 
-/** Stores a key (generated unless given) and answers its plaintext once. */
+/**
+ * Stores a key (generated unless given) and answers its plaintext once. `(db, …)`: bootstrap, the
+ * CLI and tests make keys before any caller exists; the API's way is `createWorkspaceApiKey`.
+ */
 export async function createApiKey(
   db: Executor,
   options: { workspaceId: string; name: string; plaintext?: string },
-): Promise<{ id: string; name: string; prefix: string; key: string; createdAt: string }> {
+): Promise<CreatedApiKey> {
   const key = options.plaintext ?? generateApiKey();
   const id = newId("key");
   const [row] = await db
@@ -41,8 +51,20 @@ export async function createApiKey(
   return { id, name: row!.name, prefix: row!.prefix, key, createdAt: row!.createdAt.toISOString() };
 }
 
-/** Resolves a presented key to its workspace; null for unknown, revoked or expired keys. */
-export async function authenticateApiKey(db: Database, presented: string): Promise<ApiKeyActor | null> {
+/** A key the caller asked for, in the caller's workspace. */
+export function createWorkspaceApiKey(ctx: ServiceContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  return createApiKey(ctx.db, { workspaceId: ctx.actor.workspaceId, name: input.name });
+}
+
+/**
+ * Resolves a presented key to its workspace; null for unknown, revoked or expired keys (at `at`).
+ * `(db, …)`: this is how a request gets its actor.
+ */
+export async function authenticateApiKey(
+  db: Database,
+  presented: string,
+  at: Date,
+): Promise<ApiKeyActor | null> {
   if (!API_KEY_PATTERN.test(presented)) return null;
   const keyHash = await hashApiKey(presented);
   const [row] = await prepared(db, "api_key_by_hash", (d) =>
@@ -60,12 +82,12 @@ export async function authenticateApiKey(db: Database, presented: string): Promi
       .prepare("api_key_by_hash"),
   ).execute({ hash: keyHash });
   if (!row || row.revokedAt) return null;
-  const now = Date.now();
+  const now = at.getTime();
   if (row.expiresAt && row.expiresAt.getTime() <= now) return null;
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db
       .update(apiKeys)
-      .set({ lastUsedAt: sql`now()` })
+      .set({ lastUsedAt: at })
       .where(
         and(
           eq(apiKeys.workspaceId, row.workspaceId),
@@ -77,30 +99,23 @@ export async function authenticateApiKey(db: Database, presented: string): Promi
   return { type: "api_key", workspaceId: row.workspaceId, apiKeyId: row.id };
 }
 
-export interface ApiKeySummary {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
-
-export async function listApiKeys(db: Executor, workspaceId: string): Promise<ApiKeySummary[]> {
-  const rows = await db
+export async function listApiKeys(ctx: ServiceContext): Promise<ApiKeySummary[]> {
+  const rows = await ctx.db
     .select()
     .from(apiKeys)
-    .where(eq(apiKeys.workspaceId, workspaceId))
+    .where(eq(apiKeys.workspaceId, ctx.actor.workspaceId))
     .orderBy(desc(apiKeys.id));
   return rows.map(toSummary);
 }
 
-export async function revokeApiKey(db: Executor, workspaceId: string, id: string): Promise<ApiKeySummary> {
-  const [row] = await db
+export async function revokeApiKey(
+  ctx: ServiceContext,
+  { id }: z.infer<typeof apiKeysContract.revoke.input>,
+): Promise<ApiKeySummary> {
+  const [row] = await ctx.db
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
-    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id)))
+    .where(and(eq(apiKeys.workspaceId, ctx.actor.workspaceId), eq(apiKeys.id, id)))
     .returning();
   if (!row) throw notFound("API key", id);
   return toSummary(row);

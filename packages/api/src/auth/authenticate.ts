@@ -15,7 +15,7 @@ export async function authenticateApiKeyOnly(ctx: Context): Promise<Actor> {
   if (looksLikeJwt(presented) && ctx.credentials.bearer && !ctx.credentials.apiKey) {
     throw appError("FORBIDDEN", "forbidden", "This call needs an API key; access tokens cannot make it");
   }
-  const actor = await authenticateApiKey(ctx.db, presented);
+  const actor = await authenticateApiKey(ctx.db, presented, ctx.clock.now());
   if (!actor) throw appError("UNAUTHORIZED", "unauthorized", "Invalid, expired or revoked API key");
   return actor;
 }

@@ -1,19 +1,19 @@
 import type { WorkspaceActivityAction } from "@tenantry/contracts/activity-actions";
+import type { operatorsContract } from "@tenantry/contracts/operators";
 import type { Executor, Transaction } from "@tenantry/db/database";
 import { operatorSessions, operators } from "@tenantry/db/schema/operators";
 import { and, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
+import type { ServiceContext } from "../shared/service-context";
 import { type Operator, toOperator } from "./service";
 import { clearAccountThrottle } from "./throttle";
 
-/** Who is acting, for the activity log: an API key, an operator, or the CLI (a system actor). */
-export interface ChangeContext {
-  actor: Actor;
-  requestId: string;
-}
+type OperatorId = z.infer<typeof operatorsContract.disable.input>;
+type PasswordReset = z.infer<typeof operatorsContract.resetPassword.output>;
 
 /** How long the temporary password a reset hands out can be exchanged for one of the operator's own. */
 export const TEMPORARY_PASSWORD_MS = 24 * 60 * 60 * 1000;
@@ -72,7 +72,7 @@ async function endSessions(tx: Executor, target: OperatorRow, keepSessionId?: st
 
 function record(
   tx: Executor,
-  context: ChangeContext,
+  context: Pick<ServiceContext, "actor" | "requestId">,
   target: OperatorRow,
   action: WorkspaceActivityAction,
   before: Record<string, unknown> | null,
@@ -89,21 +89,21 @@ function record(
 }
 
 /** Disables an operator: their sessions end at once and they cannot sign in until enabled again. */
-export async function disableOperator(db: Executor, context: ChangeContext, id: string): Promise<Operator> {
-  const workspaceId = context.actor.workspaceId;
-  return db.transaction(async (tx) => {
+export async function disableOperator(ctx: ServiceContext, { id }: OperatorId): Promise<Operator> {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const { target, activeIds } = await lockOperator(tx, workspaceId, id);
     if (target.disabledAt) return toOperator(target);
     refuseLastActive(target, activeIds, "disable");
     const [updated] = await tx
       .update(operators)
-      .set({ disabledAt: new Date() })
+      .set({ disabledAt: ctx.clock.now() })
       .where(and(eq(operators.workspaceId, workspaceId), eq(operators.id, id)))
       .returning();
     const sessionsEnded = await endSessions(tx, target);
     await record(
       tx,
-      context,
+      ctx,
       target,
       "operator.disabled",
       { status: "active" },
@@ -116,9 +116,9 @@ export async function disableOperator(db: Executor, context: ChangeContext, id: 
   });
 }
 
-export async function enableOperator(db: Executor, context: ChangeContext, id: string): Promise<Operator> {
-  const workspaceId = context.actor.workspaceId;
-  return db.transaction(async (tx) => {
+export async function enableOperator(ctx: ServiceContext, { id }: OperatorId): Promise<Operator> {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const { target } = await lockOperator(tx, workspaceId, id);
     if (!target.disabledAt) return toOperator(target);
     const [updated] = await tx
@@ -126,7 +126,7 @@ export async function enableOperator(db: Executor, context: ChangeContext, id: s
       .set({ disabledAt: null })
       .where(and(eq(operators.workspaceId, workspaceId), eq(operators.id, id)))
       .returning();
-    await record(tx, context, target, "operator.enabled", { status: "disabled" }, { status: "active" });
+    await record(tx, ctx, target, "operator.enabled", { status: "disabled" }, { status: "active" });
     return toOperator(updated!);
   });
 }
@@ -135,16 +135,16 @@ export async function enableOperator(db: Executor, context: ChangeContext, id: s
  * Removes an operator and (by the foreign key's cascade) their sessions. The activity log keeps
  * their email and name, since the row that named them is gone.
  */
-export async function removeOperator(db: Executor, context: ChangeContext, id: string): Promise<Operator> {
-  const workspaceId = context.actor.workspaceId;
-  return db.transaction(async (tx) => {
+export async function removeOperator(ctx: ServiceContext, { id }: OperatorId): Promise<Operator> {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const { target, activeIds } = await lockOperator(tx, workspaceId, id);
     refuseLastActive(target, activeIds, "remove");
     const sessionsEnded = await endSessions(tx, target);
     await tx.delete(operators).where(and(eq(operators.workspaceId, workspaceId), eq(operators.id, id)));
     await record(
       tx,
-      context,
+      ctx,
       target,
       "operator.removed",
       { email: target.email, name: target.name, status: target.disabledAt ? "disabled" : "active" },
@@ -161,15 +161,14 @@ export async function removeOperator(db: Executor, context: ChangeContext, id: s
  * is enough for 144 random bits.
  */
 export async function resetOperatorPassword(
-  db: Executor,
-  context: ChangeContext,
-  id: string,
-): Promise<{ operator: Operator; temporaryPassword: string; expiresAt: string }> {
-  const workspaceId = context.actor.workspaceId;
+  ctx: ServiceContext,
+  { id }: OperatorId,
+): Promise<PasswordReset & { operator: Operator }> {
+  const workspaceId = ctx.actor.workspaceId;
   const temporaryPassword = base64url(randomBytes(18));
-  const expiresAt = new Date(Date.now() + TEMPORARY_PASSWORD_MS);
+  const expiresAt = new Date(ctx.clock.now().getTime() + TEMPORARY_PASSWORD_MS);
   const temporaryPasswordHash = await sha256Hex(temporaryPassword);
-  return db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const { target } = await lockOperator(tx, workspaceId, id);
     const [updated] = await tx
       .update(operators)
@@ -178,7 +177,7 @@ export async function resetOperatorPassword(
       .returning();
     const sessionsEnded = await endSessions(tx, target);
     await clearAccountThrottle(tx, target.email);
-    await record(tx, context, target, "operator.password_reset", null, {
+    await record(tx, ctx, target, "operator.password_reset", null, {
       passwordChangeRequired: true,
       sessionsEnded,
     });
@@ -191,13 +190,11 @@ export async function resetOperatorPassword(
  * session ends and a lockout on the account is lifted. `passwordHash` is made by the server.
  */
 export async function setOperatorPassword(
-  db: Executor,
-  context: ChangeContext,
-  id: string,
-  passwordHash: string,
+  ctx: ServiceContext,
+  { id, passwordHash }: OperatorId & { passwordHash: string },
 ): Promise<Operator> {
-  const workspaceId = context.actor.workspaceId;
-  return db.transaction(async (tx) => {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const { target } = await lockOperator(tx, workspaceId, id);
     const [updated] = await tx
       .update(operators)
@@ -206,7 +203,7 @@ export async function setOperatorPassword(
       .returning();
     const sessionsEnded = await endSessions(tx, target);
     await clearAccountThrottle(tx, target.email);
-    await record(tx, context, target, "operator.password_reset", null, {
+    await record(tx, ctx, target, "operator.password_reset", null, {
       passwordChangeRequired: false,
       sessionsEnded,
     });
@@ -219,29 +216,29 @@ export async function setOperatorPassword(
  * their other sessions keeps the one they are using.
  */
 export async function revokeOperatorSessions(
-  db: Executor,
-  context: ChangeContext,
-  id: string,
-  options: { keepSessionId?: string } = {},
+  ctx: ServiceContext,
+  { id, keepSessionId }: OperatorId & { keepSessionId?: string | undefined },
 ): Promise<{ operator: Operator; sessionsEnded: number }> {
-  const workspaceId = context.actor.workspaceId;
-  return db.transaction(async (tx) => {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const { target } = await lockOperator(tx, workspaceId, id);
-    const sessionsEnded = await endSessions(tx, target, options.keepSessionId);
-    await record(tx, context, target, "operator.sessions_revoked", null, { sessionsEnded });
+    const sessionsEnded = await endSessions(tx, target, keepSessionId);
+    await record(tx, ctx, target, "operator.sessions_revoked", null, { sessionsEnded });
     return { operator: toOperator(target), sessionsEnded };
   });
 }
 
 /**
  * At sign-in with a reset's temporary password: the operator's own password replaces it. Only if
- * the same temporary password is still pending and fresh, so a second reset meanwhile wins.
+ * the same temporary password is still pending and fresh (at `now`), so a second reset meanwhile
+ * wins. `(db, …)`: the operator is not signed in yet, so there is no actor to take a context from.
  */
 export async function exchangeTemporaryPassword(
   db: Executor,
   operator: { workspaceId: string; id: string; temporaryPasswordHash: string },
   passwordHash: string,
   requestId: string,
+  now: Date,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [updated] = await tx
@@ -252,7 +249,7 @@ export async function exchangeTemporaryPassword(
           eq(operators.workspaceId, operator.workspaceId),
           eq(operators.id, operator.id),
           eq(operators.temporaryPasswordHash, operator.temporaryPasswordHash),
-          gt(operators.temporaryPasswordExpiresAt, new Date()),
+          gt(operators.temporaryPasswordExpiresAt, now),
         ),
       )
       .returning();

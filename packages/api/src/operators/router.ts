@@ -27,7 +27,7 @@ export const operatorsRouter = router({
     .input(operatorsContract.list.input)
     .output(operatorsContract.list.output)
     .query(async ({ ctx }) => ({
-      items: (await listOperators(ctx.db, ctx.actor.workspaceId)).map(summary),
+      items: (await listOperators(ctx)).map(summary),
     })),
 
   disable: procedure
@@ -42,7 +42,7 @@ export const operatorsRouter = router({
     })
     .input(operatorsContract.disable.input)
     .output(operatorsContract.disable.output)
-    .mutation(async ({ ctx, input }) => summary(await disableOperator(ctx.db, ctx, input.id))),
+    .mutation(async ({ ctx, input }) => summary(await disableOperator(ctx, input))),
 
   enable: procedure
     .meta({
@@ -51,7 +51,7 @@ export const operatorsRouter = router({
     })
     .input(operatorsContract.enable.input)
     .output(operatorsContract.enable.output)
-    .mutation(async ({ ctx, input }) => summary(await enableOperator(ctx.db, ctx, input.id))),
+    .mutation(async ({ ctx, input }) => summary(await enableOperator(ctx, input))),
 
   remove: procedure
     .meta({
@@ -65,7 +65,7 @@ export const operatorsRouter = router({
     })
     .input(operatorsContract.remove.input)
     .output(operatorsContract.remove.output)
-    .mutation(async ({ ctx, input }) => summary(await removeOperator(ctx.db, ctx, input.id))),
+    .mutation(async ({ ctx, input }) => summary(await removeOperator(ctx, input))),
 
   resetPassword: procedure
     .meta({
@@ -80,7 +80,7 @@ export const operatorsRouter = router({
     .input(operatorsContract.resetPassword.input)
     .output(operatorsContract.resetPassword.output)
     .mutation(async ({ ctx, input }) => {
-      const reset = await resetOperatorPassword(ctx.db, ctx, input.id);
+      const reset = await resetOperatorPassword(ctx, input);
       return { ...reset, operator: summary(reset.operator) };
     }),
 
@@ -97,7 +97,8 @@ export const operatorsRouter = router({
     .input(operatorsContract.revokeSessions.input)
     .output(operatorsContract.revokeSessions.output)
     .mutation(async ({ ctx, input }) => {
-      const revoked = await revokeOperatorSessions(ctx.db, ctx, input.id, {
+      const revoked = await revokeOperatorSessions(ctx, {
+        ...input,
         keepSessionId: ownSession(ctx.actor, input.id),
       });
       return { ...revoked, operator: summary(revoked.operator) };

@@ -1,28 +1,25 @@
+import { normalizeEmail } from "@tenantry/contracts/email";
+import type { operatorSchema } from "@tenantry/contracts/operators";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { operators } from "@tenantry/db/schema/operators";
 import { and, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError } from "../shared/errors";
+import type { ServiceContext } from "../shared/service-context";
 
-export interface Operator {
-  id: string;
-  workspaceId: string;
-  email: string;
-  name: string;
-  createdAt: string;
-  lastSignInAt: string | null;
-  status: "active" | "disabled";
-  disabledAt: string | null;
-  /** A reset handed out a temporary password; the operator chooses their own at the next sign-in. */
-  passwordChangeRequired: boolean;
-}
+/** An operator as the contract answers it, plus the workspace it belongs to (which routers drop). */
+export type Operator = z.infer<typeof operatorSchema> & { workspaceId: string };
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** `passwordHash` is made by the caller (argon2id in the server): this package stays free of native code. */
+/**
+ * `passwordHash` is made by the caller (argon2id in the server): this package stays free of native code.
+ * Takes `(db, …)`: the CLI and the console's setup create operators before anyone is signed in.
+ *
+ * Emails are stored as `normalizeEmail` of members has them (NFKC, lower case). Rows written with
+ * the old trim-and-lower-case form need no migration: both ways in (setup and the CLI) have always
+ * required `z.email()`, which admits only ASCII, and NFKC leaves ASCII as it is (operator-email.unit.test.ts).
+ */
 export async function createOperator(
   db: Executor,
   input: { workspaceId: string; email: string; name: string; passwordHash: string },
@@ -55,7 +52,8 @@ export interface SignInCandidate extends Operator {
 
 /**
  * Candidates for a sign-in: one per workspace that has an operator with this email, enabled ones
- * first (a disabled one is only there to say so to whoever knows its password).
+ * first (a disabled one is only there to say so to whoever knows its password). `(db, email)`:
+ * nobody is signed in yet.
  */
 export async function findOperatorsForSignIn(db: Executor, email: string): Promise<SignInCandidate[]> {
   const rows = await db
@@ -72,6 +70,7 @@ export async function findOperatorsForSignIn(db: Executor, email: string): Promi
   }));
 }
 
+/** The CLI's lookup (by the email given on its command line), before it acts as a system actor. */
 export async function findOperatorByEmail(
   db: Executor,
   workspaceId: string,
@@ -85,6 +84,7 @@ export async function findOperatorByEmail(
   return row ? toOperator(row) : null;
 }
 
+/** Asked before anyone is signed in (the console's setup screen, the start-up banner). */
 export async function hasAnyOperator(db: Executor, workspaceId?: string): Promise<boolean> {
   const [row] = await db
     .select({ id: operators.id })
@@ -94,11 +94,11 @@ export async function hasAnyOperator(db: Executor, workspaceId?: string): Promis
   return Boolean(row);
 }
 
-export async function listOperators(db: Executor, workspaceId: string): Promise<Operator[]> {
-  const rows = await db
+export async function listOperators(ctx: ServiceContext): Promise<Operator[]> {
+  const rows = await ctx.db
     .select()
     .from(operators)
-    .where(eq(operators.workspaceId, workspaceId))
+    .where(eq(operators.workspaceId, ctx.actor.workspaceId))
     .orderBy(operators.createdAt);
   return rows.map(toOperator);
 }

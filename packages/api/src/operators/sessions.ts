@@ -1,7 +1,7 @@
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { operatorSessions, operators } from "@tenantry/db/schema/operators";
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type { OperatorActor } from "../actor";
 import type { Context } from "../context";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
@@ -30,12 +30,14 @@ export async function csrfTokenFor(sessionToken: string): Promise<string> {
   return (await sha256Hex(`tenantry-csrf:${sessionToken}`)).slice(0, 43);
 }
 
+/** At sign-in, hence `(db, …)` and the time from the caller's clock: there is no actor yet. */
 export async function createOperatorSession(
   db: Executor,
   operator: { workspaceId: string; id: string },
+  at: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = base64url(randomBytes(32));
-  const now = Date.now();
+  const now = at.getTime();
   const expiresAt = new Date(now + SESSION_IDLE_MS);
   await db.insert(operatorSessions).values({
     workspaceId: operator.workspaceId,
@@ -47,13 +49,20 @@ export async function createOperatorSession(
   });
   await db
     .update(operators)
-    .set({ lastSignInAt: sql`now()` })
+    .set({ lastSignInAt: at })
     .where(and(eq(operators.workspaceId, operator.workspaceId), eq(operators.id, operator.id)));
   return { token, expiresAt };
 }
 
-/** The live session behind a cookie token, or null (unknown, expired, or its operator disabled). */
-export async function findOperatorSession(db: Database, token: string): Promise<OperatorSession | null> {
+/**
+ * The live session behind a cookie token at `at`, or null (unknown, expired, or its operator
+ * disabled). `(db, …)`: this is how a request gets its actor in the first place.
+ */
+export async function findOperatorSession(
+  db: Database,
+  token: string,
+  at: Date,
+): Promise<OperatorSession | null> {
   const tokenHash = await sha256Hex(token);
   const [row] = await db
     .select({
@@ -77,7 +86,7 @@ export async function findOperatorSession(db: Database, token: string): Promise<
     )
     .where(eq(operatorSessions.tokenHash, tokenHash))
     .limit(1);
-  const now = Date.now();
+  const now = at.getTime();
   if (!row || row.expiresAt.getTime() <= now || row.absoluteExpiresAt.getTime() <= now) return null;
   let expiresAt = row.expiresAt;
   if (now - row.lastSeenAt.getTime() > TOUCH_RESOLUTION_MS) {
@@ -102,6 +111,7 @@ export async function findOperatorSession(db: Database, token: string): Promise<
   };
 }
 
+/** Sign-out by the cookie's token, hence `(db, token)`. */
 export async function deleteOperatorSession(db: Executor, token: string): Promise<void> {
   await db.delete(operatorSessions).where(eq(operatorSessions.tokenHash, await sha256Hex(token)));
 }
@@ -116,7 +126,7 @@ export async function authenticateOperator(ctx: Context): Promise<OperatorActor>
   if (ctx.origin) {
     throw appError("FORBIDDEN", "forbidden", "A console session cannot be used from another origin");
   }
-  const found = await findOperatorSession(ctx.db, session.token);
+  const found = await findOperatorSession(ctx.db, session.token, ctx.clock.now());
   if (!found) throw appError("UNAUTHORIZED", "unauthorized", "The console session expired; sign in again");
   if (!session.csrf || !constantTimeEqual(session.csrf, found.csrfToken)) {
     throw appError("FORBIDDEN", "csrf_failed", "Missing or wrong x-tenantry-csrf header");

@@ -19,12 +19,13 @@ export type CredentialCheck =
   | { result: "invalid" }
   | { result: "valid" | "change_password" | "disabled"; operator: SignInCandidate };
 
+/** `(db, …)` with the time passed in: sign-in is how an operator gets to be an actor. */
 export async function checkOperatorCredentials(
   db: Executor,
   email: string,
   password: string,
   verifyPassword: VerifyPassword,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<CredentialCheck> {
   const candidates = await findOperatorsForSignIn(db, email);
   if (candidates.length === 0) await verifyPassword(null, password);

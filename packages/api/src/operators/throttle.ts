@@ -1,9 +1,9 @@
+import { normalizeEmail } from "@tenantry/contracts/email";
 import type { Executor } from "@tenantry/db/database";
 import { operatorSignInAttempts } from "@tenantry/db/schema/operators";
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { sha256Hex } from "../shared/crypto";
 import { throttledAddress } from "./client-address";
-import { normalizeEmail } from "./service";
 
 /**
  * How many failed sign-ins a key may have in one window, and how long it is then refused. Each
@@ -86,12 +86,13 @@ async function addressKey(address: string): Promise<string> {
  * Counts a sign-in attempt against its account and its client address before the password is
  * checked (an attempt refused by either is counted by neither), so concurrent attempts from several processes cannot slip past a limit: both rows are
  * locked (in key order, so two sign-ins never wait on each other crosswise), read and written in
- * one transaction. Answers the seconds to wait when either is locked, else null.
+ * one transaction. Answers the seconds to wait when either is locked, else null. `(db, …, now)`:
+ * it runs before there is an actor; `now` comes from the caller's clock.
  */
 export async function countSignInAttempt(
   db: Executor,
   attempt: { email: string; address: string },
-  now: Date = new Date(),
+  now: Date,
 ): Promise<number | null> {
   const policies = new Map([
     [await accountKey(attempt.email), ACCOUNT_THROTTLE],
@@ -130,7 +131,7 @@ export async function countSignInAttempt(
 export async function countSignInSuccess(
   db: Executor,
   attempt: { email: string; address: string },
-  now: Date = new Date(),
+  now: Date,
 ): Promise<void> {
   const address = await addressKey(attempt.address);
   await db

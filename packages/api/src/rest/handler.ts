@@ -1,5 +1,4 @@
-import type { AnyRouter } from "@trpc/server";
-import { getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
+import { type AnyRouter, getTRPCErrorFromUnknown } from "@trpc/server";
 import type { Context } from "../context";
 import { databaseInputError } from "../shared/db-errors";
 import { appError, describeError, type ErrorBody } from "../shared/errors";

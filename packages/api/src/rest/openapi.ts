@@ -17,34 +17,55 @@ const ERROR_RESPONSES: Partial<Record<ErrorStatus, string>> = {
   429: "A limit was reached",
   500: "Tenantry failed; the log has the request id",
   502: "The connection's provider answered with an error",
-  503: "The connection's provider could not be reached",
-};
-
-/** Statuses a few procedures answer beyond what their method and input imply. */
-const EXTRA_ERROR_STATUSES: Record<string, ErrorStatus[]> = {
-  "usage.record": [429],
-  // Refreshing first: a refused refresh token is 409 needs_reauth, a provider down 502/503.
-  "connections.credentials": [409, 502, 503],
+  503: "Tenantry is starting (its database is not ready yet), or the connection's provider could not be reached",
 };
 
 /**
- * The error statuses an operation can answer: bad input, credentials, permission and 500 on every
- * one; 404 where it names a resource; 409 on changes; 413/415 where it takes a body; and what
- * EXTRA_ERROR_STATUSES adds.
+ * What any operation may answer: bad input, credentials, permission (a token's tenant may be
+ * inactive too), an unexpected failure, and the server still starting (every route, before its
+ * database is ready).
  */
-export function errorStatusesOf(route: CompiledRoute, hasBody: boolean): ErrorStatus[] {
-  const statuses = new Set<ErrorStatus>([400, 401, 403, 500]);
+const EVERY_OPERATION: readonly AppErrorCode[] = [
+  "invalid_input",
+  "unauthorized",
+  "forbidden",
+  "internal_error",
+  "unavailable",
+];
+
+/** Codes a few procedures answer beyond what their method and input imply. */
+const EXTRA_ERROR_CODES: Record<string, readonly AppErrorCode[]> = {
+  "usage.record": ["usage_limit_exceeded"],
+  // Named by a token in the body rather than an id: an unknown token is not_found.
+  "members.acceptInvitation": ["not_found"],
+  // Refreshing first: a refused refresh token is needs_reauth, a provider down or refusing 502/503.
+  "connections.credentials": ["conflict", "needs_reauth", "provider_error", "provider_unavailable"],
+};
+
+/**
+ * The error codes an operation can answer: EVERY_OPERATION's; `not_found` where it names a
+ * resource; `conflict` on changes; the body's own where it takes one; and EXTRA_ERROR_CODES.
+ */
+export function errorCodesOf(route: CompiledRoute, hasBody: boolean): AppErrorCode[] {
+  const codes = new Set<AppErrorCode>(EVERY_OPERATION);
   // A resource named by the path, or by an id of another resource (`roleId`, with its id pattern).
   const references = Object.entries(route.inputSchema?.properties ?? {}).some(
     ([name, schema]) => name.endsWith("Id") && typeof schema.pattern === "string",
   );
-  if (route.pathParams.length > 0 || references) statuses.add(404);
-  if (route.method !== "GET") statuses.add(409);
+  if (route.pathParams.length > 0 || references) codes.add("not_found");
+  if (route.method !== "GET") codes.add("conflict");
   if (hasBody) {
-    statuses.add(413);
-    statuses.add(415);
+    codes.add("invalid_json");
+    codes.add("payload_too_large");
+    codes.add("unsupported_media_type");
   }
-  for (const status of EXTRA_ERROR_STATUSES[route.procedurePath] ?? []) statuses.add(status);
+  for (const code of EXTRA_ERROR_CODES[route.procedurePath] ?? []) codes.add(code);
+  return [...codes];
+}
+
+/** The error statuses an operation can answer: those its error codes map to in ERROR_CODES. */
+export function errorStatusesOf(route: CompiledRoute, hasBody: boolean): ErrorStatus[] {
+  const statuses = new Set(errorCodesOf(route, hasBody).flatMap((code) => statusesOf(code)));
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -111,7 +132,10 @@ function operation(route: CompiledRoute): Schema {
         errorStatusesOf(route, hasBody).map((status) => [
           String(status),
           {
-            description: ERROR_RESPONSES[status] ?? "Error",
+            description: `${ERROR_RESPONSES[status] ?? "Error"}. Codes: ${errorCodesOf(route, hasBody)
+              .filter((code) => statusesOf(code).includes(status))
+              .map((code) => `\`${code}\``)
+              .join(", ")}`,
             content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
           },
         ]),

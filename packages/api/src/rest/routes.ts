@@ -1,4 +1,6 @@
-import type { AnyRouter } from "@trpc/server";
+import type { ProcedureContract } from "@tenantry/contracts/procedures";
+import { tenantryContract } from "@tenantry/contracts/router";
+import type { AnyProcedure, AnyRouter } from "@trpc/server";
 import { z } from "zod";
 import { type Caller, callersOf, type Meta, type RestRoute } from "../trpc";
 
@@ -24,10 +26,36 @@ export interface CompiledRoute extends RestRoute {
   fieldTypes: Map<string, string>;
 }
 
-interface ProcedureDef {
-  meta?: Meta;
-  inputs: unknown[];
-  output?: unknown;
+/** The contract's tree: namespaces of procedure contracts, as `tenantryContract` is. */
+export interface ContractTree {
+  [name: string]: ProcedureContract | ContractTree;
+}
+
+function isContract(node: ProcedureContract | ContractTree | undefined): node is ProcedureContract {
+  return node !== undefined && "output" in node && "type" in node && typeof node.type === "string";
+}
+
+/**
+ * Every procedure of a router by its dotted path, with its meta. Read through tRPC's public shape
+ * only: a built router is its record of procedures and nested routers (`appRouter.tenants.list`),
+ * and a procedure carries its `meta` (tRPC 11); `_def` is tRPC's own and not read here.
+ */
+export function proceduresOf(appRouter: AnyRouter): Map<string, Meta | undefined> {
+  const found = new Map<string, Meta | undefined>();
+  const walk = (node: object, prefix: string) => {
+    for (const [name, value] of Object.entries(node)) {
+      // A router's own members next to its record.
+      if (name === "_def" || name === "createCaller") continue;
+      const path = prefix ? `${prefix}.${name}` : name;
+      if (typeof value === "function" && "meta" in value) {
+        found.set(path, (value as AnyProcedure).meta as Meta | undefined);
+      } else if (typeof value === "object" && value !== null) {
+        walk(value, path);
+      }
+    }
+  };
+  walk(appRouter, "");
+  return found;
 }
 
 export function toJsonSchema(schema: unknown, io: "input" | "output"): JsonSchema | null {
@@ -43,15 +71,23 @@ function primaryType(schema: JsonSchema | undefined): string | undefined {
   return schema.anyOf?.map(primaryType).find((t) => t && t !== "null");
 }
 
-/** Reads the REST routes off the router's procedure metadata. Done once at start. */
-export function compileRoutes(appRouter: AnyRouter): CompiledRoute[] {
-  const procedures = appRouter._def.procedures as Record<string, { _def: ProcedureDef }>;
+/**
+ * Reads the REST routes off the router's procedure metadata, with each procedure's input and output
+ * schemas from the contract it implements (the very objects its `.input()`/`.output()` were given;
+ * contract.unit.test.ts holds them equal). Done once at start.
+ */
+export function compileRoutes(
+  appRouter: AnyRouter,
+  contract: ContractTree = tenantryContract as unknown as ContractTree,
+): CompiledRoute[] {
   const routes: CompiledRoute[] = [];
-  for (const [procedurePath, procedure] of Object.entries(procedures)) {
-    const meta = procedure._def.meta;
+  for (const [procedurePath, meta] of proceduresOf(appRouter)) {
     if (!meta?.rest) continue;
-    const inputSchema = toJsonSchema(procedure._def.inputs[0], "input");
-    const outputSchema = toJsonSchema(procedure._def.output, "output");
+    let node: ProcedureContract | ContractTree | undefined = contract;
+    for (const name of procedurePath.split(".")) node = isContract(node) ? undefined : node?.[name];
+    if (!isContract(node)) throw new Error(`the REST route ${procedurePath} has no contract`);
+    const inputSchema = toJsonSchema(node.input, "input");
+    const outputSchema = toJsonSchema(node.output, "output");
     const segments = meta.rest.path.split("/").filter(Boolean);
     const fieldTypes = new Map<string, string>();
     for (const [name, property] of Object.entries(inputSchema?.properties ?? {})) {

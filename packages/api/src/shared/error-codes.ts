@@ -129,6 +129,10 @@ export const ERROR_CODES = {
     meaning: "The connection's provider answered with an error",
   },
   provider_unavailable: { status: [502, 503], meaning: "The connection's provider could not be reached" },
+  unavailable: {
+    status: 503,
+    meaning: "Tenantry is starting and its database is not ready yet; try again shortly",
+  },
 } as const satisfies Record<AppErrorCode, ErrorCodeRow>;
 
 /** The statuses a code answers with, as a list. */

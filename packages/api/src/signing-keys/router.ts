@@ -27,7 +27,7 @@ export const signingKeysRouter = router({
     })
     .input(signingKeysContract.list.input)
     .output(signingKeysContract.list.output)
-    .query(async ({ ctx }) => ({ items: await listSigningKeys(ctx.db, ctx.actor.workspaceId) })),
+    .query(async ({ ctx }) => ({ items: await listSigningKeys(ctx) })),
 
   revoke: procedure
     .meta({
@@ -41,5 +41,5 @@ export const signingKeysRouter = router({
     })
     .input(signingKeysContract.revoke.input)
     .output(signingKeysContract.revoke.output)
-    .mutation(({ ctx, input }) => revokeSigningKey(ctx, input.id)),
+    .mutation(({ ctx, input }) => revokeSigningKey(ctx, input)),
 });

@@ -2,36 +2,27 @@ import {
   DEFAULT_ISSUER_CLAIMS,
   type IssuerClaims,
   type SigningAlgorithm,
-  type SigningKeyType,
+  type signingKeysContract,
+  type summary,
 } from "@tenantry/contracts/signing-keys";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { importJWK, type JWK } from "jose";
+import type { z } from "zod";
 import { JwksError, type JwksKeys } from "../access-tokens/jwks";
 import { recordActivity } from "../activity/service";
-import type { Actor } from "../actor";
+import type { Context } from "../context";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, fromBase64url, randomBytes } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
+import type { ServiceContext } from "../shared/service-context";
 
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
-
-export interface SigningKeySummary {
-  id: string;
-  name: string;
-  type: SigningKeyType;
-  algorithm: SigningAlgorithm | null;
-  purpose: "host" | "test_tenant";
-  publicJwk: Record<string, unknown> | null;
-  issuer: string | null;
-  jwksUrl: string | null;
-  audience: string | null;
-  claims: IssuerClaims | null;
-  createdAt: string;
-  revokedAt: string | null;
-}
+export type SigningKeySummary = z.infer<typeof summary>;
+type SigningKeyType = SigningKeySummary["type"];
+type Create = typeof signingKeysContract.create;
 
 export const signingSecretAad = (workspaceId: string, id: string) =>
   workspaceAad(workspaceId, `signing-key:${id}`);
@@ -102,22 +93,7 @@ export async function checkPublicJwk(
   return publicJwk;
 }
 
-export type CreateSigningKeyInput =
-  | { type?: "hs256" | undefined; algorithm?: "HS256" | undefined; name?: string | undefined }
-  | {
-      type?: "public_jwk" | undefined;
-      algorithm: Exclude<SigningAlgorithm, "HS256">;
-      name?: string | undefined;
-      publicJwk: Record<string, unknown>;
-    }
-  | {
-      type: "jwks";
-      name?: string | undefined;
-      issuer: string;
-      jwksUrl: string;
-      audience: string;
-      claims?: Partial<Record<keyof IssuerClaims, string | undefined>> | undefined;
-    };
+export type CreateSigningKeyInput = z.infer<Create["input"]>;
 
 /**
  * Registers the host's identity provider: its JWKS URL must be one Tenantry may fetch and must answer
@@ -160,11 +136,11 @@ async function issuerValues(
   return { issuer: input.issuer, jwksUrl: input.jwksUrl, audience: input.audience, claims };
 }
 
+/** An issuer (`type: "jwks"`) needs the request's JWKS keys as well, to check its URL answers. */
 export async function createSigningKey(
-  sc: { db: Database; actor: Actor; requestId: string; keyring: Keyring; jwks?: JwksKeys },
+  sc: ServiceContext & Partial<Pick<Context, "jwks">>,
   input: CreateSigningKeyInput,
-  purpose: "host" | "test_tenant" = "host",
-): Promise<SigningKeySummary & { secret: string | null }> {
+): Promise<z.infer<Create["output"]>> {
   const id = newId("sk");
   const workspaceId = sc.actor.workspaceId;
   let secret: string | null = null;
@@ -186,7 +162,7 @@ export async function createSigningKey(
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(signingKeys)
-      .values({ ...values, workspaceId, id, name, algorithm, purpose })
+      .values({ ...values, workspaceId, id, name, algorithm, purpose: "host" })
       .returning();
     const summary = toSummary(row!);
     await recordActivity(tx, sc, {
@@ -200,19 +176,19 @@ export async function createSigningKey(
   });
 }
 
-export async function listSigningKeys(db: Executor, workspaceId: string): Promise<SigningKeySummary[]> {
-  const rows = await db
+export async function listSigningKeys(ctx: ServiceContext): Promise<SigningKeySummary[]> {
+  const rows = await ctx.db
     .select()
     .from(signingKeys)
-    .where(eq(signingKeys.workspaceId, workspaceId))
+    .where(eq(signingKeys.workspaceId, ctx.actor.workspaceId))
     .orderBy(desc(signingKeys.id));
   return rows.map(toSummary);
 }
 
 /** Revoked at once: every process looks the key up on every verification. */
 export async function revokeSigningKey(
-  sc: { db: Database; actor: Actor; requestId: string },
-  id: string,
+  sc: ServiceContext,
+  { id }: z.infer<typeof signingKeysContract.revoke.input>,
 ): Promise<SigningKeySummary> {
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
@@ -253,12 +229,7 @@ export async function openSigningSecret(keyring: Keyring, row: SigningKeyRow): P
 }
 
 /** Tenantry's own HS256 key for minting test-tenant tokens: created on first use, one per workspace. */
-export async function testTenantSigningKey(sc: {
-  db: Database;
-  actor: Actor;
-  requestId: string;
-  keyring: Keyring;
-}): Promise<SigningKeyRow> {
+export async function testTenantSigningKey(sc: ServiceContext): Promise<SigningKeyRow> {
   const find = async (db: Executor) => {
     const [row] = await db
       .select()

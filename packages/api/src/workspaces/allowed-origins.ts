@@ -1,17 +1,22 @@
+import type { workspacesContract } from "@tenantry/contracts/workspaces";
 import type { Database } from "@tenantry/db/database";
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import type { z } from "zod";
 import { recordActivity } from "../activity/service";
-import type { Actor } from "../actor";
 import { notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
+import type { ServiceContext } from "../shared/service-context";
+
+type AllowedOrigins = z.infer<typeof workspacesContract.getAllowedOrigins.output>;
 
 /**
  * The browser origins a workspace's widgets may call Tenantry from (CORS), and the only origins the
  * OAuth popup posts its result to. Exact origins: scheme, host and port, no path.
  */
 
+/** `(db, workspaceId)`: the OAuth callback asks on behalf of a connection, with no actor. */
 export async function getAllowedOrigins(db: Database, workspaceId: string): Promise<string[]> {
   const [row] = await db
     .select({ settings: workspaces.settings })
@@ -21,15 +26,19 @@ export async function getAllowedOrigins(db: Database, workspaceId: string): Prom
   return allowedOriginsOf(row.settings);
 }
 
+export async function listAllowedOrigins(ctx: ServiceContext): Promise<AllowedOrigins> {
+  return { origins: await getAllowedOrigins(ctx.db, ctx.actor.workspaceId) };
+}
+
 export function allowedOriginsOf(settings: Record<string, unknown> | null | undefined): string[] {
   const value = settings?.allowedOrigins;
   return Array.isArray(value) ? value.filter((o): o is string => typeof o === "string") : [];
 }
 
 export async function putAllowedOrigins(
-  sc: { db: Database; actor: Actor; requestId: string },
-  origins: string[],
-): Promise<string[]> {
+  sc: ServiceContext,
+  { origins }: z.infer<typeof workspacesContract.putAllowedOrigins.input>,
+): Promise<AllowedOrigins> {
   const unique = [...new Set(origins)].sort();
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
@@ -40,7 +49,7 @@ export async function putAllowedOrigins(
     if (!row) throw notFound("Workspace", sc.actor.workspaceId);
     await tx
       .update(workspaces)
-      .set({ settings: { ...row.settings, allowedOrigins: unique }, updatedAt: new Date() })
+      .set({ settings: { ...row.settings, allowedOrigins: unique }, updatedAt: sc.clock.now() })
       .where(eq(workspaces.id, sc.actor.workspaceId));
     await recordActivity(tx, sc, {
       tenantId: null,
@@ -50,7 +59,7 @@ export async function putAllowedOrigins(
       before: { allowedOrigins: allowedOriginsOf(row.settings) },
       after: { allowedOrigins: unique },
     });
-    return unique;
+    return { origins: unique };
   });
 }
 

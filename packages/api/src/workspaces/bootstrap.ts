@@ -18,7 +18,8 @@ export interface BootstrapResult {
 /**
  * Creates the default workspace on first start. The given bootstrap key becomes its admin key;
  * without one, a key is generated only while the workspace has none. Safe to run from several
- * processes at once: the advisory lock makes them take turns.
+ * processes at once: the advisory lock makes them take turns. `(db, …)`: it runs at start-up and in
+ * the CLI, before there is any actor.
  */
 export async function bootstrapDefaultWorkspace(
   db: Database,

@@ -1,6 +1,6 @@
 import { workspacesContract } from "@tenantry/contracts/workspaces";
 import { procedure, router, WORKSPACE } from "../trpc";
-import { getAllowedOrigins, putAllowedOrigins } from "./allowed-origins";
+import { listAllowedOrigins, putAllowedOrigins } from "./allowed-origins";
 import { getTestTenant, mintTestTenantToken, putTestTenant } from "./test-tenant";
 
 const tags = ["Test tenant"];
@@ -13,7 +13,7 @@ export const workspacesRouter = router({
     })
     .input(workspacesContract.getTestTenant.input)
     .output(workspacesContract.getTestTenant.output)
-    .query(({ ctx }) => getTestTenant(ctx.db, ctx.actor.workspaceId)),
+    .query(({ ctx }) => getTestTenant(ctx)),
 
   putTestTenant: procedure
     .meta({
@@ -56,7 +56,7 @@ export const workspacesRouter = router({
     })
     .input(workspacesContract.getAllowedOrigins.input)
     .output(workspacesContract.getAllowedOrigins.output)
-    .query(async ({ ctx }) => ({ origins: await getAllowedOrigins(ctx.db, ctx.actor.workspaceId) })),
+    .query(({ ctx }) => listAllowedOrigins(ctx)),
 
   putAllowedOrigins: procedure
     .meta({
@@ -71,5 +71,5 @@ export const workspacesRouter = router({
     })
     .input(workspacesContract.putAllowedOrigins.input)
     .output(workspacesContract.putAllowedOrigins.output)
-    .mutation(async ({ ctx, input }) => ({ origins: await putAllowedOrigins(ctx, input.origins) })),
+    .mutation(({ ctx, input }) => putAllowedOrigins(ctx, input)),
 });

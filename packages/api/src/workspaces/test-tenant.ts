@@ -1,23 +1,20 @@
 import type { JsonObject } from "@tenantry/contracts/json";
-import type { Database } from "@tenantry/db/database";
+import type { testTenantSchema, workspacesContract } from "@tenantry/contracts/workspaces";
 import { workspaces } from "@tenantry/db/schema/workspaces";
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
+import type { z } from "zod";
 import { tenantForToken } from "../access-tokens/service";
 import { TOKEN_AUDIENCE } from "../access-tokens/verify";
 import { recordActivity } from "../activity/service";
-import type { Actor } from "../actor";
 import { checkFieldValues } from "../fields/field-schema";
 import { loadFieldSchema } from "../fields/service";
-import type { Keyring } from "../secrets/keyring";
 import { appError, issuesMessage, notFound } from "../shared/errors";
+import type { ServiceContext } from "../shared/service-context";
 import { openSigningSecret, testTenantSigningKey } from "../signing-keys/service";
 
-export interface TestTenantSettings {
-  internalId: string;
-  name: string;
-  fields: Record<string, unknown>;
-}
+export type TestTenantSettings = z.infer<typeof testTenantSchema>;
+type MintTestTenantToken = typeof workspacesContract.mintTestTenantToken;
 
 export const DEFAULT_TEST_TENANT: TestTenantSettings = {
   internalId: "test-tenant",
@@ -25,10 +22,9 @@ export const DEFAULT_TEST_TENANT: TestTenantSettings = {
   fields: {},
 };
 
-type ServiceContext = { db: Database; actor: Actor; requestId: string; keyring: Keyring };
-
-export async function getTestTenant(db: Database, workspaceId: string): Promise<TestTenantSettings> {
-  const [row] = await db
+export async function getTestTenant(ctx: ServiceContext): Promise<TestTenantSettings> {
+  const workspaceId = ctx.actor.workspaceId;
+  const [row] = await ctx.db
     .select({ testTenant: workspaces.testTenant })
     .from(workspaces)
     .where(eq(workspaces.id, workspaceId));
@@ -38,7 +34,7 @@ export async function getTestTenant(db: Database, workspaceId: string): Promise<
 
 export async function putTestTenant(
   sc: ServiceContext,
-  settings: TestTenantSettings,
+  settings: z.infer<typeof workspacesContract.putTestTenant.input>,
 ): Promise<TestTenantSettings> {
   const { compiled } = await loadFieldSchema(sc.db, sc.actor.workspaceId);
   const issues = checkFieldValues(compiled, settings.fields, Object.keys(settings.fields));
@@ -58,7 +54,7 @@ export async function putTestTenant(
       .for("update");
     await tx
       .update(workspaces)
-      .set({ testTenant: settings, updatedAt: new Date() })
+      .set({ testTenant: settings, updatedAt: sc.clock.now() })
       .where(eq(workspaces.id, sc.actor.workspaceId));
     await recordActivity(tx, sc, {
       tenantId: null,
@@ -78,22 +74,11 @@ export async function putTestTenant(
  */
 export async function mintTestTenantToken(
   sc: ServiceContext,
-  options: {
-    user?:
-      | {
-          id: string;
-          email?: string | undefined;
-          firstName?: string | undefined;
-          lastName?: string | undefined;
-        }
-      | undefined;
-    scope?: string | undefined;
-    expiresInSeconds: number;
-  },
-): Promise<{ token: string; expiresAt: string; tenantId: string; kid: string }> {
-  const settings = await getTestTenant(sc.db, sc.actor.workspaceId);
+  options: z.infer<MintTestTenantToken["input"]>,
+): Promise<z.infer<MintTestTenantToken["output"]>> {
+  const settings = await getTestTenant(sc);
   const key = await testTenantSigningKey(sc);
-  const issuedAt = Math.floor(Date.now() / 1000);
+  const issuedAt = Math.floor(sc.clock.now().getTime() / 1000);
   const claims = {
     name: settings.name,
     // Checked against the schema when the settings were saved; JSON by construction.
