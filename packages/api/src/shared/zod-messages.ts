@@ -8,7 +8,7 @@ import {
   mustBeType,
   mustHaveFormat,
   mustMatchPattern,
-} from "./plain-messages";
+} from "@tenantry/contracts/plain-messages";
 
 function sizedKind(origin: string): "string" | "array" | "number" {
   if (origin === "string") return "string";
