@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   atLeast,
   atMost,
@@ -9,6 +8,7 @@ import {
   mustHaveFormat,
   mustMatchPattern,
 } from "@tenantry/contracts/plain-messages";
+import { z } from "zod";
 
 function sizedKind(origin: string): "string" | "array" | "number" {
   if (origin === "string") return "string";
