@@ -1,8 +1,9 @@
 import { createApiKey } from "@tenantry/api/api-keys/service";
 import { createContext } from "@tenantry/api/context";
-import { getElement, resolveElement } from "@tenantry/api/elements/service";
+import { getElement, resolveElement } from "@tenantry/api/elements/instances";
 import { createCaller } from "@tenantry/api/root";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
+import { systemClock } from "@tenantry/api/shared/clock";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { elementInstances } from "@tenantry/db/schema/elements";
 import { sql } from "drizzle-orm";
@@ -100,6 +101,8 @@ for (const driver of benchDrivers()) {
     db: handle.db,
     actor: { type: "api_key" as const, workspaceId, apiKeyId: "bench" },
     requestId: "bench",
+    keyring,
+    clock: systemClock,
   };
 
   const rows: Measurement[] = [];

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { guardInput, type InputIssue } from "@tenantry/api/shared/input-guard";
-import { summarizeIssue } from "@tenantry/api/shared/plain-messages";
+import { summarizeIssue } from "@tenantry/contracts/plain-messages";
 
 export type BodyResult =
   | { ok: true; value: unknown }

@@ -236,7 +236,20 @@ export const createOwnElementInput = z.strictObject({
   ...fieldMappingParts,
 });
 
+/** A field of a field mapping's data source: what the editor offers on the external side. */
+export const externalFieldSchema = z.object({ key: z.string(), title: z.string().nullable() });
+/** null: no data source found for the element. */
+export const externalFieldsOutput = z.object({ items: z.array(externalFieldSchema).nullable() });
+
 export type Template = z.infer<typeof templateSchema>;
+export type TemplateList = z.infer<typeof templateListSchema>;
+export type ListTemplatesInput = z.infer<typeof listTemplatesInput>;
+export type TemplateRefInput = z.infer<typeof templateRefInput>;
+export type ElementList = z.infer<typeof elementListSchema>;
+export type ListElementsInput = z.infer<typeof listElementsInput>;
+export type ElementRefInput = z.infer<typeof elementRefInput>;
+export type ExternalField = z.infer<typeof externalFieldSchema>;
+export type ExternalFields = z.infer<typeof externalFieldsOutput>;
 export type Element = z.infer<typeof elementSchema>;
 export type ResolvedElement = z.infer<typeof resolvedElementSchema>;
 export type ElementState = (typeof ELEMENT_STATES)[number];
@@ -265,10 +278,5 @@ export const elementsContract = {
   patch: mutation({ input: patchElementInput, output: elementSchema }),
   reset: mutation({ input: resetElementInput, output: elementSchema }),
   archive: mutation({ input: elementRefInput, output: elementSchema }),
-  externalFields: query({
-    input: elementRefInput,
-    output: z.object({
-      items: z.array(z.object({ key: z.string(), title: z.string().nullable() })).nullable(),
-    }),
-  }),
+  externalFields: query({ input: elementRefInput, output: externalFieldsOutput }),
 };

@@ -88,20 +88,27 @@ export const tenantFieldsOutput = z.object({
   tenantVersion: z.number(),
 });
 
+export const putFieldSchemaInput = z
+  .object({ schema: z.unknown() })
+  .meta({ description: '`{ schema: { type: "object", properties, required } }`' });
+export const putFieldSchemaOutput = z.object({
+  schema: fieldSchemaDocument,
+  version: z.number(),
+  updatedAt: z.string(),
+  tenantsNotFitting: z.number(),
+});
+export const tenantFieldsInput = z.strictObject({ tenantId: tenantIdSchema });
+
+export type FieldSchemaOutput = z.infer<typeof fieldSchemaOutput>;
+export type PutFieldSchemaInput = z.infer<typeof putFieldSchemaInput>;
+export type PutFieldSchemaOutput = z.infer<typeof putFieldSchemaOutput>;
+export type TenantFieldsInput = z.infer<typeof tenantFieldsInput>;
+export type TenantFields = z.infer<typeof tenantFieldsOutput>;
+
 export const fieldsContract = {
   getSchema: query({ input: z.strictObject({}).optional(), output: fieldSchemaOutput }),
-  putSchema: mutation({
-    input: z
-      .object({ schema: z.unknown() })
-      .meta({ description: '`{ schema: { type: "object", properties, required } }`' }),
-    output: z.object({
-      schema: fieldSchemaDocument,
-      version: z.number(),
-      updatedAt: z.string(),
-      tenantsNotFitting: z.number(),
-    }),
-  }),
-  getForTenant: query({ input: z.strictObject({ tenantId: tenantIdSchema }), output: tenantFieldsOutput }),
+  putSchema: mutation({ input: putFieldSchemaInput, output: putFieldSchemaOutput }),
+  getForTenant: query({ input: tenantFieldsInput, output: tenantFieldsOutput }),
   status: query({ input: z.strictObject({ tenantId: tenantIdSchema }), output: fieldsStatusSchema }),
   patchForTenant: mutation({
     input: z.strictObject({

@@ -1,7 +1,6 @@
-import { Validator } from "@cfworker/json-schema";
+import { type CompiledJsonSchema, compileJsonSchema } from "@tenantry/contracts/json-schema-validation";
 import { canonicalJson } from "../shared/crypto";
 import type { InputIssue } from "../shared/errors";
-import { cfworkerIssue } from "../shared/json-schema-messages";
 
 /**
  * The pure part of elements: JSON Pointers (RFC 6901), merging a template's definition with a
@@ -106,17 +105,14 @@ export function checkOverridePaths(configSchema: JsonMap, pointers: Iterable<str
  * Validators are keyed by template id and revision (immutable together), so each schema is compiled
  * once per process; a bounded map keeps a long-running process from growing without end.
  */
-const validators = new Map<string, Validator>();
-/** Each validator's schema: @cfworker's errors name a keyword's location, not its value. */
-const schemaOf = new WeakMap<Validator, JsonMap>();
+const validators = new Map<string, CompiledJsonSchema>();
 const MAX_VALIDATORS = 5_000;
 
-export function validatorFor(cacheKey: string | null, configSchema: JsonMap): Validator {
+/** The shared validator (`@tenantry/contracts/json-schema-validation`): the widgets judge with the same one. */
+export function validatorFor(cacheKey: string | null, configSchema: JsonMap): CompiledJsonSchema {
   let validator = cacheKey ? validators.get(cacheKey) : undefined;
   if (!validator) {
-    // Draft 2020-12, short-circuiting off so every problem is reported; the widget uses the same library.
-    validator = new Validator(configSchema as object, "2020-12", false);
-    schemaOf.set(validator, configSchema);
+    validator = compileJsonSchema(configSchema);
     if (cacheKey) {
       if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value!);
       validators.set(cacheKey, validator);
@@ -125,26 +121,9 @@ export function validatorFor(cacheKey: string | null, configSchema: JsonMap): Va
   return validator;
 }
 
-/** Validation problems as `{ path: JSON Pointer, message }` in plain words, leaves only (no "property x failed"). */
-export function validateConfig(validator: Validator, config: unknown): InputIssue[] {
-  const result = validator.validate(config);
-  if (result.valid) return [];
-  const schema = schemaOf.get(validator);
-  const issues: InputIssue[] = [];
-  const seen = new Set<string>();
-  for (const error of result.errors) {
-    const issue = cfworkerIssue(error, schema);
-    if (!issue) continue;
-    const key = `${issue.path}\n${issue.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push(issue);
-  }
-  return issues.length > 0
-    ? issues
-    : result.errors
-        .slice(0, 1)
-        .map((e) => ({ path: e.instanceLocation.replace(/^#/, "") || "/", message: e.error }));
+/** Validation problems as `{ path: JSON Pointer ("/" for the whole), message }` in plain words. */
+export function validateConfig(validator: CompiledJsonSchema, config: unknown): InputIssue[] {
+  return validator.validate(config).problems.map(({ path, message }) => ({ path: path || "/", message }));
 }
 
 const canonical = (value: unknown) => canonicalJson(value === undefined ? null : value);

@@ -4,6 +4,7 @@ import { elementInstances } from "@tenantry/db/schema/elements";
 import { and, asc, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClock } from "../shared/clock";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 
@@ -643,5 +644,48 @@ describe("connections and field mappings", () => {
     expect(archived.active).toBe(false);
     const log = await h.api.activity.listForTenant({ tenantId: tenant.id, limit: 50 });
     expect(log.items.some((e) => e.action === "element.archived" && e.target.id === instance.id)).toBe(true);
+  });
+});
+
+describe("time", () => {
+  it("comes from the context's clock: creations, changes and archiving are stamped with it", async () => {
+    const clock = testClock("2030-03-01T10:00:00.000Z");
+    const timed = await createHarness({ clock });
+    try {
+      const tenant = await timed.api.tenants.create({ name: "Clocked", internalId: `el-${unique()}` });
+      const template = await timed.api.elementTemplates.create({
+        type: "flow",
+        key: `clocked-${unique()}`,
+        name: "Clocked",
+        definition: syncDefinition,
+        configSchema: syncSchema,
+      });
+      expect([template.createdAt, template.updatedAt]).toEqual([
+        "2030-03-01T10:00:00.000Z",
+        "2030-03-01T10:00:00.000Z",
+      ]);
+      clock.advance(60_000);
+      const patched = await timed.api.elements.patch({
+        tenantId: tenant.id,
+        templateId: template.id,
+        revision: 1,
+        overrides: { "/label": "Mine" },
+      });
+      expect([patched.createdAt, patched.updatedAt]).toEqual([
+        "2030-03-01T10:01:00.000Z",
+        "2030-03-01T10:01:00.000Z",
+      ]);
+      clock.advance(60_000);
+      const archived = await timed.api.elements.archive({ tenantId: tenant.id, instanceId: patched.id });
+      expect([archived.archivedAt, archived.updatedAt]).toEqual([
+        "2030-03-01T10:02:00.000Z",
+        "2030-03-01T10:02:00.000Z",
+      ]);
+      clock.advance(60_000);
+      const archivedTemplate = await timed.api.elementTemplates.archive({ id: template.id });
+      expect(archivedTemplate.archivedAt).toBe("2030-03-01T10:03:00.000Z");
+    } finally {
+      await timed.close();
+    }
   });
 });

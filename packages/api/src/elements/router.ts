@@ -1,16 +1,9 @@
 import { elementsContract, elementTemplatesContract } from "@tenantry/contracts/elements";
 import { procedure, router, WORKSPACE } from "../trpc";
-import {
-  archiveElement,
-  createOwnElement,
-  deployElement,
-  getElement,
-  listElements,
-  listExternalFields,
-  patchElement,
-  resetElement,
-  resolveElement,
-} from "./service";
+import { getElement, listElements, resolveElement } from "./instances";
+import { patchElement, resetElement } from "./overrides";
+import { archiveElement, createOwnElement } from "./service";
+import { deployElement, listExternalFields } from "./setup";
 import { archiveTemplate, createTemplate, getTemplate, listTemplates, updateTemplate } from "./templates";
 
 const tags = ["Elements"];
@@ -47,7 +40,7 @@ export const elementTemplatesRouter = router({
     })
     .input(elementTemplatesContract.get.input)
     .output(elementTemplatesContract.get.output)
-    .query(({ ctx, input }) => getTemplate(ctx, input.id)),
+    .query(({ ctx, input }) => getTemplate(ctx, input)),
 
   update: procedure
     .meta({
@@ -75,7 +68,7 @@ export const elementTemplatesRouter = router({
     })
     .input(elementTemplatesContract.archive.input)
     .output(elementTemplatesContract.archive.output)
-    .mutation(({ ctx, input }) => archiveTemplate(ctx, input.id)),
+    .mutation(({ ctx, input }) => archiveTemplate(ctx, input)),
 });
 
 export const elementsRouter = router({

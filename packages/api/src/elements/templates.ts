@@ -1,4 +1,11 @@
-import type { CreateTemplateInput, Template, UpdateTemplateInput } from "@tenantry/contracts/elements";
+import type {
+  CreateTemplateInput,
+  ListTemplatesInput,
+  Template,
+  TemplateList,
+  TemplateRefInput,
+  UpdateTemplateInput,
+} from "@tenantry/contracts/elements";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { elementTemplates } from "@tenantry/db/schema/elements";
@@ -7,11 +14,10 @@ import { recordActivity } from "../activity/service";
 import { loadAppRow } from "../apps/service";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { appError, type InputIssue, notFound } from "../shared/errors";
-import type { ServiceContext } from "../tenants/service";
+import type { ServiceContext } from "../shared/service-context";
 import { checkConfigSchema, type JsonMap, validateConfig, validatorFor } from "./config";
 
 export type TemplateRow = typeof elementTemplates.$inferSelect;
-type ElementContext = Pick<ServiceContext, "db" | "actor" | "requestId">;
 
 export const EMPTY_CONFIG_SCHEMA: JsonMap = { type: "object" };
 
@@ -101,13 +107,13 @@ const keyTaken = (input: { type: string; key: string }) =>
     },
   );
 
-export async function createTemplate(ec: ElementContext, input: CreateTemplateInput): Promise<Template> {
-  const workspaceId = ec.actor.workspaceId;
+export async function createTemplate(ctx: ServiceContext, input: CreateTemplateInput): Promise<Template> {
+  const workspaceId = ctx.actor.workspaceId;
   const configSchema = input.configSchema ?? EMPTY_CONFIG_SCHEMA;
   checkDefinition(input.definition, configSchema);
   const parts = fieldMappingParts(input.type, input);
-  if (input.appId) await loadAppRow(ec.db, workspaceId, input.appId);
-  return ec.db.transaction(async (tx) => {
+  if (input.appId) await loadAppRow(ctx.db, workspaceId, input.appId);
+  return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(elementTemplates)
       .values({
@@ -120,11 +126,13 @@ export async function createTemplate(ec: ElementContext, input: CreateTemplateIn
         definition: input.definition,
         configSchema,
         ...parts,
+        createdAt: ctx.clock.now(),
+        updatedAt: ctx.clock.now(),
       })
       .onConflictDoNothing()
       .returning();
     if (!row) throw keyTaken(input);
-    await recordActivity(tx, ec, {
+    await recordActivity(tx, ctx, {
       tenantId: null,
       action: "element_template.created",
       targetType: "element_template",
@@ -144,26 +152,17 @@ export async function loadTemplateRow(db: Executor, workspaceId: string, id: str
   return row;
 }
 
-export async function getTemplate(ec: ElementContext, id: string): Promise<Template> {
-  return toTemplate(await loadTemplateRow(ec.db, ec.actor.workspaceId, id));
+export async function getTemplate(ctx: ServiceContext, input: TemplateRefInput): Promise<Template> {
+  return toTemplate(await loadTemplateRow(ctx.db, ctx.actor.workspaceId, input.id));
 }
 
-export async function listTemplates(
-  ec: ElementContext,
-  input: {
-    limit: number;
-    cursor?: string | undefined;
-    type?: string | undefined;
-    appId?: string | undefined;
-    includeArchived: boolean;
-  },
-): Promise<{ items: Template[]; nextCursor: string | null }> {
-  const conditions = [eq(elementTemplates.workspaceId, ec.actor.workspaceId)];
+export async function listTemplates(ctx: ServiceContext, input: ListTemplatesInput): Promise<TemplateList> {
+  const conditions = [eq(elementTemplates.workspaceId, ctx.actor.workspaceId)];
   if (input.type) conditions.push(eq(elementTemplates.type, input.type as TemplateRow["type"]));
   if (input.appId) conditions.push(eq(elementTemplates.appId, input.appId));
   if (!input.includeArchived) conditions.push(isNull(elementTemplates.archivedAt));
   if (input.cursor) conditions.push(lt(elementTemplates.id, decodeCursor(input.cursor)));
-  const rows = await ec.db
+  const rows = await ctx.db
     .select()
     .from(elementTemplates)
     .where(and(...conditions))
@@ -192,9 +191,9 @@ function archived(what: string) {
  * path no tenant overrode follows at once. The row lock orders this against tenants' patches,
  * which read the template FOR SHARE and so validate against whichever revision committed last.
  */
-export async function updateTemplate(ec: ElementContext, input: UpdateTemplateInput): Promise<Template> {
-  const workspaceId = ec.actor.workspaceId;
-  return ec.db.transaction(async (tx) => {
+export async function updateTemplate(ctx: ServiceContext, input: UpdateTemplateInput): Promise<Template> {
+  const workspaceId = ctx.actor.workspaceId;
+  return ctx.db.transaction(async (tx) => {
     const [before] = await tx
       .select()
       .from(elementTemplates)
@@ -217,10 +216,10 @@ export async function updateTemplate(ec: ElementContext, input: UpdateTemplateIn
     if (!changed) return toTemplate(before);
     const [row] = await tx
       .update(elementTemplates)
-      .set({ ...next, revision: before.revision + 1, updatedAt: new Date() })
+      .set({ ...next, revision: before.revision + 1, updatedAt: ctx.clock.now() })
       .where(and(eq(elementTemplates.workspaceId, workspaceId), eq(elementTemplates.id, input.id)))
       .returning();
-    await recordActivity(tx, ec, {
+    await recordActivity(tx, ctx, {
       tenantId: null,
       action: "element_template.updated",
       targetType: "element_template",
@@ -236,9 +235,10 @@ const pick = (row: TemplateRow, shape: object) =>
   Object.fromEntries(Object.keys(shape).map((k) => [k, row[k as keyof TemplateRow]]));
 
 /** Archived, never deleted: its instances become inactive (read-only) and keep their overrides. */
-export async function archiveTemplate(ec: ElementContext, id: string): Promise<Template> {
-  const workspaceId = ec.actor.workspaceId;
-  return ec.db.transaction(async (tx) => {
+export async function archiveTemplate(ctx: ServiceContext, input: TemplateRefInput): Promise<Template> {
+  const workspaceId = ctx.actor.workspaceId;
+  const id = input.id;
+  return ctx.db.transaction(async (tx) => {
     const [before] = await tx
       .select()
       .from(elementTemplates)
@@ -246,12 +246,13 @@ export async function archiveTemplate(ec: ElementContext, id: string): Promise<T
       .for("update");
     if (!before) throw notFound("Element template", id);
     if (before.archivedAt) return toTemplate(before);
+    const now = ctx.clock.now();
     const [row] = await tx
       .update(elementTemplates)
-      .set({ archivedAt: new Date(), revision: before.revision + 1, updatedAt: new Date() })
+      .set({ archivedAt: now, revision: before.revision + 1, updatedAt: now })
       .where(and(eq(elementTemplates.workspaceId, workspaceId), eq(elementTemplates.id, id)))
       .returning();
-    await recordActivity(tx, ec, {
+    await recordActivity(tx, ctx, {
       tenantId: null,
       action: "element_template.archived",
       targetType: "element_template",

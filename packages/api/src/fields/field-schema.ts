@@ -4,28 +4,16 @@ import {
   fieldSchemaDocument,
   MAX_FIELDS,
 } from "@tenantry/contracts/fields";
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import { type CompiledJsonSchema, compileJsonSchema } from "@tenantry/contracts/json-schema-validation";
 import { appError, type InputIssue } from "../shared/errors";
-import { ajvMessages } from "../shared/json-schema-messages";
-
-// ajv-formats is CommonJS; its default export arrives wrapped under some bundlers.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as typeof addFormatsModule;
-
-function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  ajv.addKeyword("x-order");
-  addFormats(ajv, ["email", "uri", "date", "date-time"]);
-  return ajv;
-}
 
 export interface CompiledFieldSchema {
   document: FieldSchemaDocument;
   secretFields: ReadonlySet<string>;
   /** Fields in display order: `x-order`, then name. */
   orderedFields: string[];
-  validators: ReadonlyMap<string, ValidateFunction>;
+  /** One per field, from the shared validator the widgets judge the same values with. */
+  validators: ReadonlyMap<string, CompiledJsonSchema>;
 }
 
 /** Checks a schema a client sent and compiles it; 400 with every problem named otherwise. */
@@ -64,16 +52,16 @@ export function compileFieldSchema(input: unknown): CompiledFieldSchema {
     if (!(name in document.properties))
       issues.push({ path: "required", message: `"${name}" is not a property` });
   }
-  const ajv = createAjv();
-  const validators = new Map<string, ValidateFunction>();
+  const validators = new Map<string, CompiledJsonSchema>();
   for (const [name, definition] of Object.entries(document.properties)) {
     try {
-      const validate = ajv.compile(definition);
-      validators.set(name, validate);
-      if (definition.default !== undefined && !validate(definition.default)) {
+      const validator = compileJsonSchema(definition);
+      validators.set(name, validator);
+      const fitsDefault = definition.default === undefined ? null : validator.validate(definition.default);
+      if (fitsDefault && !fitsDefault.valid) {
         issues.push({
           path: `properties.${name}.default`,
-          message: `does not fit the field: ${formatAjvErrors(validate)}`,
+          message: `does not fit the field: ${fitsDefault.message}`,
         });
       }
       if (definition.type === "string" && definition.writeOnly && definition.default !== undefined) {
@@ -117,10 +105,6 @@ function invalidSchema(issues: InputIssue[]) {
   );
 }
 
-function formatAjvErrors(validate: ValidateFunction): string {
-  return ajvMessages(validate.errors);
-}
-
 export const REQUIRED_MESSAGE = "is required";
 
 /**
@@ -138,15 +122,16 @@ export function checkFieldValues(
   const issues: InputIssue[] = [];
   const required = new Set(compiled.document.required);
   for (const key of checkedKeys) {
-    const validate = compiled.validators.get(key);
-    if (!validate) continue;
+    const validator = compiled.validators.get(key);
+    if (!validator) continue;
     const value = values[key];
     if (value === undefined || value === null) {
       if (required.has(key) && mustBePresent(key))
         issues.push({ path: `fields.${key}`, message: REQUIRED_MESSAGE });
       continue;
     }
-    if (!validate(value)) issues.push({ path: `fields.${key}`, message: formatAjvErrors(validate) });
+    const result = validator.validate(value);
+    if (!result.valid) issues.push({ path: `fields.${key}`, message: result.message });
   }
   return issues;
 }

@@ -1,7 +1,10 @@
 import { activityLog } from "@tenantry/db/schema/activity";
 import { tenants } from "@tenantry/db/schema/tenants";
+import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DecryptionError } from "../secrets/keyring";
+import { describeError } from "../shared/errors";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 
@@ -149,7 +152,20 @@ describe("credentials", () => {
     const b = await h.api.tenants.create({ name: "Row B", fields: { region: "eu" } });
     const sealed = (await rawRow(a.id)).credentialsSealed;
     await h.handle.db.update(tenants).set({ credentialsSealed: sealed }).where(eq(tenants.id, b.id));
-    await expect(h.api.tenants.credentials({ id: b.id })).rejects.toThrow();
+    // The row's id is in the seal's associated data: a copied value does not open (and never leaks).
+    const error = await h.api.tenants.credentials({ id: b.id }).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).cause).toBeInstanceOf(DecryptionError);
+    expect((error as TRPCError).cause?.message).toBe(
+      "the value does not open: wrong key, altered, or moved from another row",
+    );
+    expect(describeError(error as TRPCError)).toMatchObject({
+      status: 500,
+      body: { code: "internal_error" },
+    });
   });
 });
 

@@ -1,37 +1,10 @@
 import { fieldsContract } from "@tenantry/contracts/fields";
-import type { Executor } from "@tenantry/db/database";
-import { getTenantRow, patchTenantFields, toTenant } from "../tenants/service";
+import { patchTenantFields } from "../tenants/service";
 import { procedure, router, WORKSPACE } from "../trpc";
-import { fieldIssuesOf, fieldsStatusOf, loadFieldSchema, putFieldSchema } from "./service";
+import { getFieldSchema, putFieldSchema } from "./service";
+import { getTenantFields } from "./tenant-fields";
 
 const tags = ["Tenant fields"];
-
-async function tenantFields(db: Executor, workspaceId: string, tenantId: string) {
-  const [row, loaded] = await Promise.all([
-    getTenantRow(db, workspaceId, tenantId),
-    loadFieldSchema(db, workspaceId),
-  ]);
-  const tenant = toTenant(row);
-  // The schema change that makes a field secret seals its plain copies; should one remain (a tenant
-  // created under the old schema while the change ran), it is still never shown as a value.
-  const values = Object.fromEntries(
-    Object.entries(tenant.fields).filter(([name]) => !loaded.compiled.secretFields.has(name)),
-  );
-  return {
-    tenantId,
-    values,
-    secretFieldsSet: tenant.secretFieldsSet,
-    issues: fieldIssuesOf(loaded.compiled, values, tenant.secretFieldsSet),
-    fieldsStatus: fieldsStatusOf(loaded.compiled, values, tenant.secretFieldsSet),
-    schema: {
-      schema: loaded.compiled.document,
-      version: loaded.version,
-      updatedAt: loaded.updatedAt,
-      order: loaded.compiled.orderedFields,
-    },
-    tenantVersion: tenant.version,
-  };
-}
 
 export const fieldsRouter = router({
   getSchema: procedure
@@ -46,15 +19,7 @@ export const fieldsRouter = router({
     })
     .input(fieldsContract.getSchema.input)
     .output(fieldsContract.getSchema.output)
-    .query(async ({ ctx }) => {
-      const loaded = await loadFieldSchema(ctx.db, ctx.actor.workspaceId);
-      return {
-        schema: loaded.compiled.document,
-        version: loaded.version,
-        updatedAt: loaded.updatedAt,
-        order: loaded.compiled.orderedFields,
-      };
-    }),
+    .query(({ ctx }) => getFieldSchema(ctx)),
 
   putSchema: procedure
     .meta({
@@ -69,7 +34,7 @@ export const fieldsRouter = router({
     })
     .input(fieldsContract.putSchema.input)
     .output(fieldsContract.putSchema.output)
-    .mutation(({ ctx, input }) => putFieldSchema(ctx, input.schema)),
+    .mutation(({ ctx, input }) => putFieldSchema(ctx, input)),
 
   getForTenant: procedure
     .meta({
@@ -83,9 +48,7 @@ export const fieldsRouter = router({
     })
     .input(fieldsContract.getForTenant.input)
     .output(fieldsContract.getForTenant.output)
-    .query(({ ctx, input }) => {
-      return tenantFields(ctx.db, ctx.actor.workspaceId, input.tenantId);
-    }),
+    .query(({ ctx, input }) => getTenantFields(ctx, input)),
 
   status: procedure
     .meta({
@@ -99,10 +62,7 @@ export const fieldsRouter = router({
     })
     .input(fieldsContract.status.input)
     .output(fieldsContract.status.output)
-    .query(
-      async ({ ctx, input }) =>
-        (await tenantFields(ctx.db, ctx.actor.workspaceId, input.tenantId)).fieldsStatus,
-    ),
+    .query(async ({ ctx, input }) => (await getTenantFields(ctx, input)).fieldsStatus),
 
   patchForTenant: procedure
     .meta({
@@ -122,6 +82,6 @@ export const fieldsRouter = router({
         fields: input.fields,
         expectedVersion: input.expectedVersion,
       });
-      return tenantFields(ctx.db, ctx.actor.workspaceId, input.tenantId);
+      return getTenantFields(ctx, { tenantId: input.tenantId });
     }),
 });

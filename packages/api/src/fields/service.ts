@@ -1,5 +1,10 @@
 import type { TenantActivityAction } from "@tenantry/contracts/activity-actions";
-import { EMPTY_FIELD_SCHEMA, type FieldSchemaDocument } from "@tenantry/contracts/fields";
+import {
+  EMPTY_FIELD_SCHEMA,
+  type FieldSchemaOutput,
+  type PutFieldSchemaInput,
+  type PutFieldSchemaOutput,
+} from "@tenantry/contracts/fields";
 import type { FieldsStatus } from "@tenantry/contracts/tenants";
 import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
@@ -12,6 +17,7 @@ import { type Actor, actorId } from "../actor";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { appError, type InputIssue, issuesMessage } from "../shared/errors";
 import { isTransaction, prepared } from "../shared/prepared";
+import type { ServiceContext } from "../shared/service-context";
 import {
   type CompiledFieldSchema,
   checkFieldValues,
@@ -84,6 +90,17 @@ export async function loadFieldSchema(db: Executor, workspaceId: string): Promis
   return { compiled: compiledOf(row), version: row.version, updatedAt: row.updatedAt.toISOString() };
 }
 
+/** The workspace's schema as clients read it, with its fields in display order. */
+export async function getFieldSchema(sc: ServiceContext): Promise<FieldSchemaOutput> {
+  const loaded = await loadFieldSchema(sc.db, sc.actor.workspaceId);
+  return {
+    schema: loaded.compiled.document,
+    version: loaded.version,
+    updatedAt: loaded.updatedAt,
+    order: loaded.compiled.orderedFields,
+  };
+}
+
 /**
  * Replaces the workspace's schema. Stored values are kept: the answer counts the tenants whose
  * values no longer fit, and reads flag them per field. One exception, in the same transaction:
@@ -93,10 +110,10 @@ export async function loadFieldSchema(db: Executor, workspaceId: string): Promis
  * call opens it.
  */
 export async function putFieldSchema(
-  sc: { db: Executor; actor: Actor; requestId: string; keyring: Keyring },
-  document: unknown,
-): Promise<{ schema: FieldSchemaDocument; version: number; updatedAt: string; tenantsNotFitting: number }> {
-  const compiled = compileFieldSchema(document);
+  sc: ServiceContext,
+  input: PutFieldSchemaInput,
+): Promise<PutFieldSchemaOutput> {
+  const compiled = compileFieldSchema(input.schema);
   const workspaceId = sc.actor.workspaceId;
   const saved = await sc.db.transaction(async (tx) => {
     // Lock order: the schema row first, then tenant rows (sealPlainCopies).

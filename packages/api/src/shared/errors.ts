@@ -1,7 +1,7 @@
 import type { AppErrorCode, InputIssue } from "@tenantry/contracts/errors";
+import { isUnknownKey, summarizeIssue } from "@tenantry/contracts/plain-messages";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/unstable-core-do-not-import";
-import { isUnknownKey, summarizeIssue } from "./plain-messages";
 
 /** Carried as the `cause` of a TRPCError so that tRPC and REST answer with the same stable code. */
 export type { AppErrorCode, InputIssue };

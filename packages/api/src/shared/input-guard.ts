@@ -1,7 +1,7 @@
+import { summarizeIssue } from "@tenantry/contracts/plain-messages";
 import { TRPCError } from "@trpc/server";
 import { databaseInputError } from "./db-errors";
 import type { InputIssue } from "./errors";
-import { summarizeIssue } from "./plain-messages";
 
 /**
  * The first check every request's input meets, before any schema, walker or database sees it:

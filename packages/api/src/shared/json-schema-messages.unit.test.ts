@@ -35,7 +35,7 @@ const configSchema = {
   additionalProperties: false,
 };
 
-/** What zod's map says for the same rule, so the three validators can be compared word for word. */
+/** What zod's map says for the same rule, so both validators can be compared word for word. */
 function zodMessage(schema: z.ZodType, value: unknown): string {
   const parsed = schema.safeParse(value);
   if (parsed.success) throw new Error("accepted");
@@ -43,7 +43,7 @@ function zodMessage(schema: z.ZodType, value: unknown): string {
 }
 
 describe("JSON Schema problems in the same plain words as zod's", () => {
-  it("tenant fields (Ajv): enum values named, bounds, formats, types, required", () => {
+  it("tenant fields: enum values named, bounds, formats, types, required", () => {
     const compiled = compileFieldSchema(fieldSchema);
     const issues = checkFieldValues(
       compiled,
@@ -65,7 +65,7 @@ describe("JSON Schema problems in the same plain words as zod's", () => {
     expect(issues[3]!.message).toBe(zodMessage(z.email(), "nope"));
   });
 
-  it("element configuration (@cfworker): the same words, at each JSON Pointer, unknown and missing keys named", () => {
+  it("element configuration: the same words, at each JSON Pointer, unknown and missing keys named", () => {
     const issues = validateConfig(validatorFor(null, configSchema), {
       mode: "ajar",
       limit: 101,

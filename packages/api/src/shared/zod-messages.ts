@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   atLeast,
   atMost,
@@ -8,7 +7,8 @@ import {
   mustBeType,
   mustHaveFormat,
   mustMatchPattern,
-} from "./plain-messages";
+} from "@tenantry/contracts/plain-messages";
+import { z } from "zod";
 
 function sizedKind(origin: string): "string" | "array" | "number" {
   if (origin === "string") return "string";

@@ -1,5 +1,5 @@
-import type { Validator } from "@cfworker/json-schema";
 import type { FieldDefinition } from "@tenantry/contracts/fields";
+import type { CompiledJsonSchema, JsonSchemaResult } from "@tenantry/contracts/json-schema-validation";
 import type { MessageKey } from "../i18n/messages.js";
 
 /** How a field of the schema is edited. */
@@ -72,31 +72,32 @@ export function fromInput(definition: FieldDefinition, kind: FieldKind, input: I
   return text;
 }
 
-type ValidatorModule = typeof import("@cfworker/json-schema");
+type ValidatorModule = typeof import("@tenantry/contracts/json-schema-validation");
 let validatorModule: ValidatorModule | null = null;
 
 /**
- * The JSON Schema validator is its own chunk (a quarter of the widgets' weight), loaded when a form
- * mounts. Until it is in, only required and number checks run here; the server checks everything.
+ * The JSON Schema validator — the very module the server judges fields with — is its own chunk (a
+ * quarter of the widgets' weight), loaded when a form mounts. Until it is in, only required and
+ * number checks run here; the server checks everything.
  */
 export function loadValidator(): Promise<true> {
-  return import("@cfworker/json-schema").then((module) => {
+  return import("@tenantry/contracts/json-schema-validation").then((module) => {
     validatorModule = module;
     return true;
   });
 }
 
-const validators = new WeakMap<FieldDefinition, Validator>();
+const validators = new WeakMap<FieldDefinition, CompiledJsonSchema>();
 
-function validatorFor(definition: FieldDefinition): Validator | null {
+/** One field's value judged by its definition, exactly as the server does; null until the validator is in. */
+export function judgeBySchema(definition: FieldDefinition, value: unknown): JsonSchemaResult | null {
   if (!validatorModule) return null;
   let validator = validators.get(definition);
   if (!validator) {
-    // Draft 7, as the server's Ajv; `x-order` is an annotation both ignore.
-    validator = new validatorModule.Validator(definition as object, "7", true);
+    validator = validatorModule.compileJsonSchema(definition);
     validators.set(definition, validator);
   }
-  return validator;
+  return validator.validate(value);
 }
 
 const FORMAT_MESSAGES: Record<string, MessageKey> = {
@@ -129,14 +130,14 @@ export function checkValue(
   if (typeof value === "number" && Number.isNaN(value)) {
     return { key: definition.type === "integer" ? "validation.integer" : "validation.number" };
   }
-  const result = validatorFor(definition)?.validate(value);
+  const result = judgeBySchema(definition, value);
   if (!result || result.valid) return null;
-  const failed = result.errors.find((unit) => unit.keyword !== "properties") ?? result.errors[0];
-  const keyword = failed?.keyword ?? "";
+  // The form shows one message per field, in the user's language: the first problem's.
+  const keyword = result.problems[0]?.keyword ?? "";
   if (keyword === "format" && definition.type === "string" && definition.format) {
     return { key: FORMAT_MESSAGES[definition.format] ?? "validation.invalid" };
   }
-  if (keyword === "type") {
+  if (keyword === "type" && (definition.type === "integer" || definition.type === "number")) {
     return { key: definition.type === "integer" ? "validation.integer" : "validation.number" };
   }
   if (LIMIT_KEYWORDS.has(keyword)) {

@@ -1,7 +1,8 @@
 /**
  * The wording every validation problem is told in, whichever validator found it (zod for inputs,
- * Ajv for tenant fields, @cfworker/json-schema for element configuration). Each message reads after
- * the name of what it is about: "name" + " is required", "role" + " must be one of owner, admin".
+ * JSON Schema for tenant fields, connection parameters and element configuration, on the server and
+ * in the widgets alike). Each message reads after the name of what it is about: "name" + " is
+ * required", "role" + " must be one of owner, admin".
  */
 
 const ARTICLE_TYPES: Record<string, string> = {
