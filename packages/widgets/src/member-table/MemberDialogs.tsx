@@ -1,16 +1,10 @@
+import type { MEMBERSHIP_TYPES } from "@tenantry/contracts/membership-values";
 import { type FormEvent, useId, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
 import { ConfirmDialog, Dialog } from "../shared/Dialog.js";
 import type { Confirmable, problemText, roleName } from "./member-texts.js";
-import type {
-  displayName,
-  MEMBER_TYPES,
-  Member,
-  MemberProblem,
-  MembersController,
-  MemberType,
-} from "./useMembers.js";
+import type { displayName, Member, MemberProblem, MembersController, MemberType } from "./useMembers.js";
 
 /**
  * What the dialogs share with the table, handed over as props: this chunk then imports nothing the
@@ -21,7 +15,7 @@ export interface DialogParts {
   problemText: typeof problemText;
   roleName: typeof roleName;
   displayName: typeof displayName;
-  memberTypes: typeof MEMBER_TYPES;
+  memberTypes: typeof MEMBERSHIP_TYPES;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,4 +1,5 @@
 import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
+import { MEMBERSHIP_TYPES } from "@tenantry/contracts/membership-values";
 import { lazy, Suspense, useId, useMemo, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
@@ -10,7 +11,6 @@ import { type Confirmable, problemText, roleName, roleNameOfKey } from "./member
 import {
   displayName,
   MEMBER_STATUSES,
-  MEMBER_TYPES,
   type Member,
   type MembersController,
   type MemberType,
@@ -31,7 +31,7 @@ const dialogParts: DialogParts = {
   problemText,
   roleName,
   displayName,
-  memberTypes: MEMBER_TYPES,
+  memberTypes: MEMBERSHIP_TYPES,
 };
 
 export interface MemberTableProps {
@@ -322,7 +322,7 @@ function Members({
             onChange={(event) => controller.setFilters({ type: event.target.value as MemberType | "" })}
           >
             <option value="">{i18n.t("members.allTypes")}</option>
-            {MEMBER_TYPES.map((type) => (
+            {MEMBERSHIP_TYPES.map((type) => (
               <option key={type} value={type}>
                 {i18n.t(`type.${type}` as MessageKey)}
               </option>
