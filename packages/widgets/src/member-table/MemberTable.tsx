@@ -6,7 +6,7 @@ import type { MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
 import { loadFailedText } from "../shared/problem.js";
-import type { DialogParts } from "./MemberDialogs.js";
+import type { DialogParts } from "./dialog-parts.js";
 import { type Confirmable, problemText, roleName, roleNameOfKey } from "./member-texts.js";
 import {
   displayName,
@@ -18,13 +18,13 @@ import {
 } from "./useMembers.js";
 
 const InviteDialog = lazy(() =>
-  import("./MemberDialogs.js").then((module) => ({ default: module.InviteDialog })),
+  import("./InviteDialog.js").then((module) => ({ default: module.InviteDialog })),
 );
 const ConfirmMemberDialog = lazy(() =>
-  import("./MemberDialogs.js").then((module) => ({ default: module.ConfirmMemberDialog })),
+  import("./ManageDialog.js").then((module) => ({ default: module.ConfirmMemberDialog })),
 );
 const ManageDialog = lazy(() =>
-  import("./MemberDialogs.js").then((module) => ({ default: module.ManageDialog })),
+  import("./ManageDialog.js").then((module) => ({ default: module.ManageDialog })),
 );
 
 const dialogParts: DialogParts = {
