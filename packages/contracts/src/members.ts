@@ -1,12 +1,7 @@
 import { z } from "zod";
 import { memberEmailSchema } from "./email.js";
 import { idPattern } from "./ids.js";
-import {
-  BINDING_SUBJECTS,
-  MEMBERSHIP_SOURCES,
-  MEMBERSHIP_STATUSES,
-  MEMBERSHIP_TYPES,
-} from "./membership-values.js";
+import { MEMBERSHIP_SOURCES, MEMBERSHIP_STATUSES, MEMBERSHIP_TYPES } from "./membership-values.js";
 import { pageInput, pageOutput } from "./page.js";
 import { mutation, query } from "./procedures.js";
 import { tenantIdSchema } from "./tenants.js";
