@@ -1,5 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
-import type { AppRouter } from "@tenantry/api/root";
+import type { ConsoleSession } from "@tenantry/contracts/operators";
+import { retryUnlessFinal } from "@tenantry/contracts/query-retry";
+import type { TenantryRouter as AppRouter } from "@tenantry/contracts/router";
 import { httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
@@ -10,12 +12,7 @@ export type Outputs = inferRouterOutputs<AppRouter>;
 export type Inputs = inferRouterInputs<AppRouter>;
 export type Tenant = Outputs["tenants"]["get"];
 
-export interface ConsoleSession {
-  operator: { id: string; email: string; name: string };
-  workspaceId: string;
-  csrfToken: string;
-  expiresAt: string;
-}
+export type { ConsoleSession } from "@tenantry/contracts/operators";
 
 /** The CSRF token of the current session, sent as `x-tenantry-csrf` on every call. */
 let csrfToken = "";
@@ -44,11 +41,7 @@ export const trpcClient = trpc.createClient({ links: [consoleLink] });
 export const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
-      // 4xx answers are final; only network trouble and 5xx are worth another try.
-      retry: (failureCount, error) => {
-        const status = httpStatusOf(error);
-        return failureCount < 2 && (status === undefined || status >= 500);
-      },
+      retry: retryUnlessFinal,
       refetchOnWindowFocus: false,
       staleTime: 15_000,
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTranslator, messages } from "./i18n";
+import { catalogs, consoleLanguageOf, createTranslator } from "./i18n";
 
 describe("the console's texts", () => {
   const en = createTranslator("en");
@@ -27,11 +27,16 @@ describe("the console's texts", () => {
     expect(sv("activity.fieldsSet", { count: 1234 })).toMatch(/^1\s234 värden satta$/u);
   });
 
+  it("choose Swedish for any Swedish locale and English for the rest", () => {
+    expect(consoleLanguageOf("sv-SE")).toBe("sv");
+    expect(consoleLanguageOf("sv")).toBe("sv");
+    expect(consoleLanguageOf("de-DE")).toBe("en");
+    expect(consoleLanguageOf(undefined)).toBe("en");
+  });
+
   it("never fall back to (s) or (er) for a plural", () => {
-    for (const [key, texts] of Object.entries(messages)) {
-      for (const text of texts.flatMap((message) =>
-        typeof message === "string" ? [message] : Object.values(message),
-      )) {
+    for (const catalog of Object.values(catalogs)) {
+      for (const [key, text] of Object.entries(catalog)) {
         expect(text, key).not.toMatch(/\((s|er|ar|or)\)/);
       }
     }

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
-import { type ConsoleLanguage, createTranslator, type Translator } from "./i18n";
+import { type ConsoleLanguage, consoleLanguageOf, createTranslator, type Translator } from "./i18n";
 
 export type ThemeChoice = "system" | "light" | "dark";
 
@@ -34,7 +34,7 @@ function store(key: string, value: string) {
 function initialLanguage(): ConsoleLanguage {
   const chosen = stored(LANGUAGE_KEY);
   if (chosen === "en" || chosen === "sv") return chosen;
-  return navigator.language.toLowerCase().startsWith("sv") ? "sv" : "en";
+  return consoleLanguageOf(navigator.language);
 }
 
 function initialTheme(): ThemeChoice {

@@ -1,32 +1,21 @@
 import { z } from "zod";
 import { memberEmailSchema } from "./email.js";
 import { idPattern } from "./ids.js";
+import { MEMBERSHIP_SOURCES, MEMBERSHIP_STATUSES, MEMBERSHIP_TYPES } from "./membership-values.js";
 import { pageInput, pageOutput } from "./page.js";
 import { mutation, query } from "./procedures.js";
 import { tenantIdSchema } from "./tenants.js";
 
-export const MEMBERSHIP_STATUSES = ["invited", "active", "suspended", "left"] as const;
-export const MEMBERSHIP_TYPES = [
-  "owner",
-  "admin",
-  "member",
-  "contractor",
-  "service_operator",
-  "readonly_auditor",
-] as const;
-export const MEMBERSHIP_SOURCES = [
-  "signup",
-  "invite",
-  "scim",
-  "oidc_jit",
-  "saml_jit",
-  "api",
-  "migration",
-] as const;
-export const BINDING_SUBJECTS = ["user", "group"] as const;
-export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
-export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
-export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number];
+// The values live in a zod-free file so the widgets can import them without zod's runtime.
+export {
+  BINDING_SUBJECTS,
+  MEMBERSHIP_SOURCES,
+  MEMBERSHIP_STATUSES,
+  MEMBERSHIP_TYPES,
+  type MembershipSource,
+  type MembershipStatus,
+  type MembershipType,
+} from "./membership-values.js";
 
 export const userIdSchema = z
   .string()

@@ -37,3 +37,12 @@ export const operatorsContract = {
     output: z.object({ operator: operatorSchema, sessionsEnded: z.number().int() }),
   }),
 };
+
+/** What `/console/session` (and sign-in, setup) answer: the signed-in operator and the session's CSRF token. */
+export const consoleSessionSchema = z.object({
+  operator: operatorSchema.pick({ id: true, email: true, name: true }),
+  workspaceId: z.string(),
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+});
+export type ConsoleSession = z.infer<typeof consoleSessionSchema>;

@@ -307,15 +307,15 @@ describe("ConnectionUI against the real router", () => {
         new MessageEvent("message", { origin: TENANTRY_ORIGIN, data: { ...data, type: "something-else" } }),
       );
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(calls).not.toContain("connections.listForTenant");
     expect(screen.queryByText("Demo Drive is connected.")).toBeNull();
 
+    // Messages are handled in order, so once the genuine one's refresh has shown its result, any
+    // refresh the two above had started would have been asked for too: the list was asked for once.
     act(() => {
       window.dispatchEvent(new MessageEvent("message", { origin: TENANTRY_ORIGIN, data }));
     });
     expect(await screen.findByText("Demo Drive is connected.")).toBeTruthy();
-    expect(calls).toContain("connections.listForTenant");
+    expect(calls.filter((path) => path === "connections.listForTenant")).toHaveLength(1);
     expect(within(rowOf("Demo Drive")).getByText("Connected")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Disconnect Demo Drive" })).toBeTruthy();
 

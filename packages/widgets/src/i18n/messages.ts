@@ -1,3 +1,5 @@
+import type { Catalog as CatalogOf } from "@tenantry/contracts/i18n";
+
 /** English is the source catalog: its keys are the typed message keys every other locale must fill. */
 export const en = {
   "common.loading": "Loading…",
@@ -217,7 +219,8 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
-export type Catalog = Record<MessageKey, string>;
+/** One language's widget texts, in the format of `@tenantry/contracts/i18n`. */
+export type Catalog = CatalogOf<MessageKey>;
 
 /** Languages with a catalog; every one but English is loaded on first use (see `loadCatalog`). */
 export const SUPPORTED_LANGUAGES = ["en", "sv"] as const;

@@ -1,16 +1,16 @@
 import { createColumnHelper, flexRender, tableFeatures, useTable } from "@tanstack/react-table";
+import { MEMBERSHIP_TYPES } from "@tenantry/contracts/membership-values";
 import { lazy, Suspense, useId, useMemo, useRef, useState } from "react";
 import type { I18n } from "../i18n/i18n.js";
 import type { MessageKey } from "../i18n/messages.js";
 import { useI18n } from "../provider/TenantryProvider.js";
 import { WidgetRoot } from "../provider/WidgetRoot.js";
 import { loadFailedText } from "../shared/problem.js";
-import type { DialogParts } from "./MemberDialogs.js";
+import type { DialogParts } from "./dialog-parts.js";
 import { type Confirmable, problemText, roleName, roleNameOfKey } from "./member-texts.js";
 import {
   displayName,
   MEMBER_STATUSES,
-  MEMBER_TYPES,
   type Member,
   type MembersController,
   type MemberType,
@@ -18,20 +18,20 @@ import {
 } from "./useMembers.js";
 
 const InviteDialog = lazy(() =>
-  import("./MemberDialogs.js").then((module) => ({ default: module.InviteDialog })),
+  import("./InviteDialog.js").then((module) => ({ default: module.InviteDialog })),
 );
 const ConfirmMemberDialog = lazy(() =>
-  import("./MemberDialogs.js").then((module) => ({ default: module.ConfirmMemberDialog })),
+  import("./ManageDialog.js").then((module) => ({ default: module.ConfirmMemberDialog })),
 );
 const ManageDialog = lazy(() =>
-  import("./MemberDialogs.js").then((module) => ({ default: module.ManageDialog })),
+  import("./ManageDialog.js").then((module) => ({ default: module.ManageDialog })),
 );
 
 const dialogParts: DialogParts = {
   problemText,
   roleName,
   displayName,
-  memberTypes: MEMBER_TYPES,
+  memberTypes: MEMBERSHIP_TYPES,
 };
 
 export interface MemberTableProps {
@@ -322,7 +322,7 @@ function Members({
             onChange={(event) => controller.setFilters({ type: event.target.value as MemberType | "" })}
           >
             <option value="">{i18n.t("members.allTypes")}</option>
-            {MEMBER_TYPES.map((type) => (
+            {MEMBERSHIP_TYPES.map((type) => (
               <option key={type} value={type}>
                 {i18n.t(`type.${type}` as MessageKey)}
               </option>

@@ -15,14 +15,6 @@ export type Role = Outputs["roles"]["list"]["items"][number];
 type ListInput = Inputs["members"]["list"];
 
 export const MEMBER_STATUSES: readonly MemberStatus[] = ["active", "invited", "suspended", "left"];
-export const MEMBER_TYPES: readonly MemberType[] = [
-  "owner",
-  "admin",
-  "member",
-  "contractor",
-  "service_operator",
-  "readonly_auditor",
-];
 
 /** What the actor may do to one member, from `/me` permissions and the server's own rules. */
 export interface MemberActions {

@@ -5,6 +5,7 @@ import {
   QueryClientProvider,
   useQuery,
 } from "@tanstack/react-query";
+import { retryUnlessFinal } from "@tenantry/contracts/query-retry";
 import type { TenantryRouter } from "@tenantry/contracts/router";
 import type { TRPCClientErrorLike, TRPCLink } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
@@ -69,11 +70,7 @@ const SettingsContext = createContext<TenantrySettings | null>(null);
 
 const widgetQueryDefaults: DefaultOptions = {
   queries: {
-    // 4xx answers are final; only network trouble and 5xx are worth another try.
-    retry: (failureCount, error) => {
-      const status = (error as { data?: { httpStatus?: number } }).data?.httpStatus;
-      return failureCount < 2 && (status === undefined || status >= 500);
-    },
+    retry: retryUnlessFinal,
     refetchOnWindowFocus: false,
     staleTime: 30_000,
   },

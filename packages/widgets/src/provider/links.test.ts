@@ -1,15 +1,16 @@
 import type { AddressInfo } from "node:net";
-import type { AppRouter } from "@tenantry/api/root";
+import { createContext } from "@tenantry/api/context";
+import { type AppRouter, appRouter } from "@tenantry/api/root";
 import { createHarness, type Harness } from "@tenantry/api/testing/harness";
-import { createHttpServer, type HttpServerOptions } from "@tenantry/server/http-server";
 import { createTRPCClient, TRPCClientError } from "@trpc/client";
+import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenantFor, createWidgetWorld, type WidgetWorld } from "../testing/world.js";
 import { bearerTokenLink, tenantryHttpLink } from "./links.js";
 import { createTokenSource } from "./token-source.js";
 
 /**
- * The provider's link chain against Tenantry's real HTTP server: the bearer header, batching, a
+ * The provider's link chain against the real router over HTTP: the bearer header, batching, a
  * 401 answered by one token refresh and one retry, and a token refreshed before it expires.
  */
 let h: Harness;
@@ -22,12 +23,18 @@ beforeAll(async () => {
   h = await createHarness();
   world = await createWidgetWorld(h.api);
   await createTenantFor(h.api, "http-org");
-  const server = createHttpServer({
-    state: { db: h.handle.db, keyring: h.keyring },
-    logger: { error() {}, info() {}, warn() {} } as unknown as HttpServerOptions["logger"],
-    publicUrl: "http://127.0.0.1",
-    bodyLimitBytes: 1024 * 1024,
-    version: "test",
+  // The router over real HTTP as the server mounts it (tRPC's standalone handler), without
+  // depending on the server app: a package may not depend on an app.
+  const server = createHTTPServer({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: ({ req }) =>
+      createContext({
+        publicUrl: "http://127.0.0.1",
+        db: h.handle.db,
+        keyring: h.keyring,
+        header: (name) => req.headers[name],
+      }),
   });
   server.prependListener("request", (req) => {
     if (req.url?.startsWith("/trpc/")) seen.push({ path: req.url, authorization: req.headers.authorization });
