@@ -91,44 +91,55 @@ export const createMembershipInput = z
 
 export const memberRef = z.strictObject({ tenantId: tenantIdSchema, userId: userIdSchema });
 
+export const createdMembershipSchema = membershipSchema.extend({ invitation: invitationSchema.nullable() });
+
+export const listMembershipsInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  status: z.enum(MEMBERSHIP_STATUSES).optional(),
+  type: z.enum(MEMBERSHIP_TYPES).optional(),
+  q: z.string().trim().min(1).max(200).optional().describe("Search in names and emails."),
+  ...pageInput,
+});
+
+export const patchMembershipInput = memberRef.extend({
+  status: z.enum(["active", "suspended", "left"]).optional(),
+  type: z.enum(MEMBERSHIP_TYPES).optional(),
+  externalId: externalId.nullable().optional(),
+  expectedVersion: z.number().int().min(1).optional(),
+});
+
+export const resendInvitationInput = memberRef.extend({
+  expiresInDays: z.number().int().min(1).max(30).optional(),
+});
+
+export const acceptInvitationInput = z.strictObject({ token: z.string().min(1).max(200) });
+
+export const transferOwnershipInput = z.strictObject({ tenantId: tenantIdSchema, toUserId: userIdSchema });
+
+export const getUserInput = z.strictObject({ id: userIdSchema });
+
+export type User = z.infer<typeof userSchema>;
+export type Membership = z.infer<typeof membershipSchema>;
+export type Invitation = z.infer<typeof invitationSchema>;
+export type CreatedMembership = z.infer<typeof createdMembershipSchema>;
+export type MemberRef = z.infer<typeof memberRef>;
+export type CreateMembershipInput = z.infer<typeof createMembershipInput>;
+export type ListMembershipsInput = z.infer<typeof listMembershipsInput>;
+export type PatchMembershipInput = z.infer<typeof patchMembershipInput>;
+export type ResendInvitationInput = z.infer<typeof resendInvitationInput>;
+export type AcceptInvitationInput = z.infer<typeof acceptInvitationInput>;
+export type TransferOwnershipInput = z.infer<typeof transferOwnershipInput>;
+export type GetUserInput = z.infer<typeof getUserInput>;
+
 export const membersContract = {
-  list: query({
-    input: z.strictObject({
-      tenantId: tenantIdSchema,
-      status: z.enum(MEMBERSHIP_STATUSES).optional(),
-      type: z.enum(MEMBERSHIP_TYPES).optional(),
-      q: z.string().trim().min(1).max(200).optional().describe("Search in names and emails."),
-      ...pageInput,
-    }),
-    output: pageOutput(membershipSchema),
-  }),
-  create: mutation({
-    input: createMembershipInput,
-    output: membershipSchema.extend({ invitation: invitationSchema.nullable() }),
-  }),
+  list: query({ input: listMembershipsInput, output: pageOutput(membershipSchema) }),
+  create: mutation({ input: createMembershipInput, output: createdMembershipSchema }),
   get: query({ input: memberRef, output: membershipSchema }),
-  patch: mutation({
-    input: memberRef.extend({
-      status: z.enum(["active", "suspended", "left"]).optional(),
-      type: z.enum(MEMBERSHIP_TYPES).optional(),
-      externalId: externalId.nullable().optional(),
-      expectedVersion: z.number().int().min(1).optional(),
-    }),
-    output: membershipSchema,
-  }),
+  patch: mutation({ input: patchMembershipInput, output: membershipSchema }),
   delete: mutation({ input: memberRef, output: z.void() }),
-  resendInvitation: mutation({
-    input: memberRef.extend({ expiresInDays: z.number().int().min(1).max(30).optional() }),
-    output: invitationSchema,
-  }),
+  resendInvitation: mutation({ input: resendInvitationInput, output: invitationSchema }),
   revokeInvitation: mutation({ input: memberRef, output: membershipSchema }),
-  acceptInvitation: mutation({
-    input: z.strictObject({ token: z.string().min(1).max(200) }),
-    output: membershipSchema,
-  }),
-  transferOwnership: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, toUserId: userIdSchema }),
-    output: membershipSchema,
-  }),
-  getUser: query({ input: z.strictObject({ id: userIdSchema }), output: userSchema }),
+  acceptInvitation: mutation({ input: acceptInvitationInput, output: membershipSchema }),
+  transferOwnership: mutation({ input: transferOwnershipInput, output: membershipSchema }),
+  getUser: query({ input: getUserInput, output: userSchema }),
 };

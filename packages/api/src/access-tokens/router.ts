@@ -1,6 +1,6 @@
 import { accessTokensContract } from "@tenantry/contracts/access-tokens";
 import { PERMISSIONS } from "@tenantry/contracts/permissions";
-import { getMembership } from "../members/service";
+import { getMembership } from "../members/memberships";
 import { listPermissions } from "../permissions/service";
 import { appError } from "../shared/errors";
 import { getTenant } from "../tenants/service";
@@ -41,7 +41,7 @@ export const accessTokensRouter = router({
       return {
         tenant: await getTenant(ctx.db, ctx.actor.workspaceId, ctx.actor.tenantId),
         member: ctx.actor.userId
-          ? await getMembership(ctx.db, ctx.actor.workspaceId, ctx.actor.tenantId, ctx.actor.userId)
+          ? await getMembership(ctx, { tenantId: ctx.actor.tenantId, userId: ctx.actor.userId })
           : null,
         permissions: [...ctx.actor.permissions].sort(),
       };

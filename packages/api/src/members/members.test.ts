@@ -1,7 +1,8 @@
 import { invitations, memberships } from "@tenantry/db/schema/members";
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClock } from "../shared/clock";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 
@@ -215,19 +216,34 @@ describe("invitations", () => {
       (await failure(h.api.members.acceptInvitation({ token: revoked.invitation!.token! }))).status,
     ).toBe(409);
 
-    const expired = await h.api.members.create({ tenantId: tenant.id, email: `exp-${unique()}@example.com` });
-    await h.handle.db
-      .update(invitations)
-      .set({ expiresAt: sql`now() - interval '1 minute'` })
-      .where(eq(invitations.id, expired.invitation!.id));
-    expect(
-      await failure(h.api.members.acceptInvitation({ token: expired.invitation!.token! })),
-    ).toMatchObject({
-      status: 409,
-      code: "invitation_invalid",
-    });
-    expect((await h.api.members.get({ tenantId: tenant.id, userId: expired.userId })).status).toBe("invited");
     expect((await failure(h.api.members.acceptInvitation({ token: "tnt_inv_nonsense" }))).status).toBe(404);
+  });
+
+  it("takes an invitation until its expiry on the context's clock and refuses it after", async () => {
+    const clock = testClock("2026-03-01T12:00:00.000Z");
+    const timed = await createHarness({ clock });
+    try {
+      const tenant = await timed.api.tenants.create({ name: "Clocked", internalId: `clocked-${unique()}` });
+      const invite = (email: string) =>
+        timed.api.members.create({ tenantId: tenant.id, email, invitationExpiresInDays: 2 });
+      const early = await invite(`early-${unique()}@example.com`);
+      const late = await invite(`late-${unique()}@example.com`);
+      expect(early.invitation!.expiresAt).toBe("2026-03-03T12:00:00.000Z");
+
+      clock.advance(2 * 24 * 60 * 60 * 1000 - 1);
+      expect((await timed.api.members.acceptInvitation({ token: early.invitation!.token! })).status).toBe(
+        "active",
+      );
+      clock.advance(1);
+      expect(
+        await failure(timed.api.members.acceptInvitation({ token: late.invitation!.token! })),
+      ).toMatchObject({ status: 409, code: "invitation_invalid", message: "The invitation is expired" });
+      expect((await timed.api.members.get({ tenantId: tenant.id, userId: late.userId })).status).toBe(
+        "invited",
+      );
+    } finally {
+      await timed.close();
+    }
   });
 
   it("lets exactly one of many concurrent accepts of one invitation win", async () => {

@@ -1,17 +1,15 @@
 import { membersContract } from "@tenantry/contracts/members";
 import { procedure, router, WORKSPACE } from "../trpc";
+import { acceptInvitation, resendInvitation, revokeInvitation } from "./invitations";
 import {
-  acceptInvitation,
   createMembership,
   deleteMembership,
   getMembership,
-  getUser,
   listMemberships,
   patchMembership,
-  resendInvitation,
-  revokeInvitation,
-  transferOwnership,
-} from "./service";
+} from "./memberships";
+import { transferOwnership } from "./ownership-transfer";
+import { getUser } from "./users";
 
 const tags = ["Members"];
 
@@ -28,9 +26,7 @@ export const membersRouter = router({
     })
     .input(membersContract.list.input)
     .output(membersContract.list.output)
-    .query(({ ctx, input }) => {
-      return listMemberships(ctx.db, ctx.actor.workspaceId, input);
-    }),
+    .query(({ ctx, input }) => listMemberships(ctx, input)),
 
   create: procedure
     .meta({
@@ -45,14 +41,7 @@ export const membersRouter = router({
     })
     .input(membersContract.create.input)
     .output(membersContract.create.output)
-    .mutation(async ({ ctx, input }) => {
-      const { email, userId, firstName, lastName, ...common } = input;
-      const { membership, invitation } = await createMembership(
-        ctx,
-        userId !== undefined ? { ...common, userId } : { ...common, email: email!, firstName, lastName },
-      );
-      return { ...membership, invitation };
-    }),
+    .mutation(({ ctx, input }) => createMembership(ctx, input)),
 
   get: procedure
     .meta({
@@ -66,9 +55,7 @@ export const membersRouter = router({
     })
     .input(membersContract.get.input)
     .output(membersContract.get.output)
-    .query(({ ctx, input }) => {
-      return getMembership(ctx.db, ctx.actor.workspaceId, input.tenantId, input.userId);
-    }),
+    .query(({ ctx, input }) => getMembership(ctx, input)),
 
   patch: procedure
     .meta({
@@ -82,9 +69,7 @@ export const membersRouter = router({
     })
     .input(membersContract.patch.input)
     .output(membersContract.patch.output)
-    .mutation(({ ctx, input }) => {
-      return patchMembership(ctx, input);
-    }),
+    .mutation(({ ctx, input }) => patchMembership(ctx, input)),
 
   delete: procedure
     .meta({
@@ -99,9 +84,7 @@ export const membersRouter = router({
     })
     .input(membersContract.delete.input)
     .output(membersContract.delete.output)
-    .mutation(async ({ ctx, input }) => {
-      await deleteMembership(ctx, input);
-    }),
+    .mutation(({ ctx, input }) => deleteMembership(ctx, input)),
 
   resendInvitation: procedure
     .meta({
@@ -115,9 +98,7 @@ export const membersRouter = router({
     })
     .input(membersContract.resendInvitation.input)
     .output(membersContract.resendInvitation.output)
-    .mutation(({ ctx, input }) => {
-      return resendInvitation(ctx, input);
-    }),
+    .mutation(({ ctx, input }) => resendInvitation(ctx, input)),
 
   revokeInvitation: procedure
     .meta({
@@ -131,9 +112,7 @@ export const membersRouter = router({
     })
     .input(membersContract.revokeInvitation.input)
     .output(membersContract.revokeInvitation.output)
-    .mutation(({ ctx, input }) => {
-      return revokeInvitation(ctx, input);
-    }),
+    .mutation(({ ctx, input }) => revokeInvitation(ctx, input)),
 
   acceptInvitation: procedure
     .meta({
@@ -147,7 +126,7 @@ export const membersRouter = router({
     })
     .input(membersContract.acceptInvitation.input)
     .output(membersContract.acceptInvitation.output)
-    .mutation(({ ctx, input }) => acceptInvitation(ctx, input.token)),
+    .mutation(({ ctx, input }) => acceptInvitation(ctx, input)),
 
   transferOwnership: procedure
     .meta({
@@ -161,9 +140,7 @@ export const membersRouter = router({
     })
     .input(membersContract.transferOwnership.input)
     .output(membersContract.transferOwnership.output)
-    .mutation(({ ctx, input }) => {
-      return transferOwnership(ctx, input);
-    }),
+    .mutation(({ ctx, input }) => transferOwnership(ctx, input)),
 
   getUser: procedure
     .meta({
@@ -172,5 +149,5 @@ export const membersRouter = router({
     })
     .input(membersContract.getUser.input)
     .output(membersContract.getUser.output)
-    .query(({ ctx, input }) => getUser(ctx.db, ctx.actor.workspaceId, input.id)),
+    .query(({ ctx, input }) => getUser(ctx, input)),
 });

@@ -23,7 +23,7 @@ import {
   type StoredFields,
   writeFields,
 } from "../fields/service";
-import { addMembership } from "../members/service";
+import { addMembership } from "../members/memberships";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, canonicalJson, randomBytes, sha256Hex } from "../shared/crypto";
 import { decodeCursor, pageOf } from "../shared/cursor";
