@@ -44,6 +44,11 @@ const envSchema = z.object({
     .max(86_400)
     .default(60),
   /**
+   * After SIGTERM, how long the server keeps answering (each answer closing its connection, /healthz
+   * 503) before it stops listening, so load balancers and keep-alive clients move away first.
+   */
+  TENANTRY_SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: "must be a number" }).min(0).max(300).default(2),
+  /**
    * Comma-separated IPs or CIDR ranges of the reverse proxies in front of Tenantry. Only a request
    * whose socket peer is one of them has its `X-Forwarded-For` read (the right-most address no
    * trusted proxy wrote); any other request is its socket's peer. Default: none, trust no header.
@@ -70,6 +75,7 @@ export interface Config {
   publicUrl: string;
   bodyLimitBytes: number;
   refreshIntervalMs: number;
+  shutdownGraceMs: number;
   /** Whose `X-Forwarded-For` names the client (sign-in throttling counts per client address). */
   trustedProxies: TrustedProxies;
   /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
@@ -120,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ).replace(/\/$/, ""),
     bodyLimitBytes: e.TENANTRY_BODY_LIMIT_BYTES,
     refreshIntervalMs: e.TENANTRY_REFRESH_INTERVAL_SECONDS * 1000,
+    shutdownGraceMs: e.TENANTRY_SHUTDOWN_GRACE_SECONDS * 1000,
     trustedProxies: trustedProxiesOrFail(e.TENANTRY_TRUSTED_PROXIES),
     jwksAllowHosts: parseJwksAllowHosts(e.TENANTRY_JWKS_ALLOW_HOSTS),
     logLevel: e.LOG_LEVEL,

@@ -26,6 +26,8 @@ import { CORS_DIAGNOSIS_PATH, handleCorsDiagnosis, kidOfBearer, logOriginRefused
 export interface ServerState {
   db: Database | null;
   keyring: Keyring;
+  /** Set on SIGTERM: /healthz answers 503 so load balancers stop sending before the listener closes. */
+  draining?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -195,6 +197,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const method = req.method ?? "GET";
 
     if (path === "/healthz") {
+      if (state.draining) return send(res, 503, { status: "draining" });
       return state.db ? send(res, 200, { status: "ok" }) : send(res, 503, { status: "starting" });
     }
     if (!state.db) {

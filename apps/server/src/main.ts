@@ -57,6 +57,13 @@ async function main() {
     jwksAllowHosts: config.jwksAllowHosts,
   });
 
+  let stopping = false;
+  // While draining, every answer closes its connection: keep-alive clients then reconnect (and are
+  // refused, or reach another process) instead of racing the close of an idle socket.
+  server.prependListener("request", (_request, response) => {
+    if (stopping) response.setHeader("connection", "close");
+  });
+
   server.listen(config.port, config.host);
   try {
     await once(server, "listening");
@@ -94,17 +101,21 @@ async function main() {
     logger,
   });
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    state.draining = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+    // Ctrl-C at a terminal stops at once; SIGTERM (deploys, orchestrators) first lets load balancers
+    // see /healthz fail and keep-alive clients take their `Connection: close` answers, so closing the
+    // listener and the idle sockets cuts nobody off mid-request.
+    await refresher.stop();
+    if (signal === "SIGTERM") await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
     const force = setTimeout(() => {
       logger.warn("requests still open after 10 s; closing them");
       server.closeAllConnections();
     }, 10_000);
     force.unref();
-    await refresher.stop();
     server.close();
     server.closeIdleConnections();
     await once(server, "close").catch(() => {});

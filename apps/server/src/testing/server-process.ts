@@ -18,7 +18,13 @@ export interface ServerRun {
 export function runScript(script: string, args: string[], env: Record<string, string>): ServerRun {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: serverDir,
-    env: { PATH: process.env.PATH, LOG_LEVEL: "warn", TENANTRY_REFRESH_INTERVAL_SECONDS: "0", ...env },
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: "warn",
+      TENANTRY_REFRESH_INTERVAL_SECONDS: "0",
+      TENANTRY_SHUTDOWN_GRACE_SECONDS: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
