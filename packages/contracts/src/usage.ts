@@ -93,7 +93,6 @@ export const refusalsOutput = z.object({
 });
 
 export type UsageSummary = z.infer<typeof summary>;
-export type LimitSource = UsageSummary["limitSource"];
 export type RecordResult = z.infer<typeof recordResult>;
 export type UsageMetric = z.infer<typeof metricSchema>;
 export type TenantMetricInput = z.infer<typeof tenantMetric>;

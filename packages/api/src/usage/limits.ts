@@ -1,4 +1,4 @@
-import type { LimitSource } from "@tenantry/contracts/usage";
+import type { UsageSummary } from "@tenantry/contracts/usage";
 import type { Executor } from "@tenantry/db/database";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { usageLimitOverrides, usageMetrics } from "@tenantry/db/schema/usage";
@@ -24,11 +24,7 @@ export async function loadTenantLimits(db: Executor, workspaceId: string, tenant
 
 export type TenantLimits = Awaited<ReturnType<typeof loadTenantLimits>>;
 
-export interface ResolvedLimit {
-  unit: string;
-  limit: number | null;
-  limitSource: LimitSource;
-}
+export type ResolvedLimit = Pick<UsageSummary, "unit" | "limit" | "limitSource">;
 
 /** Where a tenant's limit comes from: its override, then its plan, then the metric's default. */
 export async function resolveLimit(
