@@ -2,7 +2,7 @@ import { createApiKey } from "@tenantry/api/api-keys/service";
 import { createContext } from "@tenantry/api/context";
 import { createCaller } from "@tenantry/api/root";
 import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { windowOf } from "@tenantry/api/usage/service";
+import { windowOf } from "@tenantry/api/usage/window";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { sql } from "drizzle-orm";
 import {

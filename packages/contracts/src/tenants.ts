@@ -202,6 +202,15 @@ export const tenantSchema = z.object({
 
 export const tenantPageSchema = pageOutput(tenantSchema);
 
+export const deletedTenantSchema = z.object({ id: z.string(), deleted: z.literal(true) });
+
+export const tenantCredentialsSchema = z.object({
+  credentials: z.record(z.string(), z.unknown()).nullable(),
+  updatedAt: z.string().nullable(),
+});
+
+export const tenantSecretFieldsSchema = z.object({ values: z.record(z.string(), z.unknown()) });
+
 export type Tenant = z.infer<typeof tenantSchema>;
 export type FieldsStatus = z.infer<typeof fieldsStatusSchema>;
 /** A tenant as stored (and as the activity log keeps it): without the computed `fieldsStatus`. */
@@ -210,6 +219,12 @@ export type CreateTenantInput = z.infer<typeof createTenantInput>;
 export type PatchTenantInput = z.infer<typeof patchTenantInput>;
 export type PutTenantInput = z.infer<typeof putTenantInput>;
 export type ListTenantsInput = z.infer<typeof listTenantsInput>;
+export type TenantRefInput = z.infer<typeof tenantRefInput>;
+export type StatusChangeInput = z.infer<typeof statusChangeInput>;
+export type TenantPage = z.infer<typeof tenantPageSchema>;
+export type DeletedTenant = z.infer<typeof deletedTenantSchema>;
+export type TenantCredentials = z.infer<typeof tenantCredentialsSchema>;
+export type TenantSecretFields = z.infer<typeof tenantSecretFieldsSchema>;
 
 export const tenantsContract = {
   create: mutation({ input: createTenantInput, output: tenantSchema }),
@@ -217,22 +232,10 @@ export const tenantsContract = {
   list: query({ input: listTenantsInput, output: tenantPageSchema }),
   patch: mutation({ input: patchTenantInput, output: tenantSchema }),
   put: mutation({ input: putTenantInput, output: tenantSchema }),
-  delete: mutation({
-    input: statusChangeInput,
-    output: z.object({ id: z.string(), deleted: z.literal(true) }),
-  }),
+  delete: mutation({ input: statusChangeInput, output: deletedTenantSchema }),
   suspend: mutation({ input: statusChangeInput, output: tenantSchema }),
   archive: mutation({ input: statusChangeInput, output: tenantSchema }),
   activate: mutation({ input: statusChangeInput, output: tenantSchema }),
-  credentials: query({
-    input: tenantRefInput,
-    output: z.object({
-      credentials: z.record(z.string(), z.unknown()).nullable(),
-      updatedAt: z.string().nullable(),
-    }),
-  }),
-  secretFields: query({
-    input: tenantRefInput,
-    output: z.object({ values: z.record(z.string(), z.unknown()) }),
-  }),
+  credentials: query({ input: tenantRefInput, output: tenantCredentialsSchema }),
+  secretFields: query({ input: tenantRefInput, output: tenantSecretFieldsSchema }),
 };

@@ -50,57 +50,75 @@ export const metricSchema = z.object({
 
 export const tenantMetric = z.strictObject({ tenantId: tenantIdSchema, metric: metricKey });
 
+export const recordUsageInput = z.strictObject({
+  tenantId: tenantIdSchema,
+  metric: metricKey,
+  amount,
+  idempotencyKey: z.string().min(1).max(200).optional(),
+});
+
+export const tenantUsageInput = z.strictObject({ tenantId: tenantIdSchema });
+
+export const usageHistoryInput = z
+  .strictObject({
+    tenantId: tenantIdSchema,
+    metric: metricKey,
+    granularity: z.enum(["hour", "day"]).default("day"),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .transform((input, ctx) => {
+    const to = input.to ? new Date(input.to) : new Date();
+    const from = input.from ? new Date(input.from) : new Date(to.getTime() - 30 * 86_400_000);
+    if (from >= to || to.getTime() - from.getTime() > 90 * 86_400_000) {
+      ctx.addIssue({ code: "custom", message: "from must be before to, at most 90 days apart" });
+    }
+    return { ...input, from, to };
+  });
+
+export const usageHistoryOutput = z.object({
+  items: z.array(z.object({ start: z.string(), amount: z.number() })),
+});
+
+export const setTenantLimitInput = z.strictObject({ tenantId: tenantIdSchema, metric: metricKey, limit });
+
+export const putMetricInput = z.strictObject(metricSchema.shape);
+
+export const metricRefInput = z.strictObject({ key: metricKey });
+
+export const refusalsInput = z.strictObject({ day: z.iso.date().optional() }).optional();
+
+export const refusalsOutput = z.object({
+  items: z.array(z.object({ tenantId: z.string(), metric: z.string(), day: z.string(), count: z.number() })),
+});
+
+export type UsageSummary = z.infer<typeof summary>;
+export type RecordResult = z.infer<typeof recordResult>;
+export type UsageMetric = z.infer<typeof metricSchema>;
+export type TenantMetricInput = z.infer<typeof tenantMetric>;
+export type RecordUsageInput = z.infer<typeof recordUsageInput>;
+export type TenantUsageInput = z.infer<typeof tenantUsageInput>;
+/** After parsing: `from` and `to` are dates, defaulted to the 30 days before now. */
+export type UsageHistoryInput = z.infer<typeof usageHistoryInput>;
+export type UsageHistory = z.infer<typeof usageHistoryOutput>;
+export type SetTenantLimitInput = z.infer<typeof setTenantLimitInput>;
+export type PutMetricInput = z.infer<typeof putMetricInput>;
+export type MetricRefInput = z.infer<typeof metricRefInput>;
+export type RefusalsInput = z.infer<typeof refusalsInput>;
+export type Refusals = z.infer<typeof refusalsOutput>;
+
 export const usageContract = {
-  record: mutation({
-    input: z.strictObject({
-      tenantId: tenantIdSchema,
-      metric: metricKey,
-      amount,
-      idempotencyKey: z.string().min(1).max(200).optional(),
-    }),
-    output: recordResult,
-  }),
-  list: query({
-    input: z.strictObject({ tenantId: tenantIdSchema }),
-    output: z.object({ items: z.array(summary) }),
-  }),
+  record: mutation({ input: recordUsageInput, output: recordResult }),
+  list: query({ input: tenantUsageInput, output: z.object({ items: z.array(summary) }) }),
   get: query({ input: tenantMetric, output: summary }),
-  history: query({
-    input: z
-      .strictObject({
-        tenantId: tenantIdSchema,
-        metric: metricKey,
-        granularity: z.enum(["hour", "day"]).default("day"),
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
-      })
-      .transform((input, ctx) => {
-        const to = input.to ? new Date(input.to) : new Date();
-        const from = input.from ? new Date(input.from) : new Date(to.getTime() - 30 * 86_400_000);
-        if (from >= to || to.getTime() - from.getTime() > 90 * 86_400_000) {
-          ctx.addIssue({ code: "custom", message: "from must be before to, at most 90 days apart" });
-        }
-        return { ...input, from, to };
-      }),
-    output: z.object({ items: z.array(z.object({ start: z.string(), amount: z.number() })) }),
-  }),
-  setLimit: mutation({
-    input: z.strictObject({ tenantId: tenantIdSchema, metric: metricKey, limit }),
-    output: summary,
-  }),
+  history: query({ input: usageHistoryInput, output: usageHistoryOutput }),
+  setLimit: mutation({ input: setTenantLimitInput, output: summary }),
   clearLimit: mutation({ input: tenantMetric, output: summary }),
   listMetrics: query({
     input: z.strictObject({}).optional(),
     output: z.object({ items: z.array(metricSchema) }),
   }),
-  putMetric: mutation({ input: z.strictObject(metricSchema.shape), output: metricSchema }),
-  deleteMetric: mutation({ input: z.strictObject({ key: metricKey }), output: z.void() }),
-  refusals: query({
-    input: z.strictObject({ day: z.iso.date().optional() }).optional(),
-    output: z.object({
-      items: z.array(
-        z.object({ tenantId: z.string(), metric: z.string(), day: z.string(), count: z.number() }),
-      ),
-    }),
-  }),
+  putMetric: mutation({ input: putMetricInput, output: metricSchema }),
+  deleteMetric: mutation({ input: metricRefInput, output: z.void() }),
+  refusals: query({ input: refusalsInput, output: refusalsOutput }),
 };

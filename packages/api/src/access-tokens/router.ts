@@ -3,7 +3,7 @@ import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { getMembership } from "../members/memberships";
 import { listPermissions } from "../permissions/service";
 import { appError } from "../shared/errors";
-import { getTenant } from "../tenants/service";
+import { getTenant } from "../tenants/reads";
 import { procedure, router, WORKSPACE } from "../trpc";
 import { introspectToken } from "./service";
 
@@ -33,13 +33,13 @@ export const accessTokensRouter = router({
         // An API key or operator acts on any tenant of its workspace with every permission, the host's own too.
         const custom = await listPermissions(ctx);
         return {
-          tenant: await getTenant(ctx.db, ctx.actor.workspaceId, input.tenantId),
+          tenant: await getTenant(ctx, { id: input.tenantId }),
           member: null,
           permissions: [...PERMISSIONS, ...custom.map((p) => p.key)].sort(),
         };
       }
       return {
-        tenant: await getTenant(ctx.db, ctx.actor.workspaceId, ctx.actor.tenantId),
+        tenant: await getTenant(ctx, { id: ctx.actor.tenantId }),
         member: ctx.actor.userId
           ? await getMembership(ctx, { tenantId: ctx.actor.tenantId, userId: ctx.actor.userId })
           : null,

@@ -10,7 +10,8 @@ import { keepDefinedPermissions } from "../permissions/service";
 import { memberForToken } from "../roles/authorization";
 import { appError } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
-import { createTenant, patchTenantFields } from "../tenants/service";
+import { createTenant } from "../tenants/create";
+import { patchTenantFields } from "../tenants/profile";
 import { type AccessTokenClaims, type TokenTenant, type VerifiedToken, verifyToken } from "./verify";
 
 type TenantRow = typeof tenants.$inferSelect;

@@ -1,6 +1,6 @@
 import { activityContract } from "@tenantry/contracts/activity";
 import { notFound } from "../shared/errors";
-import { getTenant } from "../tenants/service";
+import { getTenant } from "../tenants/reads";
 import { procedure, router, WORKSPACE } from "../trpc";
 import { listTenantActivity } from "./service";
 
@@ -21,7 +21,7 @@ export const activityRouter = router({
       const page = await listTenantActivity(ctx.db, { workspaceId: ctx.actor.workspaceId, ...input });
       if (page.items.length === 0 && !input.cursor) {
         // A deleted tenant keeps its history; an id that never existed is a 404.
-        await getTenant(ctx.db, ctx.actor.workspaceId, input.tenantId).catch(() => {
+        await getTenant(ctx, { id: input.tenantId }).catch(() => {
           throw notFound("Tenant", input.tenantId);
         });
       }

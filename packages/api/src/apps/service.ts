@@ -8,7 +8,7 @@ import { compileFieldSchema } from "../fields/field-schema";
 import { workspaceAad } from "../secrets/keyring";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
-import type { ServiceContext } from "../tenants/service";
+import type { ServiceContext } from "../shared/service-context";
 
 type AppRow = typeof apps.$inferSelect;
 

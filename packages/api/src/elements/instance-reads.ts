@@ -5,7 +5,7 @@ import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { appError, notFound } from "../shared/errors";
 import { isTransaction, prepared } from "../shared/prepared";
 import type { ServiceContext } from "../shared/service-context";
-import { assertTenantExists } from "../tenants/service";
+import { assertTenantExists } from "../tenants/rows";
 import type { Joined } from "./element-view";
 import { elementArchived, type TemplateRow } from "./templates";
 

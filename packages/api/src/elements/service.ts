@@ -8,7 +8,7 @@ import type { Actor } from "../actor";
 import { type Clock, systemClock } from "../shared/clock";
 import { appError } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
-import { assertTenantExists } from "../tenants/service";
+import { assertTenantExists } from "../tenants/rows";
 import { toElement } from "./element-view";
 import { loadJoined, loadTenantConnection } from "./instance-reads";
 import { checkDefinition, fieldMappingParts } from "./templates";

@@ -1,5 +1,5 @@
 import { fieldsContract } from "@tenantry/contracts/fields";
-import { patchTenantFields } from "../tenants/service";
+import { patchTenantFields } from "../tenants/profile";
 import { procedure, router, WORKSPACE } from "../trpc";
 import { getFieldSchema, putFieldSchema } from "./service";
 import { getTenantFields } from "./tenant-fields";

@@ -1,6 +1,6 @@
 import type { TenantFields, TenantFieldsInput } from "@tenantry/contracts/fields";
 import type { ServiceContext } from "../shared/service-context";
-import { getTenantRow, toTenant } from "../tenants/service";
+import { getTenantRow, toTenant } from "../tenants/rows";
 import { fieldIssuesOf, fieldsStatusOf, loadFieldSchema } from "./service";
 
 /**

@@ -18,7 +18,6 @@ import { recordActivity } from "../activity/service";
 import { actorId } from "../actor";
 import { requirePermission } from "../auth/access";
 import { bindRole, roleByKey } from "../roles/service";
-import { type Clock, systemClock } from "../shared/clock";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { violatedUniqueConstraint } from "../shared/db-errors";
 import { appError, notFound } from "../shared/errors";
@@ -70,20 +69,14 @@ function externalIdTaken(error: unknown): never {
   throw error;
 }
 
-/**
- * The context tenant creation adds its first owner with. Its context carries no clock until the
- * tenants domain takes `ServiceContext` too (issue 19); until then such calls read the system clock.
- */
-type AddMembershipContext = Omit<ServiceContext, "clock"> & { clock?: Clock | undefined };
-
 /** Adds a membership inside the caller's transaction (tenant creation uses it for the first owner). */
 export async function addMembership(
   tx: Executor,
-  context: AddMembershipContext,
+  context: ServiceContext,
   input: CreateMembershipInput,
   { trusted = false }: { trusted?: boolean } = {},
 ): Promise<{ membership: Membership; invitation: Invitation | null }> {
-  const ctx: ServiceContext = { ...context, db: tx, clock: context.clock ?? systemClock };
+  const ctx: ServiceContext = { ...context, db: tx };
   const workspaceId = ctx.actor.workspaceId;
   const now = ctx.clock.now();
   const tenant = await lockTenant(tx, workspaceId, input.tenantId);

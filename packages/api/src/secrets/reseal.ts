@@ -9,7 +9,7 @@ import { verifierAad } from "../connections/oauth";
 import { connectionCredentialsAad } from "../connections/sealed-credentials";
 import { secretFieldAad } from "../fields/service";
 import { signingSecretAad } from "../signing-keys/service";
-import { credentialsAad } from "../tenants/service";
+import { credentialsAad } from "../tenants/credentials";
 import {
   type AssociatedData,
   DecryptionError,

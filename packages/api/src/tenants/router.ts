@@ -1,16 +1,10 @@
 import { tenantsContract } from "@tenantry/contracts/tenants";
 import { procedure, router, WORKSPACE } from "../trpc";
-import {
-  createTenant,
-  deleteTenant,
-  getTenant,
-  listTenants,
-  patchTenant,
-  putTenant,
-  readTenantCredentials,
-  readTenantSecretFields,
-  setTenantStatus,
-} from "./service";
+import { createTenant } from "./create";
+import { readTenantCredentials, readTenantSecretFields } from "./credentials";
+import { activateTenant, archiveTenant, deleteTenant, suspendTenant } from "./lifecycle";
+import { patchTenant, putTenant } from "./profile";
+import { getTenant, listTenants } from "./reads";
 
 const tags = ["Tenants"];
 
@@ -31,7 +25,7 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.get.input)
     .output(tenantsContract.get.output)
-    .query(({ ctx, input }) => getTenant(ctx.db, ctx.actor.workspaceId, input.id)),
+    .query(({ ctx, input }) => getTenant(ctx, input)),
 
   list: procedure
     .meta({
@@ -40,7 +34,7 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.list.input)
     .output(tenantsContract.list.output)
-    .query(({ ctx, input }) => listTenants(ctx.db, ctx.actor.workspaceId, input)),
+    .query(({ ctx, input }) => listTenants(ctx, input)),
 
   patch: procedure
     .meta({
@@ -81,7 +75,7 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.suspend.input)
     .output(tenantsContract.suspend.output)
-    .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "suspended")),
+    .mutation(({ ctx, input }) => suspendTenant(ctx, input)),
 
   archive: procedure
     .meta({
@@ -90,7 +84,7 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.archive.input)
     .output(tenantsContract.archive.output)
-    .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "archived")),
+    .mutation(({ ctx, input }) => archiveTenant(ctx, input)),
 
   activate: procedure
     .meta({
@@ -104,7 +98,7 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.activate.input)
     .output(tenantsContract.activate.output)
-    .mutation(({ ctx, input }) => setTenantStatus(ctx, input, "active")),
+    .mutation(({ ctx, input }) => activateTenant(ctx, input)),
 
   credentials: procedure
     .meta({
@@ -118,7 +112,7 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.credentials.input)
     .output(tenantsContract.credentials.output)
-    .query(({ ctx, input }) => readTenantCredentials(ctx, input.id)),
+    .query(({ ctx, input }) => readTenantCredentials(ctx, input)),
 
   secretFields: procedure
     .meta({
@@ -132,5 +126,5 @@ export const tenantsRouter = router({
     })
     .input(tenantsContract.secretFields.input)
     .output(tenantsContract.secretFields.output)
-    .query(async ({ ctx, input }) => ({ values: await readTenantSecretFields(ctx, input.id) })),
+    .query(({ ctx, input }) => readTenantSecretFields(ctx, input)),
 });

@@ -5,6 +5,7 @@ import { workspaces } from "@tenantry/db/schema/workspaces";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../api-keys/service";
+import { testClock } from "../shared/clock";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 
@@ -373,6 +374,41 @@ describe("changing tenants", () => {
       status: 404,
     });
     expect(await failure(h.api.tenants.suspend({ id: newId("tenant") }))).toMatchObject({ status: 404 });
+  });
+});
+
+describe("time on the context's clock", () => {
+  it("stamps creation, changes and new credentials with it, and a status change too", async () => {
+    const clock = testClock("2030-03-01T10:00:00.000Z");
+    const timed = await createHarness({ clock });
+    try {
+      const created = await timed.api.tenants.create({ name: "Clocked", credentials: { token: "a" } });
+      expect(created).toMatchObject({
+        createdAt: "2030-03-01T10:00:00.000Z",
+        updatedAt: "2030-03-01T10:00:00.000Z",
+        credentialsUpdatedAt: "2030-03-01T10:00:00.000Z",
+      });
+      clock.advance(60_000);
+      const patched = await timed.api.tenants.patch({ id: created.id, credentials: { token: "b" } });
+      expect(patched).toMatchObject({
+        createdAt: "2030-03-01T10:00:00.000Z",
+        updatedAt: "2030-03-01T10:01:00.000Z",
+        credentialsUpdatedAt: "2030-03-01T10:01:00.000Z",
+        version: 2,
+      });
+      clock.advance(60_000);
+      const suspended = await timed.api.tenants.suspend({ id: created.id });
+      expect(suspended).toMatchObject({
+        updatedAt: "2030-03-01T10:02:00.000Z",
+        credentialsUpdatedAt: "2030-03-01T10:01:00.000Z",
+      });
+      expect(await timed.api.tenants.credentials({ id: created.id })).toEqual({
+        credentials: { token: "b" },
+        updatedAt: "2030-03-01T10:01:00.000Z",
+      });
+    } finally {
+      await timed.close();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { secretFieldAad } from "../fields/service";
 import type { createCaller } from "../root";
 import type { AssociatedData, Keyring } from "../secrets/keyring";
 import { signingSecretAad } from "../signing-keys/service";
-import { credentialsAad } from "../tenants/service";
+import { credentialsAad } from "../tenants/credentials";
 
 type Api = ReturnType<typeof createCaller>;
 

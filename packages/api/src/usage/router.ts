@@ -1,17 +1,9 @@
 import { usageContract } from "@tenantry/contracts/usage";
 import { procedure, router, WORKSPACE } from "../trpc";
-import {
-  clearTenantLimit,
-  deleteMetric,
-  getMetricUsage,
-  listMetrics,
-  listRefusals,
-  listTenantUsage,
-  putMetric,
-  recordUsage,
-  setTenantLimit,
-  usageHistory,
-} from "./service";
+import { deleteMetric, listMetrics, putMetric } from "./metrics";
+import { recordUsage } from "./record";
+import { getMetricUsage, listRefusals, listTenantUsage, usageHistory } from "./summaries";
+import { clearTenantLimit, setTenantLimit } from "./tenant-limits";
 
 const tags = ["Usage"];
 
@@ -30,9 +22,7 @@ export const usageRouter = router({
     })
     .input(usageContract.record.input)
     .output(usageContract.record.output)
-    .mutation(({ ctx, input }) => {
-      return recordUsage(ctx, input);
-    }),
+    .mutation(({ ctx, input }) => recordUsage(ctx, input)),
 
   list: procedure
     .meta({
@@ -46,9 +36,7 @@ export const usageRouter = router({
     })
     .input(usageContract.list.input)
     .output(usageContract.list.output)
-    .query(({ ctx, input }) => {
-      return listTenantUsage(ctx, input.tenantId);
-    }),
+    .query(({ ctx, input }) => listTenantUsage(ctx, input)),
 
   get: procedure
     .meta({
@@ -62,9 +50,7 @@ export const usageRouter = router({
     })
     .input(usageContract.get.input)
     .output(usageContract.get.output)
-    .query(({ ctx, input }) => {
-      return getMetricUsage(ctx, input.tenantId, input.metric);
-    }),
+    .query(({ ctx, input }) => getMetricUsage(ctx, input)),
 
   history: procedure
     .meta({
@@ -78,9 +64,7 @@ export const usageRouter = router({
     })
     .input(usageContract.history.input)
     .output(usageContract.history.output)
-    .query(({ ctx, input }) => {
-      return usageHistory(ctx, input);
-    }),
+    .query(({ ctx, input }) => usageHistory(ctx, input)),
 
   setLimit: procedure
     .meta({
@@ -140,7 +124,7 @@ export const usageRouter = router({
     })
     .input(usageContract.deleteMetric.input)
     .output(usageContract.deleteMetric.output)
-    .mutation(({ ctx, input }) => deleteMetric(ctx, input.key)),
+    .mutation(({ ctx, input }) => deleteMetric(ctx, input)),
 
   refusals: procedure
     .meta({
@@ -154,5 +138,5 @@ export const usageRouter = router({
     })
     .input(usageContract.refusals.input)
     .output(usageContract.refusals.output)
-    .query(({ ctx, input }) => listRefusals(ctx, input?.day ?? new Date().toISOString().slice(0, 10))),
+    .query(({ ctx, input }) => listRefusals(ctx, input)),
 });

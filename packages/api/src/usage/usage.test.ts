@@ -3,9 +3,9 @@ import { usageBuckets, usageCounters, usageIdempotencyKeys, usageRefusals } from
 import { and, eq, sum } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClock } from "../shared/clock";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
-import { getMetricUsage, recordUsage } from "./service";
 
 let h: Harness;
 let signingKey: { id: string; secret: Uint8Array };
@@ -18,9 +18,9 @@ afterAll(() => h.close());
 
 const unique = () => Math.random().toString(36).slice(2, 10);
 
-async function newTenant(aiCreditsRolling30DayLimit: number | null = 100) {
+async function newTenant(aiCreditsRolling30DayLimit: number | null = 100, on: Harness = h) {
   const internalId = `usage-${unique()}`;
-  const tenant = await h.api.tenants.create({ name: "Usage Co", internalId, aiCreditsRolling30DayLimit });
+  const tenant = await on.api.tenants.create({ name: "Usage Co", internalId, aiCreditsRolling30DayLimit });
   return { id: tenant.id, internalId };
 }
 
@@ -33,11 +33,11 @@ async function tokenFor(internalId: string, scope: string) {
   return h.callerWith({ authorization: `Bearer ${jwt}` });
 }
 
-async function storedTotal(tenantId: string, metric = "ai_credits") {
-  const [buckets] = await h.handle.db
+async function storedTotal(tenantId: string, on: Harness = h) {
+  const [buckets] = await on.handle.db
     .select({ total: sum(usageBuckets.amount) })
     .from(usageBuckets)
-    .where(and(eq(usageBuckets.tenantId, tenantId), eq(usageBuckets.metric, metric)));
+    .where(and(eq(usageBuckets.tenantId, tenantId), eq(usageBuckets.metric, "ai_credits")));
   return Number(buckets?.total ?? 0);
 }
 
@@ -202,32 +202,6 @@ describe("idempotency", () => {
     ).toMatchObject({ status: 409, code: "idempotency_key_reused" });
     expect(await storedTotal(tenant.id)).toBe(5);
   });
-
-  it("forgets keys after 24 hours", async () => {
-    const tenant = await newTenant(100);
-    const uc = {
-      db: h.handle.db,
-      actor: { type: "api_key", workspaceId: h.workspaceId } as never,
-      requestId: "t",
-    };
-    const t0 = new Date();
-    await recordUsage(
-      uc,
-      { tenantId: tenant.id, metric: "ai_credits", amount: 2, idempotencyKey: "day" },
-      t0,
-    );
-    await recordUsage(
-      uc,
-      { tenantId: tenant.id, metric: "ai_credits", amount: 2, idempotencyKey: "day" },
-      new Date(t0.getTime() + 25 * 3_600_000),
-    );
-    expect(await storedTotal(tenant.id)).toBe(4);
-    const keys = await h.handle.db
-      .select()
-      .from(usageIdempotencyKeys)
-      .where(eq(usageIdempotencyKeys.tenantId, tenant.id));
-    expect(keys).toHaveLength(1);
-  });
 });
 
 describe("races", () => {
@@ -265,37 +239,67 @@ describe("races", () => {
   });
 });
 
-describe("the rolling window", () => {
+describe("time on the context's clock", () => {
+  const clock = testClock();
+  let timed: Harness;
+  beforeAll(async () => {
+    timed = await createHarness({ clock });
+  });
+  afterAll(() => timed.close());
+
+  it("forgets idempotency keys after 24 hours", async () => {
+    clock.set("2026-01-01T10:30:00Z");
+    const tenant = await newTenant(100, timed);
+    const record = { tenantId: tenant.id, metric: "ai_credits", amount: 2, idempotencyKey: "day" };
+    await timed.api.usage.record(record);
+    clock.advance(24 * 3_600_000 - 1);
+    await timed.api.usage.record(record);
+    expect(await storedTotal(tenant.id, timed)).toBe(2);
+    clock.advance(1);
+    await timed.api.usage.record(record);
+    expect(await storedTotal(tenant.id, timed)).toBe(4);
+    const keys = await timed.handle.db
+      .select()
+      .from(usageIdempotencyKeys)
+      .where(eq(usageIdempotencyKeys.tenantId, tenant.id));
+    expect(keys).toHaveLength(1);
+  });
+
   it("stops counting usage older than 30 days, lazily, without a cron", async () => {
-    const tenant = await newTenant(100);
-    const uc = {
-      db: h.handle.db,
-      actor: { type: "api_key", workspaceId: h.workspaceId } as never,
-      requestId: "t",
-    };
-    const start = new Date("2026-01-01T10:30:00Z");
-    await recordUsage(uc, { tenantId: tenant.id, metric: "ai_credits", amount: 60 }, start);
-    const day10 = new Date(start.getTime() + 10 * 86_400_000);
-    await recordUsage(uc, { tenantId: tenant.id, metric: "ai_credits", amount: 30 }, day10);
-    expect(
-      await failure(recordUsage(uc, { tenantId: tenant.id, metric: "ai_credits", amount: 20 }, day10)),
-    ).toMatchObject({ status: 429 });
+    clock.set("2026-01-01T10:30:00Z");
+    const tenant = await newTenant(100, timed);
+    const credits = { tenantId: tenant.id, metric: "ai_credits" };
+    await timed.api.usage.record({ ...credits, amount: 60 });
+    clock.advance(10 * 86_400_000);
+    await timed.api.usage.record({ ...credits, amount: 30 });
+    expect(await failure(timed.api.usage.record({ ...credits, amount: 20 }))).toMatchObject({
+      status: 429,
+    });
+    // Refusals count per UTC day of the clock: the next day starts at zero again.
+    expect((await timed.api.usage.get(credits)).refusedToday).toBe(1);
+    expect((await timed.api.usage.refusals()).items).toEqual([
+      { tenantId: tenant.id, metric: "ai_credits", day: "2026-01-11", count: 1 },
+    ]);
     // A bucket counts while its hour > now - 30 days: the 10:00 bucket leaves at 10:00 thirty days later.
-    const justBefore = new Date(Date.parse("2026-01-31T09:59:59Z"));
-    expect((await getMetricUsage(uc, tenant.id, "ai_credits", justBefore)).used).toBe(90);
-    const after = new Date(Date.parse("2026-01-31T10:00:00Z"));
-    expect((await getMetricUsage(uc, tenant.id, "ai_credits", after)).used).toBe(30);
-    const result = await recordUsage(uc, { tenantId: tenant.id, metric: "ai_credits", amount: 70 }, after);
+    clock.set("2026-01-31T09:59:59Z");
+    expect(await timed.api.usage.get(credits)).toMatchObject({
+      used: 90,
+      refusedToday: 0,
+      windowStart: "2026-01-01T10:00:00.000Z",
+      windowEnd: "2026-01-31T09:59:59.000Z",
+    });
+    clock.set("2026-01-31T10:00:00Z");
+    expect((await timed.api.usage.get(credits)).used).toBe(30);
+    const result = await timed.api.usage.record({ ...credits, amount: 70 });
     expect(result).toMatchObject({ used: 100, remaining: 0 });
-    const [counter] = await h.handle.db
+    const [counter] = await timed.handle.db
       .select()
       .from(usageCounters)
       .where(eq(usageCounters.tenantId, tenant.id));
     expect(counter!.total).toBe(100);
     // History keeps every bucket for charts.
-    const history = await h.api.usage.history({
-      tenantId: tenant.id,
-      metric: "ai_credits",
+    const history = await timed.api.usage.history({
+      ...credits,
       granularity: "day",
       from: "2025-12-31T00:00:00Z",
       to: "2026-02-01T00:00:00Z",
