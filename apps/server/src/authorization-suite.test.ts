@@ -1,10 +1,13 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
-import { createOperator } from "@tenantry/api/operators/service";
-import { type ProcedureEntry, procedureCatalog } from "@tenantry/api/procedures";
-import { compileRoutes, toJsonSchema } from "@tenantry/api/rest/routes";
-import { ensureBuiltInRoles } from "@tenantry/api/roles/service";
-import { appRouter } from "@tenantry/api/root";
+import { appRouter } from "@tenantry/api";
+import { CSRF_HEADER, createOperator } from "@tenantry/api/operators";
+import { createApiKey } from "@tenantry/api/server-runtime";
+import {
+  compileRoutes,
+  ensureBuiltInRoles,
+  type ProcedureEntry,
+  procedureCatalog,
+  toJsonSchema,
+} from "@tenantry/api/testing";
 import { signAccessToken } from "@tenantry/client";
 import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { rowsOf } from "@tenantry/db/database";

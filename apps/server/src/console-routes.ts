@@ -3,23 +3,24 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  CSRF_HEADER,
+  checkOperatorCredentials,
   clientAddress,
-  NO_TRUSTED_PROXIES,
-  type TrustedProxies,
-} from "@tenantry/api/operators/client-address";
-import { CSRF_HEADER, SESSION_COOKIE, sessionTokenFromCookie } from "@tenantry/api/operators/cookie";
-import { exchangeTemporaryPassword } from "@tenantry/api/operators/lifecycle";
-import { hasAnyOperator } from "@tenantry/api/operators/service";
-import {
+  countSignInAttempt,
+  countSignInSuccess,
   deleteOperatorSession,
+  exchangeTemporaryPassword,
   findOperatorSession,
+  hasAnyOperator,
+  NO_TRUSTED_PROXIES,
   SESSION_ABSOLUTE_MS,
+  SESSION_COOKIE,
+  sessionTokenFromCookie,
+  setUpFirstOperator,
   startOperatorSession,
-} from "@tenantry/api/operators/sessions";
-import { setUpFirstOperator } from "@tenantry/api/operators/setup";
-import { checkOperatorCredentials } from "@tenantry/api/operators/sign-in";
-import { countSignInAttempt, countSignInSuccess } from "@tenantry/api/operators/throttle";
-import { type Clock, systemClock } from "@tenantry/api/shared/clock";
+  type TrustedProxies,
+} from "@tenantry/api/operators";
+import { type Clock, systemClock } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 import { z } from "zod";

@@ -1,6 +1,5 @@
-import { type ProcedureEntry, procedureCatalog } from "@tenantry/api/procedures";
-import { compileRoutes, toJsonSchema } from "@tenantry/api/rest/routes";
-import { appRouter } from "@tenantry/api/root";
+import { appRouter } from "@tenantry/api";
+import { compileRoutes, type ProcedureEntry, procedureCatalog, toJsonSchema } from "@tenantry/api/testing";
 import { rowsOf } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { proceduresOf } from "@tenantry/api/procedures";
-import { appRouter } from "@tenantry/api/root";
+import { appRouter } from "@tenantry/api";
+import { proceduresOf } from "@tenantry/api/testing";
 import { describe, expect, it } from "vitest";
 import { may, mayGrant, WIDGET_ACTIONS, type WidgetAction } from "./access.js";
 
