@@ -65,6 +65,19 @@ describe("@tenantry/api is entered only through its declared entries", () => {
     expect(outside).toEqual([]);
   });
 
+  it("lends its testing entry to tests, test helpers, scripts and benchmarks only", () => {
+    const testCode = /\.test\.tsx?$|\/testing\/|\/scripts\/|^bench\//;
+    const misplaced: string[] = [];
+    for (const dir of [...workspaceDirs("apps"), ...workspaceDirs("packages"), "bench"]) {
+      for (const file of sourceFiles(dir)) {
+        const path = relative(repo, file);
+        if (testCode.test(path)) continue;
+        if (apiSpecifiers(readFileSync(file, "utf8")).includes("@tenantry/api/testing")) misplaced.push(path);
+      }
+    }
+    expect(misplaced).toEqual([]);
+  });
+
   it("is held to its entries by module resolution too", () => {
     const require = createRequire(join(repo, "apps/server/package.json"));
     expect(require.resolve("@tenantry/api/testing")).toBe(join(repo, "packages/api/src/entries/testing.ts"));
