@@ -1,10 +1,12 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { completeAuthorization, startAuthorization } from "@tenantry/api/connections/oauth";
-import { readConnectionCredentials } from "@tenantry/api/connections/service";
-import { createContext } from "@tenantry/api/context";
-import { createCaller } from "@tenantry/api/root";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createCaller, createContext } from "@tenantry/api";
+import {
+  bootstrapDefaultWorkspace,
+  completeAuthorization,
+  createApiKey,
+  randomKeyring,
+  startAuthorization,
+} from "@tenantry/api/server-runtime";
+import { readConnectionCredentials } from "@tenantry/api/testing";
 import { startOAuthProvider } from "@tenantry/oauth-provider/provider";
 import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
 

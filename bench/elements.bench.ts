@@ -1,10 +1,11 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { createContext } from "@tenantry/api/context";
-import { getElement, resolveElement } from "@tenantry/api/elements/instances";
-import { createCaller } from "@tenantry/api/root";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { systemClock } from "@tenantry/api/shared/clock";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createCaller, createContext } from "@tenantry/api";
+import {
+  bootstrapDefaultWorkspace,
+  createApiKey,
+  randomKeyring,
+  systemClock,
+} from "@tenantry/api/server-runtime";
+import { getElement, resolveElement } from "@tenantry/api/testing";
 import { elementInstances } from "@tenantry/db/schema/elements";
 import { sql } from "drizzle-orm";
 import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import type { Keyring } from "@tenantry/api/secrets/keyring";
+import type { Keyring } from "@tenantry/api/server-runtime";
 import { createDb } from "@tenantry/db/create-db";
 import type { Database, DatabaseHandle } from "@tenantry/db/database";
 import { withDatabase } from "@tenantry/db/test-database";

@@ -1,9 +1,6 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { createContext } from "@tenantry/api/context";
-import { createCaller } from "@tenantry/api/root";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { encodeCursor } from "@tenantry/api/shared/cursor";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createCaller, createContext } from "@tenantry/api";
+import { bootstrapDefaultWorkspace, createApiKey, randomKeyring } from "@tenantry/api/server-runtime";
+import { encodeCursor } from "@tenantry/api/testing";
 import { newId } from "@tenantry/db/ids";
 import { scopes } from "@tenantry/db/schema/scopes";
 import { tenants } from "@tenantry/db/schema/tenants";

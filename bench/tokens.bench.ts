@@ -1,9 +1,6 @@
-import { authenticateAccessToken } from "@tenantry/api/access-tokens/service";
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { createContext } from "@tenantry/api/context";
-import { createCaller } from "@tenantry/api/root";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createCaller, createContext } from "@tenantry/api";
+import { bootstrapDefaultWorkspace, createApiKey, randomKeyring } from "@tenantry/api/server-runtime";
+import { authenticateAccessToken } from "@tenantry/api/testing";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { benchDatabase, benchDrivers, type Measurement, measure, report } from "./lib";
 

@@ -1,9 +1,6 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { createContext } from "@tenantry/api/context";
-import { createCaller } from "@tenantry/api/root";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { windowOf } from "@tenantry/api/usage/window";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createCaller, createContext } from "@tenantry/api";
+import { bootstrapDefaultWorkspace, createApiKey, randomKeyring } from "@tenantry/api/server-runtime";
+import { windowOf } from "@tenantry/api/testing";
 import { sql } from "drizzle-orm";
 import {
   benchDatabase,

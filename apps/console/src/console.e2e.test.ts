@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createOperator } from "@tenantry/api/operators/service";
+import { createOperator } from "@tenantry/api/operators";
 import { TENANT_ACTIVITY_ACTIONS } from "@tenantry/contracts/activity-actions";
 import { hashOperatorPassword } from "@tenantry/server/operator-passwords";
 import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";

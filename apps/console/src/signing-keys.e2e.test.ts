@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createOperator } from "@tenantry/api/operators/service";
+import { createOperator } from "@tenantry/api/operators";
 import { hashOperatorPassword } from "@tenantry/server/operator-passwords";
 import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
 import { type Browser, chromium, type Page } from "playwright-core";

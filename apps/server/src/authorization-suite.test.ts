@@ -1,10 +1,13 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
-import { createOperator } from "@tenantry/api/operators/service";
-import { compileRoutes, toJsonSchema } from "@tenantry/api/rest/routes";
-import { ensureBuiltInRoles } from "@tenantry/api/roles/service";
-import { appRouter } from "@tenantry/api/root";
-import type { Meta } from "@tenantry/api/trpc";
+import { appRouter } from "@tenantry/api";
+import { CSRF_HEADER, createOperator } from "@tenantry/api/operators";
+import { createApiKey } from "@tenantry/api/server-runtime";
+import {
+  compileRoutes,
+  ensureBuiltInRoles,
+  type ProcedureEntry,
+  procedureCatalog,
+  toJsonSchema,
+} from "@tenantry/api/testing";
 import { signAccessToken } from "@tenantry/client";
 import { PERMISSIONS } from "@tenantry/contracts/permissions";
 import { rowsOf } from "@tenantry/db/database";
@@ -41,15 +44,7 @@ type JsonSchema = {
   default?: unknown;
 };
 
-interface ProcedureDef {
-  type: "query" | "mutation";
-  meta?: Meta;
-  inputs: { safeParse(value: unknown): { success: boolean } }[];
-}
-
-const procedures = Object.entries(appRouter._def.procedures as Record<string, unknown>).map(
-  ([path, procedure]) => ({ path, def: (procedure as { _def: ProcedureDef })._def }),
-);
+const procedures = procedureCatalog(appRouter).map((def) => ({ path: def.path, def }));
 const routes = new Map(compileRoutes(appRouter).map((route) => [route.procedurePath, route]));
 
 let s: TestServer;
@@ -350,11 +345,11 @@ afterAll(() => s.close());
  * An input that parses: the required fields first; refinements JSON Schema cannot show ("give
  * either email or userId") are met by adding one optional field at a time, then all of them.
  */
-function inputFor(path: string, def: ProcedureDef): unknown {
+function inputFor(path: string, def: ProcedureEntry): unknown {
   const namespace = path.split(".")[0]!;
-  const schema = toJsonSchema(def.inputs[0], "input") as JsonSchema | undefined;
+  const schema = toJsonSchema(def.input, "input") as JsonSchema | undefined;
   const base = example(schema, namespace);
-  if (!def.inputs[0] || def.inputs[0].safeParse(base).success || !schema?.properties) return base;
+  if (!def.input || def.input.safeParse(base).success || !schema?.properties) return base;
   const optional = Object.keys(schema.properties).filter((key) => !schema.required?.includes(key));
   const candidates = [
     ...optional.map((key) => ({
@@ -373,12 +368,12 @@ function inputFor(path: string, def: ProcedureDef): unknown {
       Object.keys(schema.properties).map((key) => [key, example(schema.properties![key], namespace, key)]),
     ),
   ];
-  return candidates.find((candidate) => def.inputs[0]!.safeParse(candidate).success) ?? base;
+  return candidates.find((candidate) => def.input!.safeParse(candidate).success) ?? base;
 }
 
 async function callTrpc(
   path: string,
-  def: ProcedureDef,
+  def: ProcedureEntry,
   input: unknown,
   callerHeaders: Record<string, string>,
 ) {
@@ -418,11 +413,11 @@ const TENANT_OWNED = new Set(["tenant", "user", "connection", "element", "group"
 /** What may come back: a refusal, or a success about the caller's own workspace or tenant only. */
 function verdict(
   caller: (typeof callers)[number],
-  def: ProcedureDef,
+  def: ProcedureEntry,
   status: number,
   body: string,
 ): string | null {
-  const access = def.meta!.access;
+  const access = def.meta.access;
   if ([401, 403, 404].includes(status)) return null;
   // B's own objects; roles, apps and templates are the workspace's, shared by all its tenants, and
   // B's internalId is the host's own string, which another workspace may reuse.
@@ -450,8 +445,8 @@ function verdict(
 describe("authorization, generated from the router", () => {
   it("builds a valid input for every procedure (a new procedure's input must be generatable)", () => {
     const unparsable = procedures
-      .filter(({ def }) => def.inputs[0])
-      .filter(({ path, def }) => !def.inputs[0]!.safeParse(inputFor(path, def)).success)
+      .filter(({ def }) => def.input)
+      .filter(({ path, def }) => !def.input!.safeParse(inputFor(path, def)).success)
       .map(({ path }) => path);
     expect(unparsable).toEqual([]);
   });

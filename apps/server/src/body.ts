@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { guardInput, type InputIssue } from "@tenantry/api/shared/input-guard";
+import { guardInput, type InputIssue } from "@tenantry/api/http";
 import { summarizeIssue } from "@tenantry/contracts/plain-messages";
 
 export type BodyResult =

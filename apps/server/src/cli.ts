@@ -1,20 +1,23 @@
+import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createApiKey } from "@tenantry/api/api-keys/service";
 import {
+  createOperator,
   disableOperator,
   enableOperator,
+  findOperatorByEmail,
   removeOperator,
   resetOperatorPassword,
   revokeOperatorSessions,
   setOperatorPassword,
-} from "@tenantry/api/operators/lifecycle";
-import { createOperator, findOperatorByEmail } from "@tenantry/api/operators/service";
-import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
-import { resealStaleSecrets } from "@tenantry/api/secrets/rotate";
-import { systemClock } from "@tenantry/api/shared/clock";
-import { base64url, randomBytes } from "@tenantry/api/shared/crypto";
-import type { ServiceContext } from "@tenantry/api/shared/service-context";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+} from "@tenantry/api/operators";
+import {
+  bootstrapDefaultWorkspace,
+  createApiKey,
+  resealStaleSecrets,
+  runDataMigrations,
+  type ServiceContext,
+  systemClock,
+} from "@tenantry/api/server-runtime";
 import { createDb } from "@tenantry/db/create-db";
 import type { Database } from "@tenantry/db/database";
 import { z } from "zod";
@@ -133,7 +136,7 @@ async function createOperatorFromCli(
 ) {
   if (!email || !z.email().safeParse(email).success) fail("create-operator needs --email EMAIL");
   const given = await readPasswordFromStdin();
-  const password = given || base64url(randomBytes(18));
+  const password = given || randomBytes(18).toString("base64url");
   const problem = passwordProblem(password);
   if (problem) fail(`the password is too weak: ${problem}`);
   const { workspaceId } = await bootstrapDefaultWorkspace(db, { bootstrapApiKey });

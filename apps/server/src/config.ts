@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
-import { parseJwksAllowHosts } from "@tenantry/api/access-tokens/jwks";
-import { parseTrustedProxies, type TrustedProxies } from "@tenantry/api/operators/client-address";
-import { parseKeyMaterial } from "@tenantry/api/secrets/keyring";
+import { parseTrustedProxies, type TrustedProxies } from "@tenantry/api/operators";
+import { parseJwksAllowHosts, parseKeyMaterial } from "@tenantry/api/server-runtime";
 import { z } from "zod";
 
 const API_KEY_PATTERN = /^tnt_sk_[A-Za-z0-9_-]{32,128}$/;

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHarness, type Harness } from "@tenantry/api/testing/harness";
+import { createHarness, type Harness } from "@tenantry/api/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpServer } from "./http-server";

@@ -2,28 +2,26 @@ import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { recordActivity } from "@tenantry/api/activity/service";
-import { authenticateApiKey } from "@tenantry/api/api-keys/service";
 import {
+  CSRF_HEADER,
+  checkOperatorCredentials,
   clientAddress,
-  NO_TRUSTED_PROXIES,
-  type TrustedProxies,
-} from "@tenantry/api/operators/client-address";
-import { CSRF_HEADER, SESSION_COOKIE, sessionTokenFromCookie } from "@tenantry/api/operators/cookie";
-import { exchangeTemporaryPassword } from "@tenantry/api/operators/lifecycle";
-import { createOperator, hasAnyOperator } from "@tenantry/api/operators/service";
-import {
-  createOperatorSession,
+  countSignInAttempt,
+  countSignInSuccess,
   deleteOperatorSession,
+  exchangeTemporaryPassword,
   findOperatorSession,
+  hasAnyOperator,
+  NO_TRUSTED_PROXIES,
   SESSION_ABSOLUTE_MS,
-} from "@tenantry/api/operators/sessions";
-import { checkOperatorCredentials } from "@tenantry/api/operators/sign-in";
-import { countSignInAttempt, countSignInSuccess } from "@tenantry/api/operators/throttle";
-import { type Clock, systemClock } from "@tenantry/api/shared/clock";
-import type { WorkspaceActivityAction } from "@tenantry/contracts/activity-actions";
+  SESSION_COOKIE,
+  sessionTokenFromCookie,
+  setUpFirstOperator,
+  startOperatorSession,
+  type TrustedProxies,
+} from "@tenantry/api/operators";
+import { type Clock, systemClock } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
-import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { readJsonBody } from "./body";
@@ -213,23 +211,9 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
     res: ServerResponse,
     operator: { workspaceId: string; id: string },
     requestId: string,
-    action: WorkspaceActivityAction,
+    action: "operator.signed_in" | "operator.created",
   ) {
-    const db = options.db();
-    const { token } = await createOperatorSession(db, operator, now());
-    await recordActivity(
-      db,
-      {
-        actor: {
-          type: "operator",
-          workspaceId: operator.workspaceId,
-          operatorId: operator.id,
-          sessionId: "",
-        },
-        requestId,
-      },
-      { tenantId: null, action, targetType: "operator", targetId: operator.id },
-    );
+    const { token } = await startOperatorSession(options.db(), operator, { requestId, action, at: now() });
     const answer = await sessionAnswer(token);
     return sendJson(res, 200, answer, {
       "set-cookie": sessionCookie(token, Math.floor(SESSION_ABSOLUTE_MS / 1000)),
@@ -257,31 +241,28 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
         requestId,
       });
     }
-    const db = options.db();
-    const key = await authenticateApiKey(db, parsed.data.apiKey, now());
-    if (!key) {
-      return sendJson(res, 401, { code: "unauthorized", message: "That is not a valid API key", requestId });
-    }
-    const passwordHash = await hashOperatorPassword(parsed.data.password);
-    // One setup per workspace, even when two browsers submit at once.
-    const created = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`operator-setup:${key.workspaceId}`}))`);
-      if (await hasAnyOperator(tx, key.workspaceId)) return null;
-      return createOperator(tx, {
-        workspaceId: key.workspaceId,
+    const setup = await setUpFirstOperator(
+      options.db(),
+      {
+        apiKey: parsed.data.apiKey,
         email: parsed.data.email,
         name: parsed.data.name,
-        passwordHash,
-      });
-    });
-    if (!created) {
+        password: parsed.data.password,
+      },
+      hashOperatorPassword,
+      now(),
+    );
+    if (setup.result === "invalid_api_key") {
+      return sendJson(res, 401, { code: "unauthorized", message: "That is not a valid API key", requestId });
+    }
+    if (setup.result === "already_set_up") {
       return sendJson(res, 409, {
         code: "setup_done",
         message: "This workspace already has an operator; sign in instead",
         requestId,
       });
     }
-    return startSession(res, created, requestId, "operator.created");
+    return startSession(res, setup.operator, requestId, "operator.created");
   }
 
   async function serveConsoleFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {

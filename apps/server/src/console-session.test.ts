@@ -1,7 +1,5 @@
-import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "@tenantry/api/operators/sessions";
-import { ACCOUNT_THROTTLE } from "@tenantry/api/operators/throttle";
-import { testClock } from "@tenantry/api/shared/clock";
+import { ACCOUNT_THROTTLE, CSRF_HEADER, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "@tenantry/api/operators";
+import { testClock } from "@tenantry/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";
 

@@ -1,17 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createContext } from "@tenantry/api/context";
-import { createCaller } from "@tenantry/api/root";
-import { createKeyring, parseKeyMaterial } from "@tenantry/api/secrets/keyring";
-import {
-  formatsOf,
-  sealedValues,
-  sealTheOldWay,
-  seededTenant,
-  seedSecrets,
-} from "@tenantry/api/testing/legacy-secrets";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { createCaller, createContext } from "@tenantry/api";
+import { bootstrapDefaultWorkspace, createKeyring, parseKeyMaterial } from "@tenantry/api/server-runtime";
+import { formatsOf, sealedValues, sealTheOldWay, seededTenant, seedSecrets } from "@tenantry/api/testing";
 import { createDb } from "@tenantry/db/create-db";
 import { dataMigrations } from "@tenantry/db/schema/data-migrations";
 import { testDriver, withDatabase } from "@tenantry/db/test-database";

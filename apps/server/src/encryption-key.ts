@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createKeyring, type Keyring, parseKeyMaterial } from "@tenantry/api/secrets/keyring";
+import { createKeyring, type Keyring, parseKeyMaterial } from "@tenantry/api/server-runtime";
 
 /**
  * The keyring for sealing secrets. In development, without TENANTRY_ENCRYPTION_KEY, a key is

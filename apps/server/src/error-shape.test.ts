@@ -1,4 +1,4 @@
-import { ERROR_CODES } from "@tenantry/api/shared/error-codes";
+import { ERROR_CODES } from "@tenantry/api/http";
 import { createTenantryClient, TenantryClientError } from "@tenantry/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./testing/test-server";

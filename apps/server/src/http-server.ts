@@ -1,18 +1,26 @@
 import { lookup } from "node:dns/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createJwksKeys } from "@tenantry/api/access-tokens/jwks";
-import { CALLBACK_PATH, completeAuthorization, START_PATH } from "@tenantry/api/connections/oauth";
-import { createContext } from "@tenantry/api/context";
-import type { TrustedProxies } from "@tenantry/api/operators/client-address";
-import { createRestHandler, type RestRequest } from "@tenantry/api/rest/handler";
-import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
-import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
-import { appRouter, createCaller } from "@tenantry/api/root";
-import type { Keyring } from "@tenantry/api/secrets/keyring";
-import type { Clock } from "@tenantry/api/shared/clock";
-import { errorForLog } from "@tenantry/api/shared/db-errors";
-import { describeError } from "@tenantry/api/shared/errors";
-import { diagnoseOrigin, isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
+import { appRouter, createCaller, createContext } from "@tenantry/api";
+import {
+  createRestHandler,
+  describeError,
+  diagnoseOrigin,
+  errorForLog,
+  generateOpenApiDocument,
+  isOriginAllowedAnywhere,
+  REFERENCE_STYLESHEET,
+  type RestRequest,
+  renderReferencePage,
+} from "@tenantry/api/http";
+import type { TrustedProxies } from "@tenantry/api/operators";
+import {
+  CALLBACK_PATH,
+  type Clock,
+  completeAuthorization,
+  createJwksKeys,
+  type Keyring,
+  START_PATH,
+} from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";

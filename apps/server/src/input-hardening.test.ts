@@ -1,6 +1,4 @@
-import { databaseInputError, errorForLog } from "@tenantry/api/shared/db-errors";
-import { describeError } from "@tenantry/api/shared/errors";
-import { MAX_INPUT_DEPTH } from "@tenantry/api/shared/input-guard";
+import { databaseInputError, describeError, errorForLog, MAX_INPUT_DEPTH } from "@tenantry/api/http";
 import { newId } from "@tenantry/db/ids";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { apps, connections } from "@tenantry/db/schema/connections";

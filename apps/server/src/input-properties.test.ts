@@ -1,5 +1,5 @@
-import { compileRoutes, toJsonSchema } from "@tenantry/api/rest/routes";
-import { appRouter } from "@tenantry/api/root";
+import { appRouter } from "@tenantry/api";
+import { compileRoutes, type ProcedureEntry, procedureCatalog, toJsonSchema } from "@tenantry/api/testing";
 import { rowsOf } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
@@ -12,14 +12,7 @@ import { startTestServer, type TestServer } from "./testing/test-server";
  * deeply nested and `__proto__`-keyed inputs answer 2xx or 4xx, never 5xx, and an input refused
  * with a 4xx writes nothing. Generated from the router: a new procedure is covered the day it is added.
  */
-interface ProcedureDef {
-  type: "query" | "mutation";
-  inputs: unknown[];
-}
-const procedures = Object.entries(appRouter._def.procedures as Record<string, unknown>).map(([path, p]) => ({
-  path,
-  def: (p as { _def: ProcedureDef })._def,
-}));
+const procedures = procedureCatalog(appRouter).map((def) => ({ path: def.path, def }));
 
 const routes = new Map(compileRoutes(appRouter).map((route) => [route.procedurePath, route]));
 
@@ -67,8 +60,8 @@ const deep = fc.integer({ min: 100, max: 2_000 }).map((depth) => {
 });
 
 /** A plausible input (each required field of the schema) with one field made hostile, or noise. */
-function inputArbitrary(def: ProcedureDef): fc.Arbitrary<unknown> {
-  const schema = toJsonSchema(def.inputs[0], "input") as { properties?: Record<string, unknown> } | null;
+function inputArbitrary(def: ProcedureEntry): fc.Arbitrary<unknown> {
+  const schema = toJsonSchema(def.input, "input") as { properties?: Record<string, unknown> } | null;
   const keys = Object.keys(schema?.properties ?? {});
   const noise = fc.oneof(hostileValue, deep);
   if (keys.length === 0) return noise;
@@ -109,7 +102,7 @@ async function rowCounts(): Promise<string> {
 async function call(
   transport: "trpc" | "rest",
   path: string,
-  def: ProcedureDef,
+  def: ProcedureEntry,
   input: unknown,
 ): Promise<number | null> {
   const headers = { authorization: `Bearer ${s.apiKey}`, "content-type": "application/json" };

@@ -1,4 +1,4 @@
-import { errorForLog } from "@tenantry/api/shared/db-errors";
+import { errorForLog } from "@tenantry/api/http";
 import pino, { type DestinationStream, type Logger } from "pino";
 
 export type LogFormat = "pretty" | "json";

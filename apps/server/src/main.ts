@@ -1,9 +1,8 @@
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { hasAnyOperator } from "@tenantry/api/operators/service";
-import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { hasAnyOperator } from "@tenantry/api/operators";
+import { bootstrapDefaultWorkspace, runDataMigrations } from "@tenantry/api/server-runtime";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { startUpBanner } from "./banner";

@@ -1,4 +1,4 @@
-import type { CallbackResult } from "@tenantry/api/connections/oauth";
+import type { CallbackResult } from "@tenantry/api/server-runtime";
 
 /**
  * The page the provider sends the browser back to. Under a strict CSP (no inline script), the result

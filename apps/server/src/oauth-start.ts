@@ -3,9 +3,9 @@ import {
   bindingCookieHeader,
   bindingCookieName,
   type CallbackResult,
+  type Keyring,
   startAuthorization,
-} from "@tenantry/api/connections/oauth";
-import type { Keyring } from "@tenantry/api/secrets/keyring";
+} from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 import { CALLBACK_PAGE_HEADERS, renderCallbackPage } from "./oauth-callback";

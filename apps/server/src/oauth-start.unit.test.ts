@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { bindingCookieHeader } from "@tenantry/api/connections/oauth";
+import { bindingCookieHeader } from "@tenantry/api/server-runtime";
 import { describe, expect, it } from "vitest";
 import { bindingCookieOf } from "./oauth-start";
 

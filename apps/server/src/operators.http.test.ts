@@ -1,5 +1,4 @@
-import { CSRF_HEADER } from "@tenantry/api/operators/cookie";
-import { createOperator } from "@tenantry/api/operators/service";
+import { CSRF_HEADER, createOperator } from "@tenantry/api/operators";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { operators } from "@tenantry/db/schema/operators";
 import { and, eq, isNull } from "drizzle-orm";

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { diagnoseOrigin } from "@tenantry/api/workspaces/allowed-origins";
+import { diagnoseOrigin } from "@tenantry/api/http";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 

@@ -1,5 +1,4 @@
-import { refreshExpiringConnections } from "@tenantry/api/connections/refresh";
-import type { Keyring } from "@tenantry/api/secrets/keyring";
+import { type Keyring, refreshExpiringConnections } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 

@@ -1,5 +1,5 @@
 import { validate } from "@readme/openapi-parser";
-import type { AppRouter } from "@tenantry/api/root";
+import type { AppRouter } from "@tenantry/api";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { count } from "drizzle-orm";

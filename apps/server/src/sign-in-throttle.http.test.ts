@@ -1,9 +1,12 @@
 import type { AddressInfo } from "node:net";
-import { parseTrustedProxies } from "@tenantry/api/operators/client-address";
-import { createOperator } from "@tenantry/api/operators/service";
-import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE } from "@tenantry/api/operators/throttle";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { testClock } from "@tenantry/api/shared/clock";
+import {
+  ACCOUNT_THROTTLE,
+  ADDRESS_THROTTLE,
+  createOperator,
+  parseTrustedProxies,
+} from "@tenantry/api/operators";
+import { randomKeyring } from "@tenantry/api/server-runtime";
+import { testClock } from "@tenantry/api/testing";
 import { operatorSignInAttempts } from "@tenantry/db/schema/operators";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

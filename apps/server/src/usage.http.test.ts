@@ -1,7 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import { bootstrapDefaultWorkspace, createApiKey, randomKeyring } from "@tenantry/api/server-runtime";
 import { createTestDatabase } from "@tenantry/db/test-database";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

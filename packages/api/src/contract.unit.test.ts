@@ -1,6 +1,7 @@
 import { type TenantryContract, type TenantryRouter, tenantryContract } from "@tenantry/contracts/router";
 import type { inferRouterError, inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { builtDefinitionOf, proceduresOf } from "./procedures";
 import { type AppRouter, appRouter } from "./root";
 
 type ProcedureKinds<T> = {
@@ -22,23 +23,22 @@ describe("the router implements the published contract", () => {
   });
 
   it("parses with the contract's very schemas", () => {
-    const procedures = Object.entries(appRouter._def.procedures as Record<string, unknown>) as [
-      string,
-      { _def: { type: string; inputs: unknown[]; output?: unknown } },
-    ][];
+    const paths = [...proceduresOf(appRouter).keys()];
     const contractPaths: string[] = [];
     for (const [namespace, entries] of Object.entries(tenantryContract)) {
       for (const name of Object.keys(entries)) contractPaths.push(`${namespace}.${name}`);
     }
-    expect(procedures.map(([path]) => path).sort()).toEqual(contractPaths.sort());
-    for (const [path, procedure] of procedures) {
+    expect([...paths].sort()).toEqual(contractPaths.sort());
+    for (const path of paths) {
       const [namespace, name] = path.split(".") as [keyof TenantryContract, string];
       const entry = (
         tenantryContract[namespace] as Record<string, { type: string; input?: unknown; output: unknown }>
       )[name]!;
-      expect({ path, type: procedure._def.type }).toEqual({ path, type: entry.type });
-      expect(procedure._def.inputs[0], `${path} input`).toBe(entry.input);
-      expect(procedure._def.output, `${path} output`).toBe(entry.output);
+      const procedure = (appRouter as unknown as Record<string, Record<string, unknown>>)[namespace]![name];
+      const built = builtDefinitionOf(procedure);
+      expect({ path, type: built.type }).toEqual({ path, type: entry.type });
+      expect(built.input, `${path} input`).toBe(entry.input);
+      expect(built.output, `${path} output`).toBe(entry.output);
     }
   });
 });

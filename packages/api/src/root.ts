@@ -8,10 +8,11 @@ import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
 import { operatorsRouter } from "./operators/router";
 import { permissionsRouter } from "./permissions/router";
+import { assertEveryProcedureDeclaresAccess } from "./procedures";
 import { rolesRouter } from "./roles/router";
 import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
-import { assertEveryProcedureDeclaresAccess, createCallerFactory, router } from "./trpc";
+import { createCallerFactory, router } from "./trpc";
 import { usageRouter } from "./usage/router";
 import { workspacesRouter } from "./workspaces/router";
 
@@ -35,7 +36,7 @@ export const appRouter = router({
 });
 
 // Every procedure declares who may call it; the server does not start otherwise.
-assertEveryProcedureDeclaresAccess(appRouter._def.procedures);
+assertEveryProcedureDeclaresAccess(appRouter);
 
 export type AppRouter = typeof appRouter;
 

@@ -125,12 +125,4 @@ async function assertTokenTenant(
   if (tenantId !== actor.tenantId) throw notFound("Connection", String(connectionId));
 }
 
-/** Fails start-up when any procedure lacks an access declaration. */
-export function assertEveryProcedureDeclaresAccess(procedures: Record<string, unknown>): void {
-  const missing = Object.entries(procedures)
-    .filter(([, procedure]) => !(procedure as { _def: { meta?: Partial<Meta> } })._def.meta?.access)
-    .map(([path]) => path);
-  if (missing.length > 0) throw new Error(`procedures without an access declaration: ${missing.join(", ")}`);
-}
-
 export { TRPCError };

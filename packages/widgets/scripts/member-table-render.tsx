@@ -21,7 +21,7 @@ Object.assign(globalThis, {
 });
 
 const { QueryClient } = await import("@tanstack/react-query");
-const { createHarness } = await import("@tenantry/api/testing/harness");
+const { createHarness } = await import("@tenantry/api/testing");
 const { flushSync } = await import("react-dom");
 const { createRoot } = await import("react-dom/client");
 const { MemberTable } = await import("../src/member-table/MemberTable");

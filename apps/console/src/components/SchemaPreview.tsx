@@ -1,5 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
-import type { AppRouter } from "@tenantry/api/root";
+import type { AppRouter } from "@tenantry/api";
 import { TenantFieldsForm, TenantryProvider } from "@tenantry/widgets";
 import type { TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";

@@ -1,9 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { randomKeyring } from "@tenantry/api/secrets/keyring";
-import type { Clock } from "@tenantry/api/shared/clock";
-import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
+import {
+  bootstrapDefaultWorkspace,
+  type Clock,
+  createApiKey,
+  randomKeyring,
+} from "@tenantry/api/server-runtime";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
 import pino from "pino";

@@ -2,6 +2,7 @@ import type { Database, Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { operatorSessions, operators } from "@tenantry/db/schema/operators";
 import { and, eq, isNull, lt } from "drizzle-orm";
+import { recordActivity } from "../activity/service";
 import type { OperatorActor } from "../actor";
 import type { Context } from "../context";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
@@ -52,6 +53,27 @@ export async function createOperatorSession(
     .set({ lastSignInAt: at })
     .where(and(eq(operators.workspaceId, operator.workspaceId), eq(operators.id, operator.id)));
   return { token, expiresAt };
+}
+
+/**
+ * Signs an operator in — at sign-in or right after the first operator's setup — and records that in
+ * the workspace's activity log, naming the operator as the actor.
+ */
+export async function startOperatorSession(
+  db: Database,
+  operator: { workspaceId: string; id: string },
+  options: { requestId: string; action: "operator.signed_in" | "operator.created"; at: Date },
+): Promise<{ token: string; expiresAt: Date }> {
+  const session = await createOperatorSession(db, operator, options.at);
+  await recordActivity(
+    db,
+    {
+      actor: { type: "operator", workspaceId: operator.workspaceId, operatorId: operator.id, sessionId: "" },
+      requestId: options.requestId,
+    },
+    { tenantId: null, action: options.action, targetType: "operator", targetId: operator.id },
+  );
+  return session;
 }
 
 /**

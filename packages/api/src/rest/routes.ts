@@ -1,8 +1,7 @@
-import type { ProcedureContract } from "@tenantry/contracts/procedures";
-import { tenantryContract } from "@tenantry/contracts/router";
-import type { AnyProcedure, AnyRouter } from "@trpc/server";
+import type { AnyRouter } from "@trpc/server";
 import { z } from "zod";
-import { type Caller, callersOf, type Meta, type RestRoute } from "../trpc";
+import { type ContractTree, contractAt, proceduresOf } from "../procedures";
+import { type Caller, callersOf, type RestRoute } from "../trpc";
 
 type JsonSchema = {
   type?: string | string[];
@@ -26,38 +25,6 @@ export interface CompiledRoute extends RestRoute {
   fieldTypes: Map<string, string>;
 }
 
-/** The contract's tree: namespaces of procedure contracts, as `tenantryContract` is. */
-export interface ContractTree {
-  [name: string]: ProcedureContract | ContractTree;
-}
-
-function isContract(node: ProcedureContract | ContractTree | undefined): node is ProcedureContract {
-  return node !== undefined && "output" in node && "type" in node && typeof node.type === "string";
-}
-
-/**
- * Every procedure of a router by its dotted path, with its meta. Read through tRPC's public shape
- * only: a built router is its record of procedures and nested routers (`appRouter.tenants.list`),
- * and a procedure carries its `meta` (tRPC 11); `_def` is tRPC's own and not read here.
- */
-export function proceduresOf(appRouter: AnyRouter): Map<string, Meta | undefined> {
-  const found = new Map<string, Meta | undefined>();
-  const walk = (node: object, prefix: string) => {
-    for (const [name, value] of Object.entries(node)) {
-      // A router's own members next to its record.
-      if (name === "_def" || name === "createCaller") continue;
-      const path = prefix ? `${prefix}.${name}` : name;
-      if (typeof value === "function" && "meta" in value) {
-        found.set(path, (value as AnyProcedure).meta as Meta | undefined);
-      } else if (typeof value === "object" && value !== null) {
-        walk(value, path);
-      }
-    }
-  };
-  walk(appRouter, "");
-  return found;
-}
-
 export function toJsonSchema(schema: unknown, io: "input" | "output"): JsonSchema | null {
   if (!(schema instanceof z.ZodType)) return null;
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
@@ -76,16 +43,12 @@ function primaryType(schema: JsonSchema | undefined): string | undefined {
  * schemas from the contract it implements (the very objects its `.input()`/`.output()` were given;
  * contract.unit.test.ts holds them equal). Done once at start.
  */
-export function compileRoutes(
-  appRouter: AnyRouter,
-  contract: ContractTree = tenantryContract as unknown as ContractTree,
-): CompiledRoute[] {
+export function compileRoutes(appRouter: AnyRouter, contract?: ContractTree): CompiledRoute[] {
   const routes: CompiledRoute[] = [];
   for (const [procedurePath, meta] of proceduresOf(appRouter)) {
     if (!meta?.rest) continue;
-    let node: ProcedureContract | ContractTree | undefined = contract;
-    for (const name of procedurePath.split(".")) node = isContract(node) ? undefined : node?.[name];
-    if (!isContract(node)) throw new Error(`the REST route ${procedurePath} has no contract`);
+    const node = contractAt(procedurePath, contract);
+    if (!node) throw new Error(`the REST route ${procedurePath} has no contract`);
     const inputSchema = toJsonSchema(node.input, "input");
     const outputSchema = toJsonSchema(node.output, "output");
     const segments = meta.rest.path.split("/").filter(Boolean);

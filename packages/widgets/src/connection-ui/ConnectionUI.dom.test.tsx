@@ -1,4 +1,4 @@
-import { createHarness, type Harness } from "@tenantry/api/testing/harness";
+import { createHarness, type Harness } from "@tenantry/api/testing";
 import { newId } from "@tenantry/db/ids";
 import { connections } from "@tenantry/db/schema/connections";
 import { act, cleanup, screen, waitFor, within } from "@testing-library/react";

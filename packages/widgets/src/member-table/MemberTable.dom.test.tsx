@@ -1,4 +1,4 @@
-import { createHarness, type Harness } from "@tenantry/api/testing/harness";
+import { createHarness, type Harness } from "@tenantry/api/testing";
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import axe from "axe-core";

@@ -1,5 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
-import { createHarness, type Harness } from "@tenantry/api/testing/harness";
+import { createHarness, type Harness } from "@tenantry/api/testing";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { useEffect } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { createContext } from "@tenantry/api/context";
-import { type AppRouter, appRouter } from "@tenantry/api/root";
-import { createHarness, type Harness } from "@tenantry/api/testing/harness";
+import { type AppRouter, appRouter, createContext } from "@tenantry/api";
+import { createHarness, type Harness } from "@tenantry/api/testing";
 import { createTRPCClient, TRPCClientError } from "@trpc/client";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { appRouter } from "@tenantry/api/root";
+import { appRouter } from "@tenantry/api";
+import { proceduresOf } from "@tenantry/api/testing";
 import { describe, expect, it } from "vitest";
 import { may, mayGrant, WIDGET_ACTIONS, type WidgetAction } from "./access.js";
 
@@ -29,13 +30,10 @@ const PROCEDURES: Record<WidgetAction, readonly string[]> = {
 };
 
 type Access = { workspace: true } | { tenant: unknown; permission: string | null };
-const procedures = appRouter._def.procedures as unknown as Record<
-  string,
-  { _def: { meta?: { access?: Access } } }
->;
+const procedures = proceduresOf(appRouter);
 
 function accessOf(path: string): Access {
-  const access = procedures[path]?._def.meta?.access;
+  const access: Access | undefined = procedures.get(path)?.access;
   if (!access) throw new Error(`no procedure ${path}`);
   return access;
 }

@@ -1,5 +1,4 @@
-import { validateConfig, validatorFor } from "@tenantry/api/elements/config";
-import { checkFieldValues, compileFieldSchema } from "@tenantry/api/fields/field-schema";
+import { checkFieldValues, compileFieldSchema, validateConfig, validatorFor } from "@tenantry/api/testing";
 import type { FieldDefinition } from "@tenantry/contracts/fields";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { MessageKey } from "../i18n/messages.js";

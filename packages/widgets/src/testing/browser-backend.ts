@@ -1,7 +1,5 @@
-import { createApiKey } from "@tenantry/api/api-keys/service";
-import { createContext } from "@tenantry/api/context";
-import { createCaller } from "@tenantry/api/root";
-import { type Keyring, randomKeyring } from "@tenantry/api/secrets/keyring";
+import { createCaller, createContext } from "@tenantry/api";
+import { createApiKey, type Keyring, randomKeyring } from "@tenantry/api/server-runtime";
 import type { FieldSchemaDocument } from "@tenantry/contracts/fields";
 import type { Database } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";

@@ -1,6 +1,5 @@
-import { createContext } from "@tenantry/api/context";
-import { type AppRouter, appRouter } from "@tenantry/api/root";
-import type { Keyring } from "@tenantry/api/secrets/keyring";
+import { type AppRouter, appRouter, createContext } from "@tenantry/api";
+import type { Keyring } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import { type TRPCLink, unstable_localLink } from "@trpc/client";
 import type { TenantryOperationContext } from "../provider/links.js";

@@ -1,5 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
-import type { AppRouter } from "@tenantry/api/root";
+import type { AppRouter } from "@tenantry/api";
 import { render } from "@testing-library/react";
 import type { TRPCLink } from "@trpc/client";
 import type { ReactNode } from "react";

@@ -1,4 +1,4 @@
-import type { createCaller } from "@tenantry/api/root";
+import type { createCaller } from "@tenantry/api";
 import type { FieldSchemaDocument } from "@tenantry/contracts/fields";
 import { SignJWT } from "jose";
 

@@ -1,4 +1,4 @@
-import { createHarness, type Harness } from "@tenantry/api/testing/harness";
+import { createHarness, type Harness } from "@tenantry/api/testing";
 import { cleanup, screen, within } from "@testing-library/react";
 import axe from "axe-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -1,0 +1,25 @@
+/**
+ * `@tenantry/api/server-runtime`: what a server process does outside any request — open the keyring,
+ * bootstrap the default workspace and its first API key, migrate and reseal sealed data, keep the
+ * JWKS cache, run the OAuth start and callback pages and the periodic refresher — and the clock it
+ * hands every service.
+ */
+export { createJwksKeys, type JwksKeys, parseJwksAllowHosts } from "../access-tokens/jwks";
+// The CLI mints keys before any credential exists, so there is no caller to go through.
+export { createApiKey } from "../api-keys/service";
+export {
+  bindingCookieHeader,
+  bindingCookieName,
+  CALLBACK_PATH,
+  type CallbackResult,
+  completeAuthorization,
+  START_PATH,
+  startAuthorization,
+} from "../connections/oauth";
+export { refreshExpiringConnections } from "../connections/refresh";
+export { runDataMigrations } from "../secrets/data-migrations";
+export { createKeyring, type Keyring, parseKeyMaterial, randomKeyring } from "../secrets/keyring";
+export { resealStaleSecrets } from "../secrets/rotate";
+export { type Clock, systemClock } from "../shared/clock";
+export type { ServiceContext } from "../shared/service-context";
+export { bootstrapDefaultWorkspace } from "../workspaces/bootstrap";
