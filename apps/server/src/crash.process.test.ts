@@ -117,6 +117,8 @@ describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () =
         owner: { email: "hot-owner@crash.example" },
       });
 
+      const roles = await api<{ items: { id: string; key: string }[] }>(server, "GET", "/roles");
+      const adminRole = roles.items.find((role) => role.key === "admin")!;
       const bursts: Write[][] = [];
       for (let round = 0; round < 3; round++) {
         // Tenants to work on in this round, created before the burst.
@@ -134,6 +136,17 @@ describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () =
               email: `heir-${round}-${i}@crash.example`,
               status: "active",
             }),
+          ),
+        );
+
+        const invitees = await Promise.all(
+          targets.map((tenant, i) =>
+            api<{ userId: string; invitation: { token: string } }>(
+              server!,
+              "POST",
+              `/tenants/${tenant.id}/memberships`,
+              { email: `invitee-${round}-${i}@crash.example` },
+            ),
           ),
         );
 
@@ -155,6 +168,18 @@ describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () =
             method: "POST",
             path: `/tenants/${tenant.id}/ownership-transfer`,
             body: { toUserId: heirs[i]!.userId },
+            idempotent: false,
+          })),
+          ...invitees.map((invitee) => ({
+            method: "POST",
+            path: "/invitations/accept",
+            body: { token: invitee.invitation.token },
+            idempotent: false,
+          })),
+          ...targets.map((tenant, i) => ({
+            method: "POST",
+            path: `/tenants/${tenant.id}/role-bindings`,
+            body: { roleId: adminRole.id, subject: { type: "user", id: invitees[i]!.userId } },
             idempotent: false,
           })),
           ...targets.map((tenant, i) => ({
@@ -212,6 +237,14 @@ describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () =
             "GET",
             `/tenants/${tenant.id}/memberships?status=active`,
           );
+          // The invitation accepted once, the role bound once, whichever attempt did it.
+          expect(owners.items.filter((member) => member.userId === invitees[i]!.userId)).toHaveLength(1);
+          const bindings = await api<{ items: { roleId: string }[] }>(
+            server,
+            "GET",
+            `/tenants/${tenant.id}/role-bindings?subjectType=user&subjectId=${invitees[i]!.userId}`,
+          );
+          expect(bindings.items.filter((binding) => binding.roleId === adminRole.id)).toHaveLength(1);
           expect(
             owners.items.filter((member) => member.roles.includes("owner")).map((m) => m.userId),
           ).toContain(heirs[i]!.userId);
