@@ -9,7 +9,7 @@ import { generateOpenApiDocument } from "@tenantry/api/rest/openapi";
 import { REFERENCE_STYLESHEET, renderReferencePage } from "@tenantry/api/rest/reference-page";
 import { appRouter, createCaller } from "@tenantry/api/root";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
-import type { Clock } from "@tenantry/api/shared/clock";
+import { type Clock, systemClock } from "@tenantry/api/shared/clock";
 import { errorForLog } from "@tenantry/api/shared/db-errors";
 import { describeError } from "@tenantry/api/shared/errors";
 import { diagnoseOrigin, isOriginAllowedAnywhere } from "@tenantry/api/workspaces/allowed-origins";
@@ -262,13 +262,25 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (path === START_PATH && method === "GET") {
       const { db, keyring } = state;
-      return handleOAuthStart(req, res, { db, keyring, publicUrl: options.publicUrl, logger, requestId });
+      const clock = options.clock ?? systemClock;
+      return handleOAuthStart(req, res, {
+        db,
+        keyring,
+        clock,
+        publicUrl: options.publicUrl,
+        logger,
+        requestId,
+      });
     }
     if (path === CALLBACK_PATH && method === "GET") {
       const result = await completeAuthorization(
-        state.db,
-        state.keyring,
-        options.publicUrl,
+        {
+          db: state.db,
+          keyring: state.keyring,
+          clock: options.clock ?? systemClock,
+          publicUrl: options.publicUrl,
+          requestId,
+        },
         {
           state: url.searchParams.get("state") ?? undefined,
           code: url.searchParams.get("code") ?? undefined,
@@ -276,7 +288,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
           errorDescription: url.searchParams.get("error_description") ?? undefined,
           binding: bindingCookieOf(req, options.publicUrl),
         },
-        requestId,
       );
       if (result.error)
         logger.warn(

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { hasAnyOperator } from "@tenantry/api/operators/service";
 import { runDataMigrations } from "@tenantry/api/secrets/data-migrations";
+import { systemClock } from "@tenantry/api/shared/clock";
 import { bootstrapDefaultWorkspace } from "@tenantry/api/workspaces/bootstrap";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
@@ -90,6 +91,7 @@ async function main() {
   const refresher = startConnectionRefresher({
     db: handle.db,
     keyring: keyring.keyring,
+    clock: systemClock,
     intervalMs: config.refreshIntervalMs,
     logger,
   });

@@ -1,5 +1,6 @@
 import { refreshExpiringConnections } from "@tenantry/api/connections/refresh";
 import type { Keyring } from "@tenantry/api/secrets/keyring";
+import type { Clock } from "@tenantry/api/shared/clock";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 
@@ -10,6 +11,7 @@ import type { Logger } from "pino";
 export function startConnectionRefresher(options: {
   db: Database;
   keyring: Keyring;
+  clock: Clock;
   intervalMs: number;
   logger: Logger;
 }): { stop(): Promise<void> } {
@@ -18,7 +20,7 @@ export function startConnectionRefresher(options: {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const tick = () => {
-    running = refreshExpiringConnections(options.db, options.keyring)
+    running = refreshExpiringConnections(options)
       .then((run) => {
         if (run.refreshed > 0 || run.failed > 0) options.logger.info(run, "connection refresher pass");
       })
