@@ -33,6 +33,11 @@ export interface ProviderSettings {
   tokenDelayMs: number;
   /** Skip the consent page: /authorize redirects straight back with a code. */
   autoApprove: boolean;
+  /**
+   * Add an `id_token` to code exchanges, as OpenID providers do for the `openid` scope. Its issuer is
+   * not this server's URL (as at providers whose token endpoint lives on another host than the issuer).
+   */
+  issueIdToken: boolean;
 }
 
 export interface ProviderStats {
@@ -76,6 +81,7 @@ const DEFAULT_SETTINGS: ProviderSettings = {
   down: false,
   tokenDelayMs: 0,
   autoApprove: false,
+  issueIdToken: false,
 };
 
 const token = (prefix: string) => `${prefix}_${randomBytes(24).toString("base64url")}`;
@@ -293,7 +299,7 @@ export async function startOAuthProvider(
       stats.authorizationCodeGrants++;
       const tokens = issueTokens(`user-${++subjects}`, code.scope, client.id);
       code.issued.push(tokens.access_token, tokens.refresh_token);
-      return json(res, 200, tokens);
+      return json(res, 200, settings.issueIdToken ? { ...tokens, id_token: idToken(client.id) } : tokens);
     }
     if (grantType === "refresh_token") {
       const presented = form.get("refresh_token") ?? "";
@@ -376,6 +382,20 @@ export async function startOAuthProvider(
       return json(res, 200, { ok: true });
     }
     json(res, 404, { error: "not_found" });
+  }
+
+  /** An ID token a client can parse, from an issuer other than this server (unsigned: nobody should trust it). */
+  function idToken(clientId: string): string {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: "https://accounts.loopback.example",
+      sub: `user-${subjects}`,
+      aud: clientId,
+      iat: now,
+      exp: now + 300,
+    };
+    return `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.${randomBytes(32).toString("base64url")}`;
   }
 
   function revokeAllGrants() {

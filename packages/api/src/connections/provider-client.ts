@@ -84,6 +84,30 @@ function authorizationServerOf(client: OAuthClient): oauth.AuthorizationServer {
 }
 
 /**
+ * Tenantry asks for API access, not for a sign-in: it keeps no ID token, so it does not judge one.
+ * A provider that adds one (an app whose scopes include `openid`) would otherwise have it checked
+ * against an issuer Tenantry does not know (the token URL's origin is often not the issuer), and a
+ * good token response refused. Only a successful JSON answer carrying `id_token` is rewritten.
+ */
+async function withoutIdToken(response: Response): Promise<Response> {
+  if (response.status !== 200 || !response.headers.get("content-type")?.includes("json")) return response;
+  const text = await response.text();
+  // The body is rewritten, so its length and (already undone) encoding no longer describe it.
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  headers.delete("content-encoding");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: response.status, headers });
+  }
+  if (body && typeof body === "object" && "id_token" in body)
+    delete (body as { id_token?: unknown }).id_token;
+  return new Response(JSON.stringify(body), { status: response.status, headers });
+}
+
+/**
  * Runs one request and its processing, turning every failure into a `ProviderError`. The fetch is
  * wrapped to learn the answer's status, which decides outage (none, or 5xx) from refusal (4xx).
  */
@@ -98,7 +122,7 @@ async function call<T>(
     [oauth.customFetch]: async (url, init) => {
       const response = await fetch(url, init);
       status = response.status;
-      return response;
+      return withoutIdToken(response);
     },
     signal: () => AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
   };

@@ -154,6 +154,19 @@ describe("the wrong method", () => {
   });
 });
 
+describe("an OpenID provider", () => {
+  it("adding an ID token from an issuer Tenantry does not know does not spoil the sign-in", async () => {
+    await provider.configure({ issueIdToken: true });
+    try {
+      const { id, result } = await connect("client-secret-basic");
+      expect(result).toMatchObject({ status: "connected", connectionId: id });
+      expect((await h.api.connections.credentials({ id })).type).toBe("oauth2");
+    } finally {
+      await provider.configure({ issueIdToken: false });
+    }
+  });
+});
+
 describe("app settings", () => {
   const base = { authorizeUrl: "https://p.example/a", tokenUrl: "https://p.example/t", clientId: "c" };
 
