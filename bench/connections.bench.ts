@@ -4,7 +4,9 @@ import {
   completeAuthorization,
   createApiKey,
   randomKeyring,
+  type ServiceContext,
   startAuthorization,
+  systemClock,
 } from "@tenantry/api/server-runtime";
 import { readConnectionCredentials } from "@tenantry/api/testing";
 import { startOAuthProvider } from "@tenantry/oauth-provider/provider";
@@ -41,9 +43,7 @@ for (const driver of benchDrivers()) {
     connectionIds.push(connection.id);
   }
   const actor = { type: "api_key" as const, workspaceId, apiKeyId: "bench" };
-  const sc = { db: handle.db, keyring, actor, requestId: "bench" } as Parameters<
-    typeof readConnectionCredentials
-  >[0];
+  const sc: ServiceContext = { db: handle.db, keyring, actor, requestId: "bench", clock: systemClock };
 
   const rows: Measurement[] = [];
   rows.push(
@@ -76,22 +76,17 @@ for (const driver of benchDrivers()) {
     const tenant = await api.tenants.create({ name });
     const created = await api.connections.create({ tenantId: tenant.id, appKey: "crm" });
     // The browser's part: Tenantry's start URL binds the attempt to its cookie, the provider approves.
-    const started = await startAuthorization(handle.db, keyring, PUBLIC_URL, {
+    const browser = { db: handle.db, keyring, clock: systemClock, publicUrl: PUBLIC_URL, requestId: "bench" };
+    const started = await startAuthorization(browser, {
       flow: new URL(created.authorizationUrl!).searchParams.get("flow")!,
     });
     if (started.kind !== "redirect") throw new Error(`OAuth start failed: ${JSON.stringify(started.result)}`);
     const back = new URL((await fetch(started.location, { redirect: "manual" })).headers.get("location")!);
-    const result = await completeAuthorization(
-      handle.db,
-      keyring,
-      PUBLIC_URL,
-      {
-        code: back.searchParams.get("code")!,
-        state: back.searchParams.get("state")!,
-        binding: started.nonce,
-      },
-      "bench",
-    );
+    const result = await completeAuthorization(browser, {
+      code: back.searchParams.get("code")!,
+      state: back.searchParams.get("state")!,
+      binding: started.nonce,
+    });
     if (result.status !== "connected") throw new Error(`OAuth flow failed: ${JSON.stringify(result.error)}`);
     return created.id;
   };

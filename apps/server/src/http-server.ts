@@ -20,6 +20,7 @@ import {
   createJwksKeys,
   type Keyring,
   START_PATH,
+  systemClock,
 } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -273,13 +274,25 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (path === START_PATH && method === "GET") {
       const { db, keyring } = state;
-      return handleOAuthStart(req, res, { db, keyring, publicUrl: options.publicUrl, logger, requestId });
+      const clock = options.clock ?? systemClock;
+      return handleOAuthStart(req, res, {
+        db,
+        keyring,
+        clock,
+        publicUrl: options.publicUrl,
+        logger,
+        requestId,
+      });
     }
     if (path === CALLBACK_PATH && method === "GET") {
       const result = await completeAuthorization(
-        state.db,
-        state.keyring,
-        options.publicUrl,
+        {
+          db: state.db,
+          keyring: state.keyring,
+          clock: options.clock ?? systemClock,
+          publicUrl: options.publicUrl,
+          requestId,
+        },
         {
           state: url.searchParams.get("state") ?? undefined,
           code: url.searchParams.get("code") ?? undefined,
@@ -287,7 +300,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
           errorDescription: url.searchParams.get("error_description") ?? undefined,
           binding: bindingCookieOf(req, options.publicUrl),
         },
-        requestId,
       );
       if (result.error)
         logger.warn(

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { hasAnyOperator } from "@tenantry/api/operators";
-import { bootstrapDefaultWorkspace, runDataMigrations } from "@tenantry/api/server-runtime";
+import { bootstrapDefaultWorkspace, runDataMigrations, systemClock } from "@tenantry/api/server-runtime";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { startUpBanner } from "./banner";
@@ -96,6 +96,7 @@ async function main() {
   const refresher = startConnectionRefresher({
     db: handle.db,
     keyring: keyring.keyring,
+    clock: systemClock,
     intervalMs: config.refreshIntervalMs,
     logger,
   });

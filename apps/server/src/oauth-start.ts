@@ -3,10 +3,9 @@ import {
   bindingCookieHeader,
   bindingCookieName,
   type CallbackResult,
-  type Keyring,
+  type OAuthBrowserContext,
   startAuthorization,
 } from "@tenantry/api/server-runtime";
-import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 import { CALLBACK_PAGE_HEADERS, renderCallbackPage } from "./oauth-callback";
 
@@ -37,7 +36,7 @@ export function sendCallbackPage(res: ServerResponse, result: CallbackResult): v
 export async function handleOAuthStart(
   req: IncomingMessage,
   res: ServerResponse,
-  context: { db: Database; keyring: Keyring; publicUrl: string; logger: Logger; requestId: string },
+  context: OAuthBrowserContext & { logger: Logger },
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   // A page may not bind an attempt to a visitor's browser behind their back (an image, a fetch, a
@@ -47,7 +46,7 @@ export async function handleOAuthStart(
     res.writeHead(400, { ...CALLBACK_PAGE_HEADERS, "content-type": "text/plain; charset=utf-8" });
     return void res.end("Open this address in a window.");
   }
-  const outcome = await startAuthorization(context.db, context.keyring, context.publicUrl, {
+  const outcome = await startAuthorization(context, {
     flow: url.searchParams.get("flow") ?? undefined,
     binding: bindingCookieOf(req, context.publicUrl),
   });

@@ -1,3 +1,4 @@
+import { testClock } from "@tenantry/api/testing";
 import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oauthBrowser } from "./testing/oauth-browser";
@@ -8,9 +9,14 @@ let s: TestServer;
 let provider: ProviderProcess;
 
 const HOST = "http://host.example:5173";
+/** What the server's token expiry and refresh windows read: moved instead of waiting for a token to age. */
+const clock = testClock(Date.now());
 
 beforeAll(async () => {
-  [s, provider] = await Promise.all([startTestServer(), startProviderProcess({ autoApprove: true })]);
+  [s, provider] = await Promise.all([
+    startTestServer({ clock }),
+    startProviderProcess({ autoApprove: true }),
+  ]);
   expect((await s.call("PUT", "/api/v1/allowed-origins", { origins: [HOST] })).status).toBe(200);
   const app = await s.call("POST", "/api/v1/apps", {
     key: "loopback",
@@ -211,7 +217,7 @@ describe("credentials over REST", () => {
     const down = await startConnection();
     await (await signIn(down.authorizationUrl)).callback();
     await provider.configure({ accessTokenTtlSeconds: 3600 });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
 
     await provider.configure({ down: true });
     const outage = await s.call("GET", `/api/v1/connections/${down.id}/credentials`);

@@ -1,4 +1,4 @@
-import { type Keyring, refreshExpiringConnections } from "@tenantry/api/server-runtime";
+import { type Clock, type Keyring, refreshExpiringConnections } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
 
@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 export function startConnectionRefresher(options: {
   db: Database;
   keyring: Keyring;
+  clock: Clock;
   intervalMs: number;
   logger: Logger;
 }): { stop(): Promise<void> } {
@@ -17,7 +18,7 @@ export function startConnectionRefresher(options: {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const tick = () => {
-    running = refreshExpiringConnections(options.db, options.keyring)
+    running = refreshExpiringConnections(options)
       .then((run) => {
         if (run.refreshed > 0 || run.failed > 0) options.logger.info(run, "connection refresher pass");
       })

@@ -4,12 +4,23 @@ import { mutation, query } from "./procedures.js";
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
+/**
+ * How Tenantry authenticates at the app's token endpoint (RFC 6749 §2.3.1, OAuth 2.0 Dynamic Client
+ * Registration's names): the secret by HTTP Basic (the default), the secret in the form body, or
+ * `none`, a public client that proves itself by PKCE alone and has no secret.
+ */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
 export const appOAuth2Input = z.strictObject({
   authorizeUrl: httpUrl,
   tokenUrl: httpUrl,
   revokeUrl: httpUrl.optional(),
   clientId: z.string().min(1).max(500),
-  clientSecret: z.string().min(1).max(2000),
+  /** Required unless `tokenEndpointAuthMethod` is `none` (checked by the service). */
+  clientSecret: z.string().min(1).max(2000).optional(),
+  /** Absent means `client_secret_basic`. */
+  tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
   scopes: z.array(z.string().min(1).max(200)).max(100).default([]),
   pkce: z.literal(true).default(true),
   extraAuthorizeParams: z.record(z.string().max(100), z.string().max(1000)).optional(),
@@ -58,6 +69,7 @@ export const appSchema = z.object({
       tokenUrl: z.string(),
       revokeUrl: z.string().optional(),
       clientId: z.string(),
+      tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS),
       scopes: z.array(z.string()),
       pkce: z.boolean(),
       extraAuthorizeParams: z.record(z.string(), z.string()).optional(),

@@ -4,13 +4,22 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A small OAuth 2.0 authorization server, real over HTTP: authorization code with PKCE (S256),
- * client authentication by HTTP Basic or form body, refresh tokens that rotate (a used one is dead),
- * RFC 7009 revocation, a consent page, and a control surface tests use to count and to misbehave.
- * Everything lives in memory: one process is one provider.
+ * client authentication by HTTP Basic or form body (or none, for a public client), refresh tokens that
+ * rotate (a used one is dead), RFC 7009 revocation, a consent page, and a control surface tests use to
+ * count and to misbehave. Everything lives in memory: one process is one provider.
  */
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "none";
+
 export interface ProviderClient {
   id: string;
-  secret: string;
+  /** Absent for a public client (`tokenEndpointAuthMethod: "none"`). */
+  secret?: string;
+  /**
+   * The one way this client must authenticate at the token and revocation endpoints; any other is
+   * refused with 401 `invalid_client`, as a strict provider does. Absent: Basic or form body, either.
+   * A public client (`none`) sends only `client_id` and must use PKCE.
+   */
+  tokenEndpointAuthMethod?: ClientAuthMethod;
 }
 
 export interface ProviderSettings {
@@ -24,6 +33,11 @@ export interface ProviderSettings {
   tokenDelayMs: number;
   /** Skip the consent page: /authorize redirects straight back with a code. */
   autoApprove: boolean;
+  /**
+   * Add an `id_token` to code exchanges, as OpenID providers do for the `openid` scope. Its issuer is
+   * not this server's URL (as at providers whose token endpoint lives on another host than the issuer).
+   */
+  issueIdToken: boolean;
 }
 
 export interface ProviderStats {
@@ -67,6 +81,7 @@ const DEFAULT_SETTINGS: ProviderSettings = {
   down: false,
   tokenDelayMs: 0,
   autoApprove: false,
+  issueIdToken: false,
 };
 
 const token = (prefix: string) => `${prefix}_${randomBytes(24).toString("base64url")}`;
@@ -139,19 +154,39 @@ export async function startOAuthProvider(
 
   const clientOf = (id: string | null) => clients.find((client) => client.id === id);
 
-  /** RFC 6749 §2.3.1: HTTP Basic (preferred) or client_id/client_secret in the form. */
-  function authenticateClient(req: IncomingMessage, form: URLSearchParams): ProviderClient | null {
+  /**
+   * RFC 6749 §2.3.1: HTTP Basic (preferred) or client_id/client_secret in the form; a public client
+   * sends its client_id alone. A client that names its method is refused any other.
+   */
+  function authenticateClient(
+    req: IncomingMessage,
+    form: URLSearchParams,
+  ): { client: ProviderClient } | { refused: string } {
     const basic = req.headers.authorization?.match(/^Basic\s+(.+)$/i)?.[1];
     let id = form.get("client_id");
     let secret = form.get("client_secret");
+    let presented: ClientAuthMethod = secret === null ? "none" : "client_secret_post";
     if (basic) {
       const decoded = Buffer.from(basic, "base64").toString("utf8");
       const colon = decoded.indexOf(":");
-      id = decodeURIComponent(decoded.slice(0, colon));
-      secret = decodeURIComponent(decoded.slice(colon + 1));
+      // Each part is form-encoded before joining (§2.3.1), so "+" is a space.
+      const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, " "));
+      id = decode(decoded.slice(0, colon));
+      secret = decode(decoded.slice(colon + 1));
+      presented = "client_secret_basic";
     }
     const client = clientOf(id);
-    return client && secret !== null && safeEqual(client.secret, secret) ? client : null;
+    if (!client) return { refused: "unknown client" };
+    const required = client.tokenEndpointAuthMethod;
+    if (required !== undefined && presented !== required) {
+      return { refused: `this client authenticates by ${required}, not ${presented}` };
+    }
+    if (presented === "none") {
+      return required === "none" ? { client } : { refused: "client authentication missing" };
+    }
+    return client.secret !== undefined && secret !== null && safeEqual(client.secret, secret)
+      ? { client }
+      : { refused: "client authentication failed" };
   }
 
   function redirectWith(res: ServerResponse, redirectUri: string, params: Record<string, string>) {
@@ -229,8 +264,9 @@ export async function startOAuthProvider(
       stats.failedGrants++;
       json(res, status, { error, error_description: description });
     };
-    const client = authenticateClient(req, form);
-    if (!client) return fail(401, "invalid_client", "client authentication failed");
+    const authenticated = authenticateClient(req, form);
+    if ("refused" in authenticated) return fail(401, "invalid_client", authenticated.refused);
+    const { client } = authenticated;
     const grantType = form.get("grant_type");
     if (grantType === "authorization_code") {
       const code = codes.get(form.get("code") ?? "");
@@ -247,6 +283,10 @@ export async function startOAuthProvider(
         return fail(400, "invalid_grant", "code already used");
       }
       code.used = true;
+      // A public client has no secret: PKCE is what ties the code to the one who asked for it.
+      if (client.tokenEndpointAuthMethod === "none" && !code.codeChallenge) {
+        return fail(400, "invalid_grant", "a public client must use PKCE");
+      }
       if (form.get("redirect_uri") !== code.redirectUri) {
         return fail(400, "invalid_grant", "redirect_uri does not match the authorization request");
       }
@@ -259,7 +299,7 @@ export async function startOAuthProvider(
       stats.authorizationCodeGrants++;
       const tokens = issueTokens(`user-${++subjects}`, code.scope, client.id);
       code.issued.push(tokens.access_token, tokens.refresh_token);
-      return json(res, 200, tokens);
+      return json(res, 200, settings.issueIdToken ? { ...tokens, id_token: idToken(client.id) } : tokens);
     }
     if (grantType === "refresh_token") {
       const presented = form.get("refresh_token") ?? "";
@@ -286,7 +326,10 @@ export async function startOAuthProvider(
   async function revokeEndpoint(req: IncomingMessage, res: ServerResponse) {
     const form = new URLSearchParams(await readBody(req));
     if (settings.down) return json(res, 503, { error: "temporarily_unavailable" });
-    if (!authenticateClient(req, form)) return json(res, 401, { error: "invalid_client" });
+    const authenticated = authenticateClient(req, form);
+    if ("refused" in authenticated) {
+      return json(res, 401, { error: "invalid_client", error_description: authenticated.refused });
+    }
     const presented = form.get("token") ?? "";
     const grant = refreshTokens.get(presented);
     if (grant) grant.alive = false;
@@ -339,6 +382,20 @@ export async function startOAuthProvider(
       return json(res, 200, { ok: true });
     }
     json(res, 404, { error: "not_found" });
+  }
+
+  /** An ID token a client can parse, from an issuer other than this server (unsigned: nobody should trust it). */
+  function idToken(clientId: string): string {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: "https://accounts.loopback.example",
+      sub: `user-${subjects}`,
+      aud: clientId,
+      iat: now,
+      exp: now + 300,
+    };
+    return `${part({ alg: "RS256", typ: "JWT" })}.${part(claims)}.${randomBytes(32).toString("base64url")}`;
   }
 
   function revokeAllGrants() {

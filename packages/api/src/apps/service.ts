@@ -1,4 +1,10 @@
-import type { App, CatalogApp, CreateAppInput, UpdateAppInput } from "@tenantry/contracts/apps";
+import type {
+  App,
+  CatalogApp,
+  CreateAppInput,
+  TokenEndpointAuthMethod,
+  UpdateAppInput,
+} from "@tenantry/contracts/apps";
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { apps } from "@tenantry/db/schema/connections";
@@ -23,7 +29,13 @@ export function toApp(row: AppRow): App {
     name: row.name,
     logoUrl: row.logoUrl,
     authType: row.authType,
-    oauth2: row.oauth2 ? { ...row.oauth2, hasClientSecret: row.clientSecretSealed !== null } : null,
+    oauth2: row.oauth2
+      ? {
+          ...row.oauth2,
+          tokenEndpointAuthMethod: row.oauth2.tokenEndpointAuthMethod ?? "client_secret_basic",
+          hasClientSecret: row.clientSecretSealed !== null,
+        }
+      : null,
     parametersSchema: row.parametersSchema,
     testRequest: storedTestRequest(row.testRequest),
     archivedAt: row.archivedAt?.toISOString() ?? null,
@@ -55,8 +67,39 @@ function checkAppShape(input: CreateAppInput): void {
       issues: [{ path: input.parametersSchema ? "parametersSchema" : "testRequest", message: "not allowed" }],
     });
   }
-  // Same JSON Schema subset and Ajv compile as tenant fields: a broken schema is refused here, not later.
+  if (input.oauth2) checkClientSecret(input.oauth2.tokenEndpointAuthMethod, input.oauth2.clientSecret, false);
+  // Same JSON Schema subset and validator as tenant fields: a broken schema is refused here, not later.
   if (input.parametersSchema) compileFieldSchema(input.parametersSchema);
+}
+
+/**
+ * A confidential client (`client_secret_basic`, `client_secret_post`) needs a secret, given now or
+ * kept from before; a public client (`none`) has none, so one given is refused rather than ignored.
+ */
+function checkClientSecret(
+  method: TokenEndpointAuthMethod | undefined,
+  clientSecret: string | undefined,
+  hasStoredSecret: boolean,
+): void {
+  if (method === "none" && clientSecret !== undefined) {
+    throw appError(
+      "BAD_REQUEST",
+      "invalid_input",
+      "A public client (tokenEndpointAuthMethod none) has no secret",
+      {
+        issues: [
+          { path: "oauth2.clientSecret", message: "is not allowed with tokenEndpointAuthMethod none" },
+        ],
+      },
+    );
+  }
+  if (method !== "none" && clientSecret === undefined && !hasStoredSecret) {
+    throw appError("BAD_REQUEST", "invalid_input", "A confidential OAuth2 client needs its client secret", {
+      issues: [
+        { path: "oauth2.clientSecret", message: "is required unless tokenEndpointAuthMethod is none" },
+      ],
+    });
+  }
 }
 
 export async function createApp(sc: ServiceContext, input: CreateAppInput): Promise<App> {
@@ -163,6 +206,11 @@ export async function updateApp(sc: ServiceContext, input: UpdateAppInput): Prom
     const { clientSecret, ...oauth2Changes } = input.oauth2 ?? {};
     const oauth2 =
       existing.oauth2 && input.oauth2 ? { ...existing.oauth2, ...oauth2Changes } : existing.oauth2;
+    // Becoming a public client drops the stored secret: nothing may send it any more.
+    const becomesPublic = oauth2?.tokenEndpointAuthMethod === "none";
+    if (input.oauth2) {
+      checkClientSecret(oauth2?.tokenEndpointAuthMethod, clientSecret, existing.clientSecretSealed !== null);
+    }
     const [row] = await tx
       .update(apps)
       .set({
@@ -173,7 +221,9 @@ export async function updateApp(sc: ServiceContext, input: UpdateAppInput): Prom
         oauth2,
         ...(clientSecret
           ? { clientSecretSealed: await sc.keyring.seal(clientSecret, clientSecretAad(existing)) }
-          : {}),
+          : becomesPublic
+            ? { clientSecretSealed: null }
+            : {}),
         version: sql`${apps.version} + 1`,
         updatedAt: new Date(),
       })
@@ -187,7 +237,10 @@ export async function updateApp(sc: ServiceContext, input: UpdateAppInput): Prom
       targetType: "app",
       targetId: existing.id,
       before: { ...before, clientSecretChanged: false },
-      after: { ...after, clientSecretChanged: Boolean(clientSecret) },
+      after: {
+        ...after,
+        clientSecretChanged: Boolean(clientSecret) || (becomesPublic && existing.clientSecretSealed !== null),
+      },
     });
     return after;
   });

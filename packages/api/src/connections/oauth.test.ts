@@ -4,9 +4,16 @@ import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@ten
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testClock } from "../shared/clock";
 import { failure } from "../testing/expect-error";
 import { createHarness, HARNESS_PUBLIC_URL, type Harness } from "../testing/harness";
-import { type CallbackQuery, type CallbackResult, completeAuthorization, startAuthorization } from "./oauth";
+import {
+  type CallbackQuery,
+  type CallbackResult,
+  completeAuthorization,
+  STATE_TTL_MS,
+  startAuthorization,
+} from "./oauth";
 import type { StoredTokens } from "./provider-client";
 import { refreshExpiringConnections } from "./refresh";
 import { connectionCredentialsAad } from "./sealed-credentials";
@@ -16,9 +23,11 @@ let provider: ProviderProcess;
 let h: Harness;
 let appKey: string;
 const HOST_ORIGIN = "http://host.example:5173";
+/** What token expiry, refresh windows and state expiry read: tests move it instead of sleeping. */
+const clock = testClock(Date.now());
 
 beforeAll(async () => {
-  [provider, h] = await Promise.all([startProviderProcess({ autoApprove: true }), createHarness()]);
+  [provider, h] = await Promise.all([startProviderProcess({ autoApprove: true }), createHarness({ clock })]);
   await h.api.workspaces.putAllowedOrigins({ origins: [HOST_ORIGIN] });
   appKey = "loopback";
   await h.api.apps.create({
@@ -35,6 +44,8 @@ afterAll(async () => {
   await Promise.all([provider?.stop(), h?.close()]);
 });
 beforeEach(async () => {
+  // Never behind the real time: access tokens are signed, and the provider runs, on the real clock.
+  clock.set(Math.max(clock.now().getTime(), Date.now()));
   await provider.configure({
     accessTokenTtlSeconds: 3600,
     down: false,
@@ -43,10 +54,17 @@ beforeEach(async () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the server's `/oauth/start` and `/oauth/callback` act with. */
+const browserContext = () => ({
+  db: h.handle.db,
+  keyring: h.keyring,
+  clock,
+  publicUrl: HARNESS_PUBLIC_URL,
+  requestId: "test-request",
+});
 
 const complete = (query: CallbackQuery): Promise<CallbackResult> =>
-  completeAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, query, "test-request");
+  completeAuthorization(browserContext(), query);
 
 /**
  * What a browser does with the `authorizationUrl`: opens Tenantry's start URL (which binds the attempt
@@ -59,7 +77,7 @@ async function start(
 ): Promise<{ location: string; binding: string }> {
   const url = new URL(authorizationUrl);
   expect(`${url.origin}${url.pathname}`).toBe(`${HARNESS_PUBLIC_URL}/oauth/start`);
-  const outcome = await startAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, {
+  const outcome = await startAuthorization(browserContext(), {
     flow: url.searchParams.get("flow") ?? undefined,
     binding,
   });
@@ -246,13 +264,30 @@ describe("the authorization-code flow", () => {
     ).toMatchObject({ status: 400 });
     expect((await h.api.connections.listForTenant({ tenantId: tenant.id })).items).toEqual([]);
   });
+
+  it("an attempt expires 10 minutes after it began: its callback and its start URL are refused", async () => {
+    const tenant = await h.api.tenants.create({ name: "Slow Co" });
+    const created = await h.api.connections.create({ tenantId: tenant.id, appKey });
+    const query = await authorize(created.authorizationUrl!);
+    clock.advance(STATE_TTL_MS - 1000);
+    const other = await h.api.connections.create({ tenantId: tenant.id, appKey });
+    clock.advance(1000);
+    expect(await complete(query)).toMatchObject({ status: "error", error: { code: "invalid_state" } });
+    expect((await row(created.id)).status).toBe("pending");
+    const outcome = await startAuthorization(browserContext(), {
+      flow: new URL(created.authorizationUrl!).searchParams.get("flow")!,
+    });
+    expect(outcome).toMatchObject({ kind: "error", result: { error: { code: "invalid_state" } } });
+    // One begun later is still live, so the refusal is the expiry, not something else.
+    expect(await complete(await authorize(other.authorizationUrl!))).toMatchObject({ status: "connected" });
+  });
 });
 
 describe("bound to the browser and the user that started it", () => {
   const stateOf = async (connectionId: string) =>
     (await h.handle.db.select().from(oauthStates).where(eq(oauthStates.connectionId, connectionId)))[0]!;
   const startIn = (authorizationUrl: string, binding: string | undefined) =>
-    startAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, {
+    startAuthorization(browserContext(), {
       flow: new URL(authorizationUrl).searchParams.get("flow") ?? undefined,
       binding,
     });
@@ -330,8 +365,9 @@ describe("bound to the browser and the user that started it", () => {
       scope: "connections:read connections:write",
     })
       .setProtectedHeader({ alg: "HS256", kid: key.id })
-      .setIssuedAt()
-      .setExpirationTime("10m")
+      // On the harness's clock, which the tests move ahead of the real one.
+      .setIssuedAt(clock.now())
+      .setExpirationTime(new Date(clock.now().getTime() + 10 * 60_000))
       .sign(new TextEncoder().encode(key.secret!));
     const widget = h.callerWith({ authorization: `Bearer ${jwt}` });
     const me = await widget.accessTokens.me();
@@ -362,7 +398,7 @@ describe("refresh", () => {
     await provider.configure({ accessTokenTtlSeconds: 2 });
     const id = await connect(tenant.id);
     await provider.configure({ accessTokenTtlSeconds: 3600, tokenDelayMs: 150 });
-    await sleep(1100);
+    clock.advance(1100);
     const before = (await provider.stats()).refreshGrants;
     const reads = await Promise.all(Array.from({ length: 50 }, () => h.api.connections.credentials({ id })));
     expect((await provider.stats()).refreshGrants).toBe(before + 1);
@@ -378,7 +414,7 @@ describe("refresh", () => {
     const id = await connect(tenant.id);
     const seen = new Set<string>([(await storedTokens(id)).refreshToken!]);
     for (let i = 0; i < 3; i++) {
-      await sleep(600);
+      clock.advance(600);
       await h.api.connections.credentials({ id });
       seen.add((await storedTokens(id)).refreshToken!);
     }
@@ -391,7 +427,7 @@ describe("refresh", () => {
     await provider.configure({ accessTokenTtlSeconds: 1 });
     const id = await connect(tenant.id);
     await provider.revokeAllGrants();
-    await sleep(600);
+    clock.advance(600);
     expect(await failure(h.api.connections.credentials({ id }))).toMatchObject({
       status: 409,
       code: "needs_reauth",
@@ -414,7 +450,7 @@ describe("refresh", () => {
     const tenant = await h.api.tenants.create({ name: "Outage Co" });
     await provider.configure({ accessTokenTtlSeconds: 1 });
     const id = await connect(tenant.id);
-    await sleep(1100);
+    clock.advance(1100);
     await provider.configure({ down: true });
     const before = await row(id);
     const refused = await failure(h.api.connections.credentials({ id }));
@@ -431,7 +467,7 @@ describe("refresh", () => {
     const tenant = await h.api.tenants.create({ name: "Grace Co" });
     await provider.configure({ accessTokenTtlSeconds: 2 });
     const id = await connect(tenant.id);
-    await sleep(1100);
+    clock.advance(1100);
     await provider.configure({ down: true });
     const credentials = await h.api.connections.credentials({ id });
     expect(credentials).toMatchObject({ type: "oauth2", accessToken: (await storedTokens(id)).accessToken });
@@ -443,7 +479,7 @@ describe("refresh", () => {
     const id = await connect(tenant.id);
     const before = await storedTokens(id);
     await provider.configure({ accessTokenTtlSeconds: 3600 });
-    await sleep(1100);
+    clock.advance(1100);
     const grants = (await provider.stats()).refreshGrants;
     const snapshot = async () =>
       new Map(
@@ -454,8 +490,8 @@ describe("refresh", () => {
     const sealedBefore = await snapshot();
     await provider.configure({ tokenDelayMs: 200 });
     const runs = await Promise.all([
-      refreshExpiringConnections(h.handle.db, h.keyring, { requestId: "pass-1" }),
-      refreshExpiringConnections(h.handle.db, h.keyring, { requestId: "pass-2" }),
+      refreshExpiringConnections(browserContext(), { requestId: "pass-1" }),
+      refreshExpiringConnections(browserContext(), { requestId: "pass-2" }),
     ]);
     expect(runs.some((run) => run.ran && run.refreshed > 0)).toBe(true);
     const after = await storedTokens(id);
@@ -496,8 +532,9 @@ describe("disconnect and isolation", () => {
     const created = await h.api.signingKeys.create({ algorithm: "HS256", name: `k-${Date.now()}` });
     const jwt = await new SignJWT({ sub: `host-${Date.now()}`, scope: "connections:read connections:write" })
       .setProtectedHeader({ alg: "HS256", kid: created.id })
-      .setIssuedAt()
-      .setExpirationTime("10m")
+      // On the harness's clock, which the tests move ahead of the real one.
+      .setIssuedAt(clock.now())
+      .setExpirationTime(new Date(clock.now().getTime() + 10 * 60_000))
       .sign(new TextEncoder().encode(created.secret!));
     const mine = h.callerWith({ authorization: `Bearer ${jwt}` });
     const me = await mine.accessTokens.me();

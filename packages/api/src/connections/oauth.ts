@@ -1,14 +1,20 @@
 import type { Database, Executor } from "@tenantry/db/database";
 import { apps, connections, oauthStates } from "@tenantry/db/schema/connections";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from "oauth4webapi";
 import { recordActivity } from "../activity/service";
 import { type Actor, actorId, type SystemActor } from "../actor";
-import { clientSecretAad } from "../apps/service";
 import { type Keyring, workspaceAad } from "../secrets/keyring";
 import { base64url, randomBytes } from "../shared/crypto";
 import { appError } from "../shared/errors";
+import type { ServiceContext } from "../shared/service-context";
 import { getAllowedOrigins } from "../workspaces/allowed-origins";
-import { exchangeAuthorizationCode, ProviderError } from "./provider-client";
+import {
+  exchangeAuthorizationCode,
+  oauthClientOf,
+  ProviderError,
+  type StoredTokens,
+} from "./provider-client";
 import { sealCredentials } from "./sealed-credentials";
 
 type AppRow = typeof apps.$inferSelect;
@@ -26,6 +32,15 @@ export const verifierAad = (state: { workspaceId: string; id: string }) =>
 export const CALLBACK_PATH = "/oauth/callback";
 /** Where the browser goes first: Tenantry binds the attempt to it, then sends it to the provider. */
 export const START_PATH = "/oauth/start";
+
+/**
+ * What the browser-facing steps (`/oauth/start`, `/oauth/callback`) work with: no actor, because the
+ * browser is not authenticated (the sealed flow or state and the binding cookie decide), and the
+ * server's public URL, which the redirect URI is built from.
+ */
+export interface OAuthBrowserContext extends Pick<ServiceContext, "db" | "keyring" | "clock" | "requestId"> {
+  publicUrl: string;
+}
 
 export const redirectUriOf = (publicUrl: string) => `${publicUrl.replace(/\/+$/, "")}${CALLBACK_PATH}`;
 
@@ -117,19 +132,19 @@ export async function authorizationTarget(
  */
 export async function beginAuthorization(
   tx: Executor,
-  keyring: Keyring,
+  sc: Pick<ServiceContext, "keyring" | "clock">,
   request: AuthorizationTarget & { workspaceId: string; connectionId: string; app: AppRow; startedBy: Actor },
 ): Promise<string> {
   if (!request.app.oauth2) {
     throw appError("BAD_REQUEST", "invalid_input", `${request.app.name} is not an OAuth2 app`);
   }
   const stateId = base64url(randomBytes(18));
-  const codeVerifier = base64url(randomBytes(32));
+  const codeVerifier = generateRandomCodeVerifier();
   await tx.insert(oauthStates).values({
     id: stateId,
     workspaceId: request.workspaceId,
     connectionId: request.connectionId,
-    codeVerifierSealed: await keyring.seal(
+    codeVerifierSealed: await sc.keyring.seal(
       codeVerifier,
       verifierAad({ workspaceId: request.workspaceId, id: stateId }),
     ),
@@ -137,10 +152,10 @@ export async function beginAuthorization(
     returnTo: request.returnTo,
     startedByType: request.startedBy.type,
     startedById: actorId(request.startedBy),
-    expiresAt: new Date(Date.now() + STATE_TTL_MS),
+    expiresAt: new Date(sc.clock.now().getTime() + STATE_TTL_MS),
   });
   const url = new URL(`${request.publicUrl.replace(/\/+$/, "")}${START_PATH}`);
-  url.searchParams.set("flow", await keyring.seal(stateId, FLOW_AAD));
+  url.searchParams.set("flow", await sc.keyring.seal(stateId, FLOW_AAD));
   return url.toString();
 }
 
@@ -151,9 +166,8 @@ async function providerAuthorizeUrl(
   settings: NonNullable<AppRow["oauth2"]>,
   state: StateRow,
 ): Promise<string> {
-  const codeVerifier = await keyring.open(state.codeVerifierSealed, verifierAad(state));
-  const challenge = base64url(
-    new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(codeVerifier))),
+  const challenge = await calculatePKCECodeChallenge(
+    await keyring.open(state.codeVerifierSealed, verifierAad(state)),
   );
   const url = new URL(settings.authorizeUrl);
   // The app's extra parameters come first, so they can never replace the ones the flow depends on.
@@ -226,14 +240,12 @@ async function openSealedId(
   }
 }
 
-/** The attempt, while it is unused and unexpired. */
-async function liveState(db: Executor, stateId: string): Promise<StateRow | undefined> {
+/** The attempt, while it is unused and unexpired (by the context's clock, as it was written). */
+async function liveState(db: Executor, stateId: string, now: Date): Promise<StateRow | undefined> {
   const [row] = await db
     .select()
     .from(oauthStates)
-    .where(
-      and(eq(oauthStates.id, stateId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, sql`now()`)),
-    );
+    .where(and(eq(oauthStates.id, stateId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)));
   return row;
 }
 
@@ -256,11 +268,11 @@ export type StartOutcome =
  * browser goes to the provider's authorize URL.
  */
 export async function startAuthorization(
-  db: Database,
-  keyring: Keyring,
-  publicUrl: string,
+  ctx: OAuthBrowserContext,
   request: { flow?: string | undefined; binding?: string | undefined },
 ): Promise<StartOutcome> {
+  const { db, keyring } = ctx;
+  const now = ctx.clock.now();
   const stateId = await openSealedId(keyring, request.flow, FLOW_AAD);
   if (!stateId) return { kind: "error", result: fail(400, "invalid_state", INVALID_STATE) };
   const nonce =
@@ -273,11 +285,11 @@ export async function startAuthorization(
         eq(oauthStates.id, stateId),
         isNull(oauthStates.browserBindingHash),
         isNull(oauthStates.usedAt),
-        gt(oauthStates.expiresAt, sql`now()`),
+        gt(oauthStates.expiresAt, now),
       ),
     )
     .returning();
-  const state = claimed ?? (await liveState(db, stateId));
+  const state = claimed ?? (await liveState(db, stateId, now));
   if (!state) return { kind: "error", result: fail(400, "invalid_state", INVALID_STATE) };
   if (!claimed && !(await boundToThisBrowser(state, nonce))) {
     return { kind: "error", result: fail(400, "invalid_state", OTHER_BROWSER, targetOf(state)) };
@@ -295,7 +307,7 @@ export async function startAuthorization(
   }
   return {
     kind: "redirect",
-    location: await providerAuthorizeUrl(keyring, publicUrl, pair.app.oauth2, state),
+    location: await providerAuthorizeUrl(keyring, ctx.publicUrl, pair.app.oauth2, state),
     nonce,
   };
 }
@@ -307,15 +319,14 @@ export async function startAuthorization(
  * failed exchange or another browser changes no connection.
  */
 export async function completeAuthorization(
-  db: Database,
-  keyring: Keyring,
-  publicUrl: string,
+  ctx: OAuthBrowserContext,
   query: CallbackQuery,
-  requestId: string,
 ): Promise<CallbackResult> {
+  const { db, keyring } = ctx;
+  const now = ctx.clock.now();
   const stateId = await openSealedId(keyring, query.state, STATE_AAD);
   if (!stateId) return fail(400, "invalid_state", INVALID_STATE);
-  const live = await liveState(db, stateId);
+  const live = await liveState(db, stateId, now);
   if (!live) return fail(400, "invalid_state", INVALID_STATE);
   // Checked before anything is claimed: a state replayed from another browser changes nothing.
   if (!(await boundToThisBrowser(live, query.binding))) {
@@ -335,13 +346,13 @@ export async function completeAuthorization(
 
   const [state] = await db
     .update(oauthStates)
-    .set({ usedAt: sql`now()` })
+    .set({ usedAt: now })
     .where(
       and(
         eq(oauthStates.id, stateId),
         eq(oauthStates.browserBindingHash, live.browserBindingHash!),
         isNull(oauthStates.usedAt),
-        gt(oauthStates.expiresAt, sql`now()`),
+        gt(oauthStates.expiresAt, now),
       ),
     )
     .returning();
@@ -356,29 +367,21 @@ export async function completeAuthorization(
     .from(connections)
     .innerJoin(apps, and(eq(apps.workspaceId, connections.workspaceId), eq(apps.id, connections.appId)))
     .where(and(eq(connections.workspaceId, state.workspaceId), eq(connections.id, state.connectionId)));
-  if (
-    !pair ||
-    pair.connection.status === "disconnected" ||
-    !pair.app.oauth2 ||
-    !pair.app.clientSecretSealed
-  ) {
+  const client = pair && (await oauthClientOf(keyring, pair.app));
+  if (!pair || pair.connection.status === "disconnected" || !client) {
     return fail(400, "invalid_state", "This connection was removed while you were signing in", target);
   }
   const { connection, app } = pair;
 
-  let tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>;
+  let tokens: StoredTokens;
   try {
-    tokens = await exchangeAuthorizationCode(
-      {
-        settings: app.oauth2!,
-        clientSecret: await keyring.open(app.clientSecretSealed!, clientSecretAad(app)),
-      },
-      {
-        code: query.code,
-        redirectUri: redirectUriOf(publicUrl),
-        codeVerifier: await keyring.open(state.codeVerifierSealed, verifierAad(state)),
-      },
-    );
+    tokens = await exchangeAuthorizationCode(client, {
+      code: query.code,
+      state: query.state!,
+      redirectUri: redirectUriOf(ctx.publicUrl),
+      codeVerifier: await keyring.open(state.codeVerifierSealed, verifierAad(state)),
+      now: () => ctx.clock.now(),
+    });
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
     return error.kind === "unavailable"
@@ -386,17 +389,15 @@ export async function completeAuthorization(
       : fail(400, "provider_error", `${app.name} refused the sign-in. ${error.message}`, target);
   }
 
-  await storeAuthorizedTokens(db, keyring, connection, state, tokens, requestId);
+  await storeAuthorizedTokens(ctx, connection, state, tokens);
   return { status: "connected", httpStatus: 200, ...target };
 }
 
 async function storeAuthorizedTokens(
-  db: Database,
-  keyring: Keyring,
+  { db, keyring, clock, requestId }: OAuthBrowserContext,
   connection: ConnectionRow,
   state: StateRow,
-  tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>,
-  requestId: string,
+  tokens: StoredTokens,
 ): Promise<void> {
   const sealed = await sealCredentials(keyring, connection, tokens);
   const actor: SystemActor = {
@@ -404,7 +405,7 @@ async function storeAuthorizedTokens(
     workspaceId: connection.workspaceId,
     systemId: "oauth_callback",
   };
-  const now = new Date();
+  const now = clock.now();
   await db.transaction(async (tx) => {
     await tx
       .update(connections)

@@ -1,13 +1,13 @@
-import { type Database, driverOf, type Executor, rowsOf } from "@tenantry/db/database";
+import { driverOf, type Executor, rowsOf } from "@tenantry/db/database";
 import { apps, connections } from "@tenantry/db/schema/connections";
 import { and, asc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
-import type { Actor } from "../actor";
-import { clientSecretAad } from "../apps/service";
 import type { Keyring } from "../secrets/keyring";
+import type { Clock } from "../shared/clock";
 import { appError } from "../shared/errors";
 import { isTransaction } from "../shared/prepared";
-import { ProviderError, refreshAccessToken, type StoredTokens } from "./provider-client";
+import type { ServiceContext } from "../shared/service-context";
+import { oauthClientOf, ProviderError, refreshAccessToken, type StoredTokens } from "./provider-client";
 import { openCredentials, sealCredentials } from "./sealed-credentials";
 
 type ConnectionRow = typeof connections.$inferSelect;
@@ -19,23 +19,21 @@ export const REFRESH_LOOKAHEAD_MS = 10 * 60 * 1000;
 /** Any constant works; it names the one lock the periodic refresher takes (pg_try_advisory_xact_lock). */
 const REFRESHER_LOCK_KEY = 7_311_220_421;
 
-interface ActingContext {
-  actor: Actor;
-  requestId: string;
-}
+/** A refresh acts for someone (the caller, or the periodic refresher) and reads time from the clock. */
+type RefreshContext = Pick<ServiceContext, "db" | "keyring" | "clock" | "actor" | "requestId">;
 
 /**
  * Whether a token is due for renewal: it expires within `window`, or within half its lifetime when
  * that is shorter, so a token that lives less than the window is not refreshed on every read.
  */
-export function refreshDue(tokens: StoredTokens, window: number, now = Date.now()): boolean {
+export function refreshDue(tokens: StoredTokens, window: number, now: Date): boolean {
   if (tokens.expiresAt === null) return false;
   const expiresAt = Date.parse(tokens.expiresAt);
   const lifetime = tokens.obtainedAt ? expiresAt - Date.parse(tokens.obtainedAt) : Number.POSITIVE_INFINITY;
-  return expiresAt - now < Math.min(window, lifetime / 2);
+  return expiresAt - now.getTime() < Math.min(window, lifetime / 2);
 }
-const isExpired = (tokens: StoredTokens) =>
-  tokens.expiresAt !== null && Date.parse(tokens.expiresAt) <= Date.now();
+const isExpired = (tokens: StoredTokens, clock: Clock) =>
+  tokens.expiresAt !== null && Date.parse(tokens.expiresAt) <= clock.now().getTime();
 
 /** The tokens of an OAuth2 connection row (the caller knows its app is OAuth2). */
 export async function openTokens(keyring: Keyring, row: ConnectionRow): Promise<StoredTokens> {
@@ -57,16 +55,11 @@ export const needsReauth = (connectionId: string) =>
 const inFlight = new Map<string, Promise<StoredTokens>>();
 
 /** Refreshes the connection's tokens once, however many callers ask at the same moment. */
-export function refreshConnection(
-  db: Database,
-  keyring: Keyring,
-  seen: ConnectionRow,
-  acting: ActingContext,
-): Promise<StoredTokens> {
+export function refreshConnection(ctx: RefreshContext, seen: ConnectionRow): Promise<StoredTokens> {
   const key = `${seen.workspaceId}:${seen.id}`;
   let flight = inFlight.get(key);
   if (!flight) {
-    flight = refreshUnderLock(db, keyring, seen, acting).finally(() => inFlight.delete(key));
+    flight = refreshUnderLock(ctx, seen).finally(() => inFlight.delete(key));
     inFlight.set(key, flight);
   }
   return flight;
@@ -77,12 +70,8 @@ type Outcome =
   | { kind: "needs_reauth" }
   | { kind: "failed"; code: "provider_error" | "provider_unavailable"; message: string };
 
-async function refreshUnderLock(
-  db: Database,
-  keyring: Keyring,
-  seen: ConnectionRow,
-  acting: ActingContext,
-): Promise<StoredTokens> {
+async function refreshUnderLock(ctx: RefreshContext, seen: ConnectionRow): Promise<StoredTokens> {
+  const { db } = ctx;
   const where = and(eq(connections.workspaceId, seen.workspaceId), eq(connections.id, seen.id));
   let outcome: Outcome;
   if (driverOf(db) === "postgres") {
@@ -90,13 +79,13 @@ async function refreshUnderLock(
     // new version and uses the tokens the first one stored. It is released if this process dies.
     outcome = await db.transaction(async (tx) => {
       const [current] = await tx.select().from(connections).where(where).for("update");
-      return refreshLocked(tx, keyring, seen, current, acting);
+      return refreshLocked(tx, ctx, seen, current);
     });
   } else {
     // PGlite: one process owns the data dir and runs one statement at a time, so the single flight
     // above is the lock; holding a transaction across the provider call would stall every request.
     const [current] = await db.select().from(connections).where(where);
-    outcome = await refreshLocked(db, keyring, seen, current, acting);
+    outcome = await refreshLocked(db, ctx, seen, current);
   }
   if (outcome.kind === "tokens") return outcome.tokens;
   if (outcome.kind === "needs_reauth") throw needsReauth(seen.id);
@@ -114,26 +103,26 @@ async function inTransaction<T>(executor: Executor, work: (tx: Executor) => Prom
 
 async function refreshLocked(
   executor: Executor,
-  keyring: Keyring,
+  ctx: RefreshContext,
   seen: ConnectionRow,
   current: ConnectionRow | undefined,
-  acting: ActingContext,
 ): Promise<Outcome> {
+  const { keyring, clock } = ctx;
   if (!current || current.status === "needs_reauth") return { kind: "needs_reauth" };
   if (current.status !== "connected" || !current.credentialsSealed) {
     return { kind: "failed", code: "provider_error", message: `Connection ${seen.id} is ${current.status}` };
   }
   const tokens = await openTokens(keyring, current);
   // Double-checked: another caller refreshed while this one waited for the lock.
-  if (current.version !== seen.version && !isExpired(tokens)) {
+  if (current.version !== seen.version && !isExpired(tokens, clock)) {
     return { kind: "tokens", tokens };
   }
   if (!tokens.refreshToken) {
-    if (!isExpired(tokens)) return { kind: "tokens", tokens };
+    if (!isExpired(tokens, clock)) return { kind: "tokens", tokens };
     await markNeedsReauth(
       executor,
+      ctx,
       current,
-      acting,
       "The access token expired and the provider gave no refresh token",
     );
     return { kind: "needs_reauth" };
@@ -143,26 +132,21 @@ async function refreshLocked(
     .select()
     .from(apps)
     .where(and(eq(apps.workspaceId, current.workspaceId), eq(apps.id, current.appId)));
-  if (!app?.oauth2 || !app.clientSecretSealed) {
+  const client = app && (await oauthClientOf(keyring, app));
+  if (!app || !client) {
     return { kind: "failed", code: "provider_error", message: "The app has no OAuth2 client settings" };
   }
   let next: StoredTokens;
   try {
-    next = await refreshAccessToken(
-      {
-        settings: app.oauth2,
-        clientSecret: await keyring.open(app.clientSecretSealed, clientSecretAad(app)),
-      },
-      tokens.refreshToken,
-    );
+    next = await refreshAccessToken(client, tokens.refreshToken, () => clock.now());
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
     if (error.kind === "invalid_grant") {
-      await markNeedsReauth(executor, current, acting, error.message);
+      await markNeedsReauth(executor, ctx, current, error.message);
       return { kind: "needs_reauth" };
     }
     // A provider outage changes nothing; a token that is still valid is still worth handing out.
-    if (error.kind === "unavailable" && !isExpired(tokens)) return { kind: "tokens", tokens };
+    if (error.kind === "unavailable" && !isExpired(tokens, clock)) return { kind: "tokens", tokens };
     return {
       kind: "failed",
       code: error.kind === "unavailable" ? "provider_unavailable" : "provider_error",
@@ -172,7 +156,7 @@ async function refreshLocked(
 
   // The rotated refresh token and the new access token are written together, or not at all.
   const sealed = await sealCredentials(keyring, current, next);
-  const now = new Date();
+  const now = clock.now();
   await executor
     .update(connections)
     .set({
@@ -189,8 +173,8 @@ async function refreshLocked(
 
 async function markNeedsReauth(
   executor: Executor,
+  acting: RefreshContext,
   current: ConnectionRow,
-  acting: ActingContext,
   reason: string,
 ) {
   await inTransaction(executor, async (tx) => {
@@ -199,7 +183,7 @@ async function markNeedsReauth(
       .set({
         status: "needs_reauth",
         lastError: reason.slice(0, 500),
-        updatedAt: new Date(),
+        updatedAt: acting.clock.now(),
         version: current.version + 1,
       })
       .where(and(eq(connections.workspaceId, current.workspaceId), eq(connections.id, current.id)));
@@ -227,12 +211,13 @@ export interface RefresherRun {
  * connection's row lock, so a pass and a credential read never refresh the same token twice.
  */
 export async function refreshExpiringConnections(
-  db: Database,
-  keyring: Keyring,
+  ctx: Pick<ServiceContext, "db" | "keyring" | "clock">,
   options: { lookaheadMs?: number; batchSize?: number; requestId?: string } = {},
 ): Promise<RefresherRun> {
+  const { db, keyring, clock } = ctx;
   const lookaheadMs = options.lookaheadMs ?? REFRESH_LOOKAHEAD_MS;
   const pass = async (): Promise<RefresherRun> => {
+    const passStartedAt = clock.now();
     const due = await db
       .select()
       .from(connections)
@@ -240,10 +225,7 @@ export async function refreshExpiringConnections(
         and(
           eq(connections.status, "connected"),
           isNotNull(connections.accessTokenExpiresAt),
-          lt(
-            connections.accessTokenExpiresAt,
-            new Date(Date.now() + (options.lookaheadMs ?? REFRESH_LOOKAHEAD_MS)),
-          ),
+          lt(connections.accessTokenExpiresAt, new Date(passStartedAt.getTime() + lookaheadMs)),
         ),
       )
       .orderBy(asc(connections.accessTokenExpiresAt))
@@ -251,15 +233,18 @@ export async function refreshExpiringConnections(
     let refreshed = 0;
     let failed = 0;
     for (const row of due) {
-      const acting = {
-        actor: { type: "system" as const, workspaceId: row.workspaceId, systemId: "connection_refresher" },
+      const acting: RefreshContext = {
+        db,
+        keyring,
+        clock,
+        actor: { type: "system", workspaceId: row.workspaceId, systemId: "connection_refresher" },
         requestId: options.requestId ?? globalThis.crypto.randomUUID(),
       };
       try {
         const tokens = await openTokens(keyring, row);
-        if (!refreshDue(tokens, lookaheadMs)) continue;
-        if (!tokens.refreshToken && !isExpired(tokens)) continue;
-        await refreshConnection(db, keyring, row, acting);
+        if (!refreshDue(tokens, lookaheadMs, clock.now())) continue;
+        if (!tokens.refreshToken && !isExpired(tokens, clock)) continue;
+        await refreshConnection(acting, row);
         refreshed++;
       } catch {
         failed++;

@@ -4,7 +4,7 @@ import { newId } from "@tenantry/db/ids";
 import { apps, connections } from "@tenantry/db/schema/connections";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
-import { clientSecretAad, loadAppRow } from "../apps/service";
+import { loadAppRow } from "../apps/service";
 import { archiveConnectionElements } from "../elements/service";
 import { checkFieldValues, compileFieldSchema } from "../fields/field-schema";
 import { base64Utf8 } from "../shared/crypto";
@@ -13,7 +13,7 @@ import { prepared } from "../shared/prepared";
 import type { ServiceContext } from "../shared/service-context";
 import { assertTenantExists } from "../tenants/rows";
 import { authorizationTarget, beginAuthorization, type RequestOrigin } from "./oauth";
-import { ProviderError, revokeToken } from "./provider-client";
+import { oauthClientOf, ProviderError, revokeToken } from "./provider-client";
 import { needsReauth, openTokens, REFRESH_MARGIN_MS, refreshConnection, refreshDue } from "./refresh";
 import { openCredentials, sealCredentials } from "./sealed-credentials";
 
@@ -139,7 +139,7 @@ export async function createConnection(
         .insert(connections)
         .values({ workspaceId, id, tenantId: input.tenantId, appId: app.id, name: input.name ?? app.name })
         .returning();
-      const authorizationUrl = await beginAuthorization(tx, sc.keyring, {
+      const authorizationUrl = await beginAuthorization(tx, sc, {
         workspaceId,
         connectionId: id,
         app,
@@ -166,7 +166,7 @@ export async function createConnection(
     { workspaceId, id },
     { type: app.authType, parameters },
   );
-  const now = new Date();
+  const now = sc.clock.now();
   return sc.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(connections)
@@ -214,7 +214,7 @@ export async function reauthorizeConnection(
   if (app.archivedAt) throw notFound("App", app.id);
   const target = await authorizationTarget(sc.db, row.workspaceId, { ...request, returnTo: input.returnTo });
   return sc.db.transaction(async (tx) => {
-    const authorizationUrl = await beginAuthorization(tx, sc.keyring, {
+    const authorizationUrl = await beginAuthorization(tx, sc, {
       workspaceId: row.workspaceId,
       connectionId: row.id,
       app,
@@ -286,7 +286,7 @@ export async function deleteConnection(sc: ServiceContext, id: string): Promise<
         status: "disconnected",
         credentialsSealed: null,
         accessTokenExpiresAt: null,
-        updatedAt: new Date(),
+        updatedAt: sc.clock.now(),
         version: sql`${connections.version} + 1`,
       })
       .where(and(eq(connections.workspaceId, existing.workspaceId), eq(connections.id, id)))
@@ -309,13 +309,9 @@ async function revokeAtProvider(sc: ServiceContext, row: ConnectionRow): Promise
   if (!row.credentialsSealed) return null;
   const app = await loadAppRow(sc.db, row.workspaceId, row.appId);
   const revokeUrl = app.oauth2?.revokeUrl;
-  if (app.authType !== "oauth2" || !revokeUrl || !app.clientSecretSealed) return null;
+  const client = app.authType === "oauth2" && revokeUrl ? await oauthClientOf(sc.keyring, app) : null;
+  if (!client) return null;
   const tokens = await openTokens(sc.keyring, row);
-  const client = {
-    settings: app.oauth2!,
-    revokeUrl,
-    clientSecret: await sc.keyring.open(app.clientSecretSealed, clientSecretAad(app)),
-  };
   try {
     // Revoking the refresh token ends the whole grant at providers that follow RFC 7009 §2.1.
     if (tokens.refreshToken) await revokeToken(client, tokens.refreshToken, "refresh_token");
@@ -339,8 +335,8 @@ export async function readConnectionCredentials(sc: ServiceContext, id: string):
   }
   const stored = await openCredentials(sc.keyring, row);
   if (stored.type !== "oauth2") return stored;
-  const tokens = refreshDue(stored, REFRESH_MARGIN_MS)
-    ? await refreshConnection(sc.db, sc.keyring, row, sc)
+  const tokens = refreshDue(stored, REFRESH_MARGIN_MS, sc.clock.now())
+    ? await refreshConnection(sc, row)
     : stored;
   return {
     type: "oauth2",

@@ -13,6 +13,7 @@ export {
   CALLBACK_PATH,
   type CallbackResult,
   completeAuthorization,
+  type OAuthBrowserContext,
   START_PATH,
   startAuthorization,
 } from "../connections/oauth";

@@ -4,6 +4,8 @@
  * the generated suites walk, and the few services tests and benchmarks reach directly.
  */
 export { authenticateAccessToken } from "../access-tokens/service";
+// The refresher renews what falls due within this lookahead; its test places expiries around it.
+export { REFRESH_LOOKAHEAD_MS } from "../connections/refresh";
 export { readConnectionCredentials } from "../connections/service";
 export { validateConfig, validatorFor } from "../elements/config";
 export { getElement, resolveElement } from "../elements/instances";

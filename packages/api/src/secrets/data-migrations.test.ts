@@ -45,9 +45,17 @@ afterAll(async () => {
 
 const notMigrated = () => h.handle.db.delete(dataMigrations);
 
+const browserContext = () => ({
+  db: h.handle.db,
+  keyring: h.keyring,
+  clock: h.clock,
+  publicUrl: HARNESS_PUBLIC_URL,
+  requestId: "test",
+});
+
 /** The browser's part of an OAuth sign-in: open the start URL, approve at the provider. */
 async function startSignIn(authorizationUrl: string) {
-  const started = await startAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, {
+  const started = await startAuthorization(browserContext(), {
     flow: new URL(authorizationUrl).searchParams.get("flow")!,
   });
   if (started.kind !== "redirect") throw new Error(JSON.stringify(started.result));
@@ -60,7 +68,7 @@ async function startSignIn(authorizationUrl: string) {
   };
 }
 const finishSignIn = (query: Awaited<ReturnType<typeof startSignIn>>) =>
-  completeAuthorization(h.handle.db, h.keyring, HARNESS_PUBLIC_URL, query, "test");
+  completeAuthorization(browserContext(), query);
 
 /** Reads every kind of secret the way the API hands it out. */
 async function expectEverythingReads(sample: number[] = [0, 1, TENANTS - 1]) {

@@ -1,3 +1,4 @@
+import type { TokenEndpointAuthMethod } from "@tenantry/contracts/apps";
 import { APP_AUTH_TYPES, CONNECTION_STATUSES } from "@tenantry/contracts/connections";
 import { sql } from "drizzle-orm";
 import {
@@ -22,6 +23,8 @@ export interface AppOAuth2Settings {
   tokenUrl: string;
   revokeUrl?: string;
   clientId: string;
+  /** Absent on apps stored before it existed: `client_secret_basic`. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   scopes: string[];
   pkce: boolean;
   extraAuthorizeParams?: Record<string, string>;

@@ -11,8 +11,9 @@ import {
 
 /**
  * An app's connection parameters as form fields: the app's `parametersSchema` is the same kind of
- * JSON Schema document as the tenant field schema (the server checks both with one Ajv setup), so
- * the tenant fields form's model turns it into inputs and judges the values, with no second engine.
+ * JSON Schema document as the tenant field schema (the server checks both with one validator,
+ * `@tenantry/contracts/json-schema-validation`), so the tenant fields form's model turns it into
+ * inputs and judges the values, with no second engine.
  */
 export type ParameterField = FieldModel;
 
