@@ -5,6 +5,7 @@ import { connections } from "@tenantry/db/schema/connections";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DecryptionError } from "../secrets/keyring";
 import { failure } from "../testing/expect-error";
 import { createHarness, type Harness } from "../testing/harness";
 import { connectionCredentialsAad } from "./sealed-credentials";
@@ -102,11 +103,11 @@ describe("api_key and basic connections", () => {
     const [row] = await h.handle.db.select().from(connections).where(eq(connections.id, a.id));
     await expect(
       h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad({ ...row!, id: "conn_other" })),
-    ).rejects.toThrow();
+    ).rejects.toThrow(DecryptionError);
     // Nor to the row with the same id in another workspace (ids are unique only per workspace).
     await expect(
       h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad({ ...row!, workspaceId: "ws_other" })),
-    ).rejects.toThrow();
+    ).rejects.toThrow(DecryptionError);
     expect(await h.keyring.open(row!.credentialsSealed!, connectionCredentialsAad(row!))).toContain('"u":1');
   });
 

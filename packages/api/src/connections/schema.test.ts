@@ -2,6 +2,7 @@ import { newId } from "@tenantry/db/ids";
 import { apps, connections, oauthStates } from "@tenantry/db/schema/connections";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseErrorOf } from "../shared/db-errors";
 import { createHarness, type Harness } from "../testing/harness";
 
 let h: Harness;
@@ -9,6 +10,9 @@ beforeAll(async () => {
   h = await createHarness();
 });
 afterAll(() => h.close());
+
+/** The constraint a refused write violated, so a test cannot pass on some other failure. */
+const violated = (error: unknown) => databaseErrorOf(error)?.constraint;
 
 const oauth2Settings = {
   authorizeUrl: "http://127.0.0.1:1/authorize",
@@ -23,12 +27,12 @@ describe("connections schema", () => {
     const base = { workspaceId: h.workspaceId, name: "X" };
     await expect(
       h.handle.db.insert(apps).values({ ...base, id: newId("app"), key: "a1", authType: "oauth2" }),
-    ).rejects.toThrow();
+    ).rejects.toSatisfy((error) => violated(error) === "apps_oauth2_settings_check");
     await expect(
       h.handle.db
         .insert(apps)
         .values({ ...base, id: newId("app"), key: "a2", authType: "api_key", oauth2: oauth2Settings }),
-    ).rejects.toThrow();
+    ).rejects.toSatisfy((error) => violated(error) === "apps_oauth2_settings_check");
     const [row] = await h.handle.db.select({ n: count() }).from(apps);
     expect(row!.n).toBe(0);
   });
@@ -51,7 +55,7 @@ describe("connections schema", () => {
         name: "Again",
         authType: "basic",
       }),
-    ).rejects.toThrow();
+    ).rejects.toSatisfy((error) => violated(error) === "apps_key_unique");
 
     const tenant = await h.api.tenants.create({ name: "Schema Co" });
     await expect(
@@ -63,7 +67,7 @@ describe("connections schema", () => {
         name: "c",
         status: "bogus" as "pending",
       }),
-    ).rejects.toThrow();
+    ).rejects.toSatisfy((error) => violated(error) === "connections_status_check");
   });
 
   it("removes a connection's oauth states with the connection", async () => {
