@@ -240,19 +240,26 @@ async function seed(server: Server, provider: ProviderProcess): Promise<Target> 
   return { tenants, connections, tokens };
 }
 
-/** Runs `concurrency` callers against the servers (caller i on server i mod n) until `until()` is false. */
+/**
+ * Runs `concurrency` callers until `until()` is false. Caller i goes to server i mod n while
+ * `inRotation(i mod n)` says so, as a load balancer would send it, and to another server otherwise.
+ */
 async function drive(
   servers: Server[],
   mix: Mix,
   concurrency: number,
   until: () => boolean,
   onOutcome: (outcome: Outcome, server: number) => void,
+  inRotation: (server: number) => boolean = () => true,
 ): Promise<void> {
   await Promise.all(
     Array.from({ length: concurrency }, async (_, caller) => {
-      const index = caller % servers.length;
-      const other = servers[(index + 1) % servers.length]!.url;
-      while (until()) onOutcome(await mix.one(servers[index]!.url, other), index);
+      while (until()) {
+        const home = caller % servers.length;
+        const index = inRotation(home) ? home : (home + 1) % servers.length;
+        const other = servers[(index + 1) % servers.length]!.url;
+        onOutcome(await mix.one(servers[index]!.url, other), index);
+      }
     }),
   );
 }
@@ -369,10 +376,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     );
     await sampler;
 
-    // Drain: SIGTERM one process while callers keep sending to both.
+    // Drain: SIGTERM one process under load. The callers route like a load balancer that polls
+    // /healthz every 250 ms: what reaches the draining process before it is taken out of rotation
+    // must be answered, never reset.
     const drain: DrainResult = { answered: 0, refused: 0, reset: 0, exitCode: null };
     let draining = false;
-    const drainEnd = performance.now() + 5000;
+    let inRotation = true;
+    const drainEnd = performance.now() + 6000;
+    const healthCheck = (async () => {
+      while (inRotation && performance.now() < drainEnd) {
+        const health = await fetch(`${servers[0]!.url}/healthz`).catch(() => null);
+        if (health?.status !== 200) inRotation = false;
+        else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
     const draining$ = drive(
       servers,
       mix,
@@ -390,11 +407,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           }
         }
       },
+      (server) => server !== 0 || inRotation,
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     draining = true;
     servers[0]!.child.kill("SIGTERM");
-    await draining$;
+    await Promise.all([draining$, healthCheck]);
     drain.exitCode = await servers[0]!.exited;
 
     const refreshGrants = (await provider.stats()).refreshGrants;
