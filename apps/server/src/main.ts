@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, redactUrl } from "./config";
 import { CONSOLE_DIST } from "./console-routes";
 import { lockDataDir } from "./data-dir-lock";
 import { loadKeyring } from "./encryption-key";
+import { startEventRetention } from "./event-retention";
 import { createHttpServer, type ServerState } from "./http-server";
 import { createLogger, logFormatFor } from "./logger";
 import { startConnectionRefresher } from "./refresher";
@@ -93,6 +94,11 @@ async function main() {
     intervalMs: config.refreshIntervalMs,
     logger,
   });
+  const eventRetention = startEventRetention({
+    db: handle.db,
+    retentionDays: config.eventRetentionDays,
+    logger,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,6 +111,7 @@ async function main() {
     }, 10_000);
     force.unref();
     await refresher.stop();
+    await eventRetention.stop();
     server.close();
     server.closeIdleConnections();
     await once(server, "close").catch(() => {});

@@ -4,6 +4,7 @@ import { apiKeysRouter } from "./api-keys/router";
 import { appsRouter } from "./apps/router";
 import { connectionsRouter } from "./connections/router";
 import { elementsRouter, elementTemplatesRouter } from "./elements/router";
+import { eventsRouter } from "./events/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
 import { operatorsRouter } from "./operators/router";
@@ -32,6 +33,7 @@ export const appRouter = router({
   elementTemplates: elementTemplatesRouter,
   elements: elementsRouter,
   operators: operatorsRouter,
+  events: eventsRouter,
 });
 
 // Every procedure declares who may call it; the server does not start otherwise.

@@ -45,6 +45,8 @@ export const TENANT_ACTIVITY_ACTIONS = [
 
   "usage.limit_set",
   "usage.limit_cleared",
+  "usage.threshold_reached",
+  "usage.limit_reached",
 
   "element.created",
   "element.deployed",

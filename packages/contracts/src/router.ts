@@ -7,6 +7,7 @@ import { appsContract } from "./apps.js";
 import { connectionsContract } from "./connections.js";
 import { elementsContract, elementTemplatesContract } from "./elements.js";
 import type { TenantryErrorShape } from "./errors.js";
+import { eventsContract } from "./events.js";
 import { fieldsContract } from "./fields.js";
 import { membersContract } from "./members.js";
 import { operatorsContract } from "./operators.js";
@@ -36,6 +37,7 @@ export const tenantryContract = {
   elementTemplates: elementTemplatesContract,
   elements: elementsContract,
   operators: operatorsContract,
+  events: eventsContract,
 };
 
 export type TenantryContract = typeof tenantryContract;

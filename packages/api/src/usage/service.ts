@@ -210,6 +210,8 @@ export async function recordUsage(
       )
       update ${usageCounters} set total = ${used}, window_start = ${window.start.toISOString()}
       where workspace_id = ${workspaceId} and tenant_id = ${input.tenantId} and metric = ${input.metric}`);
+    if (limit !== null)
+      await announceCrossedMarks(tx, uc, { ...key, limit, before: total, after: used }, now);
     const result: RecordResult = {
       metric: input.metric,
       amount: input.amount,
@@ -240,6 +242,38 @@ export async function recordUsage(
   // Thrown after commit so the refusal count survives; nothing else was written.
   if ("refused" in outcome) throw limitExceeded(outcome.refused.used, outcome.refused.limit);
   return outcome.accepted;
+}
+
+/** Share of the limit at which `usage.threshold_reached` is announced. */
+export const USAGE_THRESHOLD = 0.8;
+
+/**
+ * Records (and so announces) the 80 % mark and the limit when this record crosses them. Usage in the
+ * rolling window only falls as hours leave it, so each mark is announced once per climb to it, not
+ * on every record above it.
+ */
+async function announceCrossedMarks(
+  tx: Transaction,
+  uc: UsageContext,
+  usage: { tenantId: string; metric: string; limit: number; before: number; after: number },
+  now: Date,
+) {
+  const context = { actor: uc.actor, requestId: uc.requestId, clock: { now: () => now } };
+  const crossed = (mark: number) => usage.before < mark && usage.after >= mark;
+  const marks = [
+    { action: "usage.threshold_reached" as const, mark: usage.limit * USAGE_THRESHOLD },
+    { action: "usage.limit_reached" as const, mark: usage.limit },
+  ];
+  for (const { action, mark } of marks) {
+    if (!crossed(mark)) continue;
+    await recordActivity(tx, context, {
+      tenantId: usage.tenantId,
+      action,
+      targetType: "usage_metric",
+      targetId: usage.metric,
+      after: { metric: usage.metric, used: usage.after, limit: usage.limit },
+    });
+  }
 }
 
 function counterWhere(key: { workspaceId: string; tenantId: string; metric: string }) {

@@ -207,7 +207,7 @@ describe("idempotency", () => {
     const tenant = await newTenant(100);
     const uc = {
       db: h.handle.db,
-      actor: { type: "api_key", workspaceId: h.workspaceId } as never,
+      actor: { type: "api_key" as const, workspaceId: h.workspaceId, apiKeyId: "key_usage_test" },
       requestId: "t",
     };
     const t0 = new Date();
@@ -270,7 +270,7 @@ describe("the rolling window", () => {
     const tenant = await newTenant(100);
     const uc = {
       db: h.handle.db,
-      actor: { type: "api_key", workspaceId: h.workspaceId } as never,
+      actor: { type: "api_key" as const, workspaceId: h.workspaceId, apiKeyId: "key_usage_test" },
       requestId: "t",
     };
     const start = new Date("2026-01-01T10:30:00Z");
