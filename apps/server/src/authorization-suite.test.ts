@@ -65,7 +65,8 @@ const b = {} as Record<
   | "role"
   | "permission"
   | "group"
-  | "binding",
+  | "binding"
+  | "webhookEndpoint",
   string
 >;
 const callers: {
@@ -118,6 +119,7 @@ const ID_PREFIXES: Record<string, keyof typeof b> = {
   perm: "permission",
   grp: "group",
   rb: "binding",
+  whep: "webhookEndpoint",
 };
 const NAMESPACE_IDS: Record<string, keyof typeof b> = {
   tenants: "tenant",
@@ -126,6 +128,7 @@ const NAMESPACE_IDS: Record<string, keyof typeof b> = {
   elementTemplates: "template",
   roles: "role",
   permissions: "permission",
+  webhookEndpoints: "webhookEndpoint",
 };
 
 function exampleString(schema: JsonSchema, namespace: string, name: string): string {
@@ -270,6 +273,15 @@ beforeAll(async () => {
     200,
   );
   b.binding = bindings.items[0]!.id;
+  // Workspace-owned: another workspace's key must not reach it.
+  b.webhookEndpoint = (
+    await api<{ endpoint: { id: string } }>(
+      "POST",
+      "/webhook-endpoints",
+      { url: "https://hooks.example.com/probe" },
+      201,
+    )
+  ).endpoint.id;
 
   // Members of B who must not get further than their standing allows.
   const member = async (role: string, then?: (userId: string) => Promise<void>) => {

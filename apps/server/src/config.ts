@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseJwksAllowHosts } from "@tenantry/api/access-tokens/jwks";
 import { parseTrustedProxies, type TrustedProxies } from "@tenantry/api/operators/client-address";
 import { parseKeyMaterial } from "@tenantry/api/secrets/keyring";
+import { parseAllowHosts } from "@tenantry/api/shared/addresses";
 import { z } from "zod";
 
 const API_KEY_PATTERN = /^tnt_sk_[A-Za-z0-9_-]{32,128}$/;
@@ -54,6 +55,11 @@ const envSchema = z.object({
    * from a private or loopback address: identity providers in development and tests. Default: none.
    */
   TENANTRY_JWKS_ALLOW_HOSTS: z.string().trim().optional(),
+  /**
+   * Comma-separated host names (optionally `name:port`) whose webhook endpoints may be http or on a
+   * private or loopback address: receivers in development and tests. Default: none.
+   */
+  TENANTRY_WEBHOOK_ALLOW_HOSTS: z.string().trim().optional(),
   /** How long events stay readable at `GET /events` (and deliverable); older ones are removed. */
   TENANTRY_EVENT_RETENTION_DAYS: z.coerce
     .number({ error: "must be a number" })
@@ -81,6 +87,8 @@ export interface Config {
   trustedProxies: TrustedProxies;
   /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
   jwksAllowHosts: ReadonlySet<string>;
+  /** `TENANTRY_WEBHOOK_ALLOW_HOSTS`: webhook endpoint hosts that may use http or private addresses. */
+  webhookAllowHosts: ReadonlySet<string>;
   /** `TENANTRY_EVENT_RETENTION_DAYS`: events older than this are removed by a periodic cleanup. */
   eventRetentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -131,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     refreshIntervalMs: e.TENANTRY_REFRESH_INTERVAL_SECONDS * 1000,
     trustedProxies: trustedProxiesOrFail(e.TENANTRY_TRUSTED_PROXIES),
     jwksAllowHosts: parseJwksAllowHosts(e.TENANTRY_JWKS_ALLOW_HOSTS),
+    webhookAllowHosts: parseAllowHosts(e.TENANTRY_WEBHOOK_ALLOW_HOSTS),
     eventRetentionDays: e.TENANTRY_EVENT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     production,

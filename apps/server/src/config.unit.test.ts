@@ -39,3 +39,12 @@ describe("TENANTRY_EVENT_RETENTION_DAYS", () => {
     );
   });
 });
+
+describe("TENANTRY_WEBHOOK_ALLOW_HOSTS", () => {
+  it("allows no host unless set, and reads comma-separated hosts in lower case", () => {
+    expect([...loadConfig({}).webhookAllowHosts]).toEqual([]);
+    expect([
+      ...loadConfig({ TENANTRY_WEBHOOK_ALLOW_HOSTS: "127.0.0.1:8080, Hooks.Local" }).webhookAllowHosts,
+    ]).toEqual(["127.0.0.1:8080", "hooks.local"]);
+  });
+});

@@ -56,6 +56,7 @@ async function main() {
     version: VERSION,
     trustedProxies: config.trustedProxies,
     jwksAllowHosts: config.jwksAllowHosts,
+    webhookAllowHosts: config.webhookAllowHosts,
   });
 
   server.listen(config.port, config.host);

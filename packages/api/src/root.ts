@@ -14,6 +14,7 @@ import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
 import { assertEveryProcedureDeclaresAccess, createCallerFactory, router } from "./trpc";
 import { usageRouter } from "./usage/router";
+import { webhookEndpointsRouter } from "./webhooks/router";
 import { workspacesRouter } from "./workspaces/router";
 
 export const appRouter = router({
@@ -34,6 +35,7 @@ export const appRouter = router({
   elements: elementsRouter,
   operators: operatorsRouter,
   events: eventsRouter,
+  webhookEndpoints: webhookEndpointsRouter,
 });
 
 // Every procedure declares who may call it; the server does not start otherwise.

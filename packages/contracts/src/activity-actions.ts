@@ -83,6 +83,13 @@ export const WORKSPACE_ACTIVITY_ACTIONS = [
   "element_template.updated",
   "element_template.archived",
 
+  "webhook_endpoint.created",
+  "webhook_endpoint.updated",
+  "webhook_endpoint.secret_rotated",
+  "webhook_endpoint.disabled",
+  "webhook_endpoint.enabled",
+  "webhook_endpoint.deleted",
+
   "operator.created",
   "operator.signed_in",
   "operator.disabled",

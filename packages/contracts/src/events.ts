@@ -32,6 +32,7 @@ export const EVENT_TYPES = [
   "usage.limit_reached",
   "field_schema.updated",
   "element.updated",
+  "webhook_endpoint.disabled",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -54,7 +55,7 @@ export const eventSchema = z.object({
   id: z.string(),
   type: z.enum(EVENT_TYPES),
   createdAt: z.string(),
-  /** Null for workspace events (`field_schema.updated`). */
+  /** Null for workspace events (`field_schema.updated`, `webhook_endpoint.disabled`). */
   tenantId: z.string().nullable(),
   actor: z.object({ type: z.string(), id: z.string() }),
   data: eventDataSchema,

@@ -17,6 +17,7 @@ import { rolesContract } from "./roles.js";
 import { signingKeysContract } from "./signing-keys.js";
 import { tenantsContract } from "./tenants.js";
 import { usageContract } from "./usage.js";
+import { webhookEndpointsContract } from "./webhooks.js";
 import { workspacesContract } from "./workspaces.js";
 
 /** Every procedure of the Tenantry API, by namespace: what the server implements, exactly. */
@@ -38,6 +39,7 @@ export const tenantryContract = {
   elements: elementsContract,
   operators: operatorsContract,
   events: eventsContract,
+  webhookEndpoints: webhookEndpointsContract,
 };
 
 export type TenantryContract = typeof tenantryContract;

@@ -30,6 +30,7 @@ export async function startTestServer(
     bodyLimitBytes?: number;
     consoleDistDir?: string;
     jwksAllowHosts?: ReadonlySet<string>;
+    webhookAllowHosts?: ReadonlySet<string>;
     clock?: Clock;
   } = {},
 ): Promise<TestServer> {
@@ -56,6 +57,7 @@ export async function startTestServer(
     version: "test",
     ...(options.consoleDistDir ? { consoleDistDir: options.consoleDistDir } : {}),
     ...(options.jwksAllowHosts ? { jwksAllowHosts: options.jwksAllowHosts } : {}),
+    ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const responses: ObservedResponse[] = [];

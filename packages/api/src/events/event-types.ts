@@ -44,4 +44,6 @@ export const EVENT_TYPE_OF_ACTION: Partial<Record<ActivityAction, EventType>> = 
   "element.deployed": "element.updated",
   "element.customized": "element.updated",
   "element.reset": "element.updated",
+
+  "webhook_endpoint.disabled": "webhook_endpoint.disabled",
 };
