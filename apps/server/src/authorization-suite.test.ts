@@ -66,7 +66,8 @@ const b = {} as Record<
   | "permission"
   | "group"
   | "binding"
-  | "webhookEndpoint",
+  | "webhookEndpoint"
+  | "event",
   string
 >;
 const callers: {
@@ -120,6 +121,7 @@ const ID_PREFIXES: Record<string, keyof typeof b> = {
   grp: "group",
   rb: "binding",
   whep: "webhookEndpoint",
+  evt: "event",
 };
 const NAMESPACE_IDS: Record<string, keyof typeof b> = {
   tenants: "tenant",
@@ -282,6 +284,9 @@ beforeAll(async () => {
       201,
     )
   ).endpoint.id;
+  b.event = (
+    await api<{ items: { id: string }[] }>("GET", `/events?tenantId=${b.tenant}&limit=1`, undefined, 200)
+  ).items[0]!.id;
 
   // Members of B who must not get further than their standing allows.
   const member = async (role: string, then?: (userId: string) => Promise<void>) => {

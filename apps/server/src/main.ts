@@ -12,10 +12,11 @@ import { CONSOLE_DIST } from "./console-routes";
 import { lockDataDir } from "./data-dir-lock";
 import { loadKeyring } from "./encryption-key";
 import { startEventRetention } from "./event-retention";
-import { createHttpServer, type ServerState } from "./http-server";
+import { createHttpServer, resolveHostAddresses, type ServerState } from "./http-server";
 import { createLogger, logFormatFor } from "./logger";
 import { startConnectionRefresher } from "./refresher";
 import { VERSION } from "./version";
+import { startWebhookWorker } from "./webhook-worker";
 
 function fail(message: string): never {
   process.stderr.write(`tenantry: ${message}\n`);
@@ -100,6 +101,12 @@ async function main() {
     retentionDays: config.eventRetentionDays,
     logger,
   });
+  const webhookWorker = startWebhookWorker({
+    db: handle.db,
+    keyring: keyring.keyring,
+    urlPolicy: { allowHosts: config.webhookAllowHosts, resolve: resolveHostAddresses },
+    logger,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -113,6 +120,7 @@ async function main() {
     force.unref();
     await refresher.stop();
     await eventRetention.stop();
+    await webhookWorker.stop();
     server.close();
     server.closeIdleConnections();
     await once(server, "close").catch(() => {});

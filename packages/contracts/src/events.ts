@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   "field_schema.updated",
   "element.updated",
   "webhook_endpoint.disabled",
+  /** Sent by `POST /webhook-endpoints/{id}/test` to that endpoint only; never stored or listed. */
+  "webhook_endpoint.test",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

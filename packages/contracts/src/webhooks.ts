@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { EVENT_TYPES } from "./events.js";
+import { EVENT_TYPES, eventIdSchema } from "./events.js";
 import { idPattern } from "./ids.js";
+import { pageInput, pageOutput } from "./page.js";
 import { mutation, query } from "./procedures.js";
 
 /** Longest endpoint URL Tenantry accepts (longer answers 400 `invalid_webhook_url`). */
@@ -58,6 +59,37 @@ export const webhookEndpointWithSecretSchema = z.object({
   secret: z.string(),
 });
 
+/** One delivery attempt as recorded. */
+export const webhookAttemptSchema = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  attemptedAt: z.string(),
+  /** The receiver's HTTP status; null when none came (refused address, timeout, connection error). */
+  status: z.number().nullable(),
+  error: z.string().nullable(),
+  latencyMs: z.number(),
+  /** The first 500 characters of the receiver's answer. */
+  responseExcerpt: z.string().nullable(),
+});
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
+
+export const webhookMessageSchema = z.object({
+  endpointId: z.string(),
+  eventId: z.string(),
+  status: z.enum(["pending", "delivered", "failed"]),
+  attempts: z.number(),
+  nextAttemptAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+
+export const webhookTestResultSchema = z.object({
+  ok: z.boolean(),
+  status: z.number().nullable(),
+  error: z.string().nullable(),
+  latencyMs: z.number(),
+  responseExcerpt: z.string().nullable(),
+});
+
 export const webhookEndpointsContract = {
   create: mutation({ input: createWebhookEndpointInput, output: webhookEndpointWithSecretSchema }),
   list: query({
@@ -70,4 +102,17 @@ export const webhookEndpointsContract = {
   enable: mutation({ input: webhookEndpointRefInput, output: webhookEndpointSchema }),
   delete: mutation({ input: webhookEndpointRefInput, output: z.void() }),
   rotateSecret: mutation({ input: webhookEndpointRefInput, output: webhookEndpointWithSecretSchema }),
+  attempts: query({
+    input: z.strictObject({
+      id: webhookEndpointIdSchema,
+      eventId: eventIdSchema.optional().describe("Only the attempts of this event's message."),
+      ...pageInput,
+    }),
+    output: pageOutput(webhookAttemptSchema),
+  }),
+  retryMessage: mutation({
+    input: z.strictObject({ id: webhookEndpointIdSchema, eventId: eventIdSchema }),
+    output: webhookMessageSchema,
+  }),
+  test: mutation({ input: webhookEndpointRefInput, output: webhookTestResultSchema }),
 };

@@ -3,7 +3,8 @@ import type { EventType, ListEventsInput, TenantryEvent } from "@tenantry/contra
 import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { events } from "@tenantry/db/schema/events";
-import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
+import { webhookEndpoints, webhookMessages } from "@tenantry/db/schema/webhooks";
+import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { type Actor, actorId } from "../actor";
 import type { Clock } from "../shared/clock";
 import type { ServiceContext } from "../shared/service-context";
@@ -30,6 +31,7 @@ export async function recordEvent(
   const type = EVENT_TYPE_OF_ACTION[entry.action];
   if (!type) return null;
   const id = newId("evt");
+  const now = context.clock?.now() ?? new Date();
   await tx.insert(events).values({
     workspaceId: context.actor.workspaceId,
     id,
@@ -41,8 +43,15 @@ export async function recordEvent(
       object: { type: entry.targetType, id: entry.targetId },
       ...entry.changes,
     },
-    ...(context.clock ? { createdAt: context.clock.now() } : {}),
+    createdAt: now,
   });
+  // The delivery outbox, in the same transaction: one message per enabled endpoint that takes the type.
+  await tx.execute(sql`
+    insert into ${webhookMessages} (workspace_id, endpoint_id, event_id, tenant_key, status, next_attempt_at, created_at)
+    select ${webhookEndpoints.workspaceId}, ${webhookEndpoints.id}, ${id}, ${entry.tenantId ?? ""}, 'pending', ${now.toISOString()}, ${now.toISOString()}
+    from ${webhookEndpoints}
+    where ${webhookEndpoints.workspaceId} = ${context.actor.workspaceId} and ${webhookEndpoints.status} = 'enabled'
+      and (${webhookEndpoints.types} is null or ${webhookEndpoints.types} @> ${JSON.stringify([type])}::jsonb)`);
   return id;
 }
 

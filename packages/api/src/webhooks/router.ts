@@ -10,6 +10,7 @@ import {
   rotateWebhookEndpointSecret,
   updateWebhookEndpoint,
 } from "./endpoints";
+import { listWebhookAttempts, retryWebhookMessage, testWebhookEndpoint } from "./messages";
 
 const tags = ["Webhooks"];
 
@@ -117,4 +118,46 @@ export const webhookEndpointsRouter = router({
     .input(contract.rotateSecret.input)
     .output(contract.rotateSecret.output)
     .mutation(({ ctx, input }) => rotateWebhookEndpointSecret(ctx, input)),
+
+  attempts: procedure
+    .meta({
+      access: WORKSPACE,
+      rest: {
+        method: "GET",
+        path: "/webhook-endpoints/{id}/attempts",
+        tags,
+        summary: "An endpoint's delivery attempts, newest first",
+      },
+    })
+    .input(contract.attempts.input)
+    .output(contract.attempts.output)
+    .query(({ ctx, input }) => listWebhookAttempts(ctx, input)),
+
+  retryMessage: procedure
+    .meta({
+      access: WORKSPACE,
+      rest: {
+        method: "POST",
+        path: "/webhook-endpoints/{id}/messages/{eventId}/retry",
+        tags,
+        summary: "Send an event's message to the endpoint again now",
+      },
+    })
+    .input(contract.retryMessage.input)
+    .output(contract.retryMessage.output)
+    .mutation(({ ctx, input }) => retryWebhookMessage(ctx, input)),
+
+  test: procedure
+    .meta({
+      access: WORKSPACE,
+      rest: {
+        method: "POST",
+        path: "/webhook-endpoints/{id}/test",
+        tags,
+        summary: "Send a signed test event to the endpoint now and answer what came back",
+      },
+    })
+    .input(contract.test.input)
+    .output(contract.test.output)
+    .mutation(({ ctx, input }) => testWebhookEndpoint(ctx, input)),
 });
