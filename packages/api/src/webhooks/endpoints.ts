@@ -21,8 +21,10 @@ export type WebhookContext = ServiceContext & { webhookUrlPolicy: WebhookUrlPoli
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3_600_000;
 
 /** Each secret is sealed to its endpoint row and its role: copied elsewhere, it does not open. */
-const secretAad = (row: { workspaceId: string; id: string }, which: "secret" | "previous_secret") =>
-  workspaceAad(row.workspaceId, `webhook_endpoint:${row.id}:${which}`);
+export const webhookSecretAad = (
+  row: { workspaceId: string; id: string },
+  which: "secret" | "previous_secret",
+) => workspaceAad(row.workspaceId, `webhook_endpoint:${row.id}:${which}`);
 
 /** `whsec_` + base64 of 32 random bytes: the Standard Webhooks secret format. */
 function newSecret(): string {
@@ -46,9 +48,9 @@ export function toEndpoint(row: EndpointRow): WebhookEndpoint {
 
 /** The secrets that sign a message now: the current one, and the previous one within its grace. */
 export async function signingSecrets(keyring: Keyring, row: EndpointRow, now: Date): Promise<string[]> {
-  const secrets = [await keyring.open(row.secretSealed, secretAad(row, "secret"))];
+  const secrets = [await keyring.open(row.secretSealed, webhookSecretAad(row, "secret"))];
   if (row.previousSecretSealed && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) {
-    secrets.push(await keyring.open(row.previousSecretSealed, secretAad(row, "previous_secret")));
+    secrets.push(await keyring.open(row.previousSecretSealed, webhookSecretAad(row, "previous_secret")));
   }
   return secrets;
 }
@@ -72,7 +74,7 @@ export async function createWebhookEndpoint(
   const id = newId("whep");
   const secret = newSecret();
   const now = ctx.clock.now();
-  const secretSealed = await ctx.keyring.seal(secret, secretAad({ workspaceId, id }, "secret"));
+  const secretSealed = await ctx.keyring.seal(secret, webhookSecretAad({ workspaceId, id }, "secret"));
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookEndpoints)
@@ -208,12 +210,12 @@ export async function rotateWebhookEndpointSecret(
   return ctx.db.transaction(async (tx) => {
     const row = await lockEndpoint(tx, ctx.actor.workspaceId, input.id);
     const now = ctx.clock.now();
-    const current = await ctx.keyring.open(row.secretSealed, secretAad(row, "secret"));
+    const current = await ctx.keyring.open(row.secretSealed, webhookSecretAad(row, "secret"));
     const [saved] = await tx
       .update(webhookEndpoints)
       .set({
-        secretSealed: await ctx.keyring.seal(secret, secretAad(row, "secret")),
-        previousSecretSealed: await ctx.keyring.seal(current, secretAad(row, "previous_secret")),
+        secretSealed: await ctx.keyring.seal(secret, webhookSecretAad(row, "secret")),
+        previousSecretSealed: await ctx.keyring.seal(current, webhookSecretAad(row, "previous_secret")),
         previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
         updatedAt: now,
       })
