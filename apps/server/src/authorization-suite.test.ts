@@ -60,7 +60,9 @@ const b = {} as Record<
   | "role"
   | "permission"
   | "group"
-  | "binding",
+  | "binding"
+  | "webhookEndpoint"
+  | "event",
   string
 >;
 const callers: {
@@ -113,6 +115,8 @@ const ID_PREFIXES: Record<string, keyof typeof b> = {
   perm: "permission",
   grp: "group",
   rb: "binding",
+  whep: "webhookEndpoint",
+  evt: "event",
 };
 const NAMESPACE_IDS: Record<string, keyof typeof b> = {
   tenants: "tenant",
@@ -121,6 +125,7 @@ const NAMESPACE_IDS: Record<string, keyof typeof b> = {
   elementTemplates: "template",
   roles: "role",
   permissions: "permission",
+  webhookEndpoints: "webhookEndpoint",
 };
 
 function exampleString(schema: JsonSchema, namespace: string, name: string): string {
@@ -265,6 +270,18 @@ beforeAll(async () => {
     200,
   );
   b.binding = bindings.items[0]!.id;
+  // Workspace-owned: another workspace's key must not reach it.
+  b.webhookEndpoint = (
+    await api<{ endpoint: { id: string } }>(
+      "POST",
+      "/webhook-endpoints",
+      { url: "https://hooks.example.com/probe" },
+      201,
+    )
+  ).endpoint.id;
+  b.event = (
+    await api<{ items: { id: string }[] }>("GET", `/events?tenantId=${b.tenant}&limit=1`, undefined, 200)
+  ).items[0]!.id;
 
   // Members of B who must not get further than their standing allows.
   const member = async (role: string, then?: (userId: string) => Promise<void>) => {

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseTrustedProxies, type TrustedProxies } from "@tenantry/api/operators";
-import { parseJwksAllowHosts, parseKeyMaterial } from "@tenantry/api/server-runtime";
+import { parseAllowHosts, parseJwksAllowHosts, parseKeyMaterial } from "@tenantry/api/server-runtime";
 import { z } from "zod";
 
 const API_KEY_PATTERN = /^tnt_sk_[A-Za-z0-9_-]{32,128}$/;
@@ -58,6 +58,18 @@ const envSchema = z.object({
    * from a private or loopback address: identity providers in development and tests. Default: none.
    */
   TENANTRY_JWKS_ALLOW_HOSTS: z.string().trim().optional(),
+  /**
+   * Comma-separated host names (optionally `name:port`) whose webhook endpoints may be http or on a
+   * private or loopback address: receivers in development and tests. Default: none.
+   */
+  TENANTRY_WEBHOOK_ALLOW_HOSTS: z.string().trim().optional(),
+  /** How long events stay readable at `GET /events` (and deliverable); older ones are removed. */
+  TENANTRY_EVENT_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be from 1 to 3650")
+    .max(3650, "must be from 1 to 3650")
+    .default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.string().optional(),
 });
@@ -79,6 +91,10 @@ export interface Config {
   trustedProxies: TrustedProxies;
   /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
   jwksAllowHosts: ReadonlySet<string>;
+  /** `TENANTRY_WEBHOOK_ALLOW_HOSTS`: webhook endpoint hosts that may use http or private addresses. */
+  webhookAllowHosts: ReadonlySet<string>;
+  /** `TENANTRY_EVENT_RETENTION_DAYS`: events older than this are removed by a periodic cleanup. */
+  eventRetentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   production: boolean;
 }
@@ -128,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownGraceMs: e.TENANTRY_SHUTDOWN_GRACE_SECONDS * 1000,
     trustedProxies: trustedProxiesOrFail(e.TENANTRY_TRUSTED_PROXIES),
     jwksAllowHosts: parseJwksAllowHosts(e.TENANTRY_JWKS_ALLOW_HOSTS),
+    webhookAllowHosts: parseAllowHosts(e.TENANTRY_WEBHOOK_ALLOW_HOSTS),
+    eventRetentionDays: e.TENANTRY_EVENT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     production,
   };

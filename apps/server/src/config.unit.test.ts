@@ -29,3 +29,22 @@ describe("TENANTRY_JWKS_ALLOW_HOSTS", () => {
     ]).toEqual(["127.0.0.1", "idp.local:8443"]);
   });
 });
+
+describe("TENANTRY_EVENT_RETENTION_DAYS", () => {
+  it("keeps events 30 days unless set, and refuses what is not a whole number of days", () => {
+    expect(loadConfig({}).eventRetentionDays).toBe(30);
+    expect(loadConfig({ TENANTRY_EVENT_RETENTION_DAYS: "7" }).eventRetentionDays).toBe(7);
+    expect(() => loadConfig({ TENANTRY_EVENT_RETENTION_DAYS: "0" })).toThrow(
+      'TENANTRY_EVENT_RETENTION_DAYS must be from 1 to 3650 (got "0")',
+    );
+  });
+});
+
+describe("TENANTRY_WEBHOOK_ALLOW_HOSTS", () => {
+  it("allows no host unless set, and reads comma-separated hosts in lower case", () => {
+    expect([...loadConfig({}).webhookAllowHosts]).toEqual([]);
+    expect([
+      ...loadConfig({ TENANTRY_WEBHOOK_ALLOW_HOSTS: "127.0.0.1:8080, Hooks.Local" }).webhookAllowHosts,
+    ]).toEqual(["127.0.0.1:8080", "hooks.local"]);
+  });
+});

@@ -51,12 +51,14 @@ export interface HttpServerOptions {
   trustedProxies?: TrustedProxies;
   /** `TENANTRY_JWKS_ALLOW_HOSTS`: issuers' JWKS hosts that may use http or private addresses. */
   jwksAllowHosts?: ReadonlySet<string>;
+  /** `TENANTRY_WEBHOOK_ALLOW_HOSTS`: webhook hosts that may use http or private addresses. */
+  webhookAllowHosts?: ReadonlySet<string>;
   /** What services read the time from; the system clock unless a test gives its own. */
   clock?: Clock;
 }
 
 /** Every address a host name resolves to: one private address among them is enough to refuse it. */
-async function resolveHostAddresses(hostname: string): Promise<string[]> {
+export async function resolveHostAddresses(hostname: string): Promise<string[]> {
   return (await lookup(hostname, { all: true })).map((entry) => entry.address);
 }
 
@@ -128,6 +130,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     resolve: resolveHostAddresses,
   });
 
+  const webhookUrlPolicy = {
+    allowHosts: options.webhookAllowHosts ?? new Set<string>(),
+    resolve: resolveHostAddresses,
+  };
+
   const handleRest = createRestHandler({
     router: appRouter,
     createCaller,
@@ -141,6 +148,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         origin: request.header("origin") ?? null, // set only for cross-origin requests
         jwks,
         clock: options.clock,
+        webhookUrlPolicy,
       }),
     // Logged without the request's values: a database error as its SQL shape, code and constraint.
     // (Under `error`, not `err`: pino's default `err` serializer would flatten the safe form again.)
@@ -165,6 +173,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
         origin: crossOrigin(req),
         jwks,
         clock: options.clock,
+        webhookUrlPolicy,
       }),
     onError: ({ error, path, req }) => {
       if (describeError(error).body.code === "origin_not_allowed") void logTokenOriginRefused(req);

@@ -10,10 +10,12 @@ import { ConfigError, loadConfig, redactUrl } from "./config";
 import { CONSOLE_DIST } from "./console-routes";
 import { lockDataDir } from "./data-dir-lock";
 import { loadKeyring } from "./encryption-key";
-import { createHttpServer, type ServerState } from "./http-server";
+import { startEventRetention } from "./event-retention";
+import { createHttpServer, resolveHostAddresses, type ServerState } from "./http-server";
 import { createLogger, logFormatFor } from "./logger";
 import { startConnectionRefresher } from "./refresher";
 import { VERSION } from "./version";
+import { startWebhookWorker } from "./webhook-worker";
 
 function fail(message: string): never {
   process.stderr.write(`tenantry: ${message}\n`);
@@ -54,6 +56,7 @@ async function main() {
     version: VERSION,
     trustedProxies: config.trustedProxies,
     jwksAllowHosts: config.jwksAllowHosts,
+    webhookAllowHosts: config.webhookAllowHosts,
   });
 
   let stopping = false;
@@ -100,6 +103,17 @@ async function main() {
     intervalMs: config.refreshIntervalMs,
     logger,
   });
+  const eventRetention = startEventRetention({
+    db: handle.db,
+    retentionDays: config.eventRetentionDays,
+    logger,
+  });
+  const webhookWorker = startWebhookWorker({
+    db: handle.db,
+    keyring: keyring.keyring,
+    urlPolicy: { allowHosts: config.webhookAllowHosts, resolve: resolveHostAddresses },
+    logger,
+  });
 
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -109,7 +123,8 @@ async function main() {
     // Ctrl-C at a terminal stops at once; SIGTERM (deploys, orchestrators) first lets load balancers
     // see /healthz fail and keep-alive clients take their `Connection: close` answers, so closing the
     // listener and the idle sockets cuts nobody off mid-request.
-    await refresher.stop();
+    // Workers first: nothing new starts while the last requests are answered.
+    await Promise.all([refresher.stop(), eventRetention.stop(), webhookWorker.stop()]);
     if (signal === "SIGTERM") await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
     const force = setTimeout(() => {
       logger.warn("requests still open after 10 s; closing them");

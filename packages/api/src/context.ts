@@ -3,6 +3,7 @@ import { defaultJwksKeys, type JwksKeys } from "./access-tokens/jwks";
 import { CSRF_HEADER, sessionTokenFromCookie } from "./operators/cookie";
 import type { Keyring } from "./secrets/keyring";
 import { type Clock, systemClock } from "./shared/clock";
+import { DEFAULT_WEBHOOK_URL_POLICY, type WebhookUrlPolicy } from "./webhooks/url-policy";
 
 /** The raw credentials a request carried; procedures decide which kind they accept. */
 export interface Credentials {
@@ -31,6 +32,8 @@ export interface Context {
   jwks: JwksKeys;
   /** What services read the time from; tests pass a test clock. */
   clock: Clock;
+  /** Which webhook endpoint URLs may be saved (`TENANTRY_WEBHOOK_ALLOW_HOSTS`, DNS). */
+  webhookUrlPolicy: WebhookUrlPolicy;
 }
 
 type HeaderValue = string | string[] | undefined | null;
@@ -61,6 +64,7 @@ export function createContext(options: {
   publicUrl?: string | null;
   jwks?: JwksKeys;
   clock?: Clock;
+  webhookUrlPolicy?: WebhookUrlPolicy;
 }): Context {
   return {
     db: options.db,
@@ -71,5 +75,6 @@ export function createContext(options: {
     publicUrl: options.publicUrl ?? null,
     jwks: options.jwks ?? defaultJwksKeys(),
     clock: options.clock ?? systemClock,
+    webhookUrlPolicy: options.webhookUrlPolicy ?? DEFAULT_WEBHOOK_URL_POLICY,
   };
 }

@@ -4,6 +4,7 @@ import { apiKeysRouter } from "./api-keys/router";
 import { appsRouter } from "./apps/router";
 import { connectionsRouter } from "./connections/router";
 import { elementsRouter, elementTemplatesRouter } from "./elements/router";
+import { eventsRouter } from "./events/router";
 import { fieldsRouter } from "./fields/router";
 import { membersRouter } from "./members/router";
 import { operatorsRouter } from "./operators/router";
@@ -14,6 +15,7 @@ import { signingKeysRouter } from "./signing-keys/router";
 import { tenantsRouter } from "./tenants/router";
 import { createCallerFactory, router } from "./trpc";
 import { usageRouter } from "./usage/router";
+import { webhookEndpointsRouter } from "./webhooks/router";
 import { workspacesRouter } from "./workspaces/router";
 
 export const appRouter = router({
@@ -33,6 +35,8 @@ export const appRouter = router({
   elementTemplates: elementTemplatesRouter,
   elements: elementsRouter,
   operators: operatorsRouter,
+  events: eventsRouter,
+  webhookEndpoints: webhookEndpointsRouter,
 });
 
 // Every procedure declares who may call it; the server does not start otherwise.

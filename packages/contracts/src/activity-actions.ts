@@ -45,6 +45,8 @@ export const TENANT_ACTIVITY_ACTIONS = [
 
   "usage.limit_set",
   "usage.limit_cleared",
+  "usage.threshold_reached",
+  "usage.limit_reached",
 
   "element.created",
   "element.deployed",
@@ -80,6 +82,13 @@ export const WORKSPACE_ACTIVITY_ACTIONS = [
   "element_template.created",
   "element_template.updated",
   "element_template.archived",
+
+  "webhook_endpoint.created",
+  "webhook_endpoint.updated",
+  "webhook_endpoint.secret_rotated",
+  "webhook_endpoint.disabled",
+  "webhook_endpoint.enabled",
+  "webhook_endpoint.deleted",
 
   "operator.created",
   "operator.signed_in",

@@ -17,6 +17,7 @@ export type AppErrorCode =
   | "invalid_field_schema"
   | "invalid_fields"
   | "invalid_parameters"
+  | "invalid_webhook_url"
   | "connection_test_failed"
   | "tenant_inactive"
   | "origin_not_allowed"

@@ -18,7 +18,10 @@ export type IdPrefix =
   | "etpl"
   | "elem"
   | "op"
-  | "ses";
+  | "ses"
+  | "evt"
+  | "whep"
+  | "whatt";
 
 const UUID_V7 = "[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 

@@ -7,6 +7,7 @@ import { appsContract } from "./apps.js";
 import { connectionsContract } from "./connections.js";
 import { elementsContract, elementTemplatesContract } from "./elements.js";
 import type { TenantryErrorShape } from "./errors.js";
+import { eventsContract } from "./events.js";
 import { fieldsContract } from "./fields.js";
 import { membersContract } from "./members.js";
 import { operatorsContract } from "./operators.js";
@@ -16,6 +17,7 @@ import { rolesContract } from "./roles.js";
 import { signingKeysContract } from "./signing-keys.js";
 import { tenantsContract } from "./tenants.js";
 import { usageContract } from "./usage.js";
+import { webhookEndpointsContract } from "./webhooks.js";
 import { workspacesContract } from "./workspaces.js";
 
 /** Every procedure of the Tenantry API, by namespace: what the server implements, exactly. */
@@ -36,6 +38,8 @@ export const tenantryContract = {
   elementTemplates: elementTemplatesContract,
   elements: elementsContract,
   operators: operatorsContract,
+  events: eventsContract,
+  webhookEndpoints: webhookEndpointsContract,
 };
 
 export type TenantryContract = typeof tenantryContract;

@@ -32,6 +32,7 @@ export async function startTestServer(
     bodyLimitBytes?: number;
     consoleDistDir?: string;
     jwksAllowHosts?: ReadonlySet<string>;
+    webhookAllowHosts?: ReadonlySet<string>;
     clock?: Clock;
   } = {},
 ): Promise<TestServer> {
@@ -58,6 +59,7 @@ export async function startTestServer(
     version: "test",
     ...(options.consoleDistDir ? { consoleDistDir: options.consoleDistDir } : {}),
     ...(options.jwksAllowHosts ? { jwksAllowHosts: options.jwksAllowHosts } : {}),
+    ...(options.webhookAllowHosts ? { webhookAllowHosts: options.webhookAllowHosts } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const responses: ObservedResponse[] = [];

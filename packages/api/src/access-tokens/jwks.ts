@@ -6,6 +6,7 @@ import {
   type JWK,
   type JWSHeaderParameters,
 } from "jose";
+import { isPublicAddress, parseAllowHosts } from "../shared/addresses";
 
 /** The algorithms an issuer's tokens may use: asymmetric only, so a public key can never sign. */
 export const ISSUER_ALGORITHMS = [
@@ -45,28 +46,13 @@ export interface JwksPolicy {
 
 /** Parses `TENANTRY_JWKS_ALLOW_HOSTS`: comma-separated host names, optionally with a port. */
 export function parseJwksAllowHosts(text: string | undefined): ReadonlySet<string> {
-  return new Set(
-    (text ?? "")
-      .split(",")
-      .map((host) => host.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  return parseAllowHosts(text);
 }
 
 export class JwksError extends Error {}
 
 function isAllowListed(url: URL, allowHosts: ReadonlySet<string>): boolean {
   return allowHosts.has(url.hostname.toLowerCase()) || allowHosts.has(url.host.toLowerCase());
-}
-
-function isPublicAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, "");
-  if (!ipaddr.isValid(bare)) return false;
-  let parsed = ipaddr.parse(bare);
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
-  return parsed.range() === "unicast";
 }
 
 /**

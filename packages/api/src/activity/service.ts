@@ -4,6 +4,8 @@ import { newId } from "@tenantry/db/ids";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { type Actor, actorId } from "../actor";
+import { recordEvent } from "../events/service";
+import type { Clock } from "../shared/clock";
 import { decodeCursor, pageOf } from "../shared/cursor";
 
 export const REDACTED = "[redacted]";
@@ -60,13 +62,18 @@ function mapEntries(record: Record<string, unknown>, fn: (key: string, value: un
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(k, v)]));
 }
 
-/** Written in the same transaction as the change it records, so neither exists without the other. */
+/**
+ * Written in the same transaction as the change it records, so neither exists without the other;
+ * an action that is announced also writes its event there (see events/event-types.ts), from the
+ * same redacted diff.
+ */
 export async function recordActivity(
   tx: Executor,
-  context: { actor: Actor; requestId: string },
+  context: { actor: Actor; requestId: string; clock?: Clock },
   entry: ActivityEntry,
   secretKeys?: ReadonlySet<string>,
 ): Promise<void> {
+  const changes = diffForLog(entry.before, entry.after, secretKeys);
   await tx.insert(activityLog).values({
     workspaceId: context.actor.workspaceId,
     id: newId("act"),
@@ -76,8 +83,15 @@ export async function recordActivity(
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
-    changes: diffForLog(entry.before, entry.after, secretKeys),
+    changes,
     requestId: context.requestId,
+  });
+  await recordEvent(tx, context, {
+    tenantId: entry.tenantId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    changes,
   });
 }
 

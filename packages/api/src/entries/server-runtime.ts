@@ -1,7 +1,8 @@
 /**
  * `@tenantry/api/server-runtime`: what a server process does outside any request — open the keyring,
  * bootstrap the default workspace and its first API key, migrate and reseal sealed data, keep the
- * JWKS cache, run the OAuth start and callback pages and the periodic refresher — and the clock it
+ * JWKS cache, run the OAuth start and callback pages, the periodic refresher, the webhook worker
+ * and the event retention — and the clock it
  * hands every service.
  */
 export { createJwksKeys, type JwksKeys, parseJwksAllowHosts } from "../access-tokens/jwks";
@@ -18,9 +19,13 @@ export {
   startAuthorization,
 } from "../connections/oauth";
 export { refreshExpiringConnections } from "../connections/refresh";
+export { deleteExpiredEvents } from "../events/service";
 export { runDataMigrations } from "../secrets/data-migrations";
 export { createKeyring, type Keyring, parseKeyMaterial, randomKeyring } from "../secrets/keyring";
 export { resealStaleSecrets } from "../secrets/rotate";
+export { parseAllowHosts } from "../shared/addresses";
 export { type Clock, systemClock } from "../shared/clock";
 export type { ServiceContext } from "../shared/service-context";
+export { deliverDueMessages } from "../webhooks/delivery";
+export type { WebhookUrlPolicy } from "../webhooks/url-policy";
 export { bootstrapDefaultWorkspace } from "../workspaces/bootstrap";

@@ -2,6 +2,7 @@ import type { Database, Transaction } from "@tenantry/db/database";
 import { apps, connections, oauthStates } from "@tenantry/db/schema/connections";
 import { signingKeys } from "@tenantry/db/schema/signing-keys";
 import { tenants } from "@tenantry/db/schema/tenants";
+import { webhookEndpoints } from "@tenantry/db/schema/webhooks";
 import { and, asc, eq, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { clientSecretAad } from "../apps/service";
@@ -10,6 +11,7 @@ import { connectionCredentialsAad } from "../connections/sealed-credentials";
 import { secretFieldAad } from "../fields/service";
 import { signingSecretAad } from "../signing-keys/service";
 import { credentialsAad } from "../tenants/credentials";
+import { webhookSecretAad } from "../webhooks/endpoints";
 import {
   type AssociatedData,
   DecryptionError,
@@ -21,7 +23,8 @@ import {
 
 /**
  * Seals secrets again, everywhere Tenantry keeps one: tenant credentials and secret fields, HS256
- * signing secrets, OAuth client secrets, connection credentials and PKCE verifiers.
+ * signing secrets, OAuth client secrets, connection credentials, PKCE verifiers and webhook
+ * endpoints' signing secrets (current and previous).
  *
  * - `legacy`: values in the `v1` format, whose associated data does not name the workspace (the
  *   data migration in `data-migrations.ts`);
@@ -243,6 +246,30 @@ export async function resealSecrets(db: Database, keyring: Keyring, kind: Reseal
     (tx, row, fresh) =>
       tx.update(oauthStates).set({ codeVerifierSealed: fresh }).where(eq(oauthStates.id, row.id)),
   );
+
+  for (const [column, which] of [
+    [webhookEndpoints.secretSealed, "secret"],
+    [webhookEndpoints.previousSecretSealed, "previous_secret"],
+  ] as const) {
+    await single(
+      webhookEndpoints,
+      column,
+      (tx, where) =>
+        tx
+          .select({ workspaceId: webhookEndpoints.workspaceId, id: webhookEndpoints.id, sealed: column })
+          .from(webhookEndpoints)
+          .where(where)
+          .orderBy(asc(webhookEndpoints.workspaceId), asc(webhookEndpoints.id))
+          .limit(BATCH)
+          .for("update"),
+      (row) => webhookSecretAad(row, which),
+      (tx, row, fresh) =>
+        tx
+          .update(webhookEndpoints)
+          .set(which === "secret" ? { secretSealed: fresh } : { previousSecretSealed: fresh })
+          .where(and(eq(webhookEndpoints.workspaceId, row.workspaceId), eq(webhookEndpoints.id, row.id))),
+    );
+  }
 
   return total;
 }

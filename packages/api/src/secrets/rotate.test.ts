@@ -1,3 +1,5 @@
+import { webhookEndpoints } from "@tenantry/db/schema/webhooks";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createContext } from "../context";
 import { createCaller } from "../root";
@@ -10,6 +12,7 @@ import {
   seedSecrets,
   tokenFor,
 } from "../testing/legacy-secrets";
+import { signingSecrets } from "../webhooks/endpoints";
 import { createKeyring } from "./keyring";
 import { resealStaleSecrets } from "./rotate";
 
@@ -124,4 +127,32 @@ it("seals every kind of secret under the new key, legacy (v1) values included, s
   const forgotten = await createKeyring(new Uint8Array(32).fill(7));
   await expect(resealStaleSecrets(h.handle.db, forgotten)).rejects.toThrow(/opened with neither/);
   expect(await sealedValues(h.handle.db)).toEqual(values);
+});
+
+it("seals webhook endpoint secrets, current and previous, under the new key", async () => {
+  const oldKey = new Uint8Array(32).fill(8);
+  const newKey = new Uint8Array(32).fill(9);
+  const callerWith = async (current: Uint8Array, previous: Uint8Array[] = []) => {
+    const keyring = await createKeyring(current, previous);
+    const api = createCaller(
+      createContext({
+        db: h.handle.db,
+        keyring,
+        header: (name) => (name === "x-api-key" ? h.apiKey : undefined),
+      }),
+    );
+    return { keyring, api };
+  };
+  const before = await callerWith(oldKey);
+  const { endpoint, secret: first } = await before.api.webhookEndpoints.create({
+    url: "https://hooks.example.com/k",
+  });
+  const { secret: second } = await before.api.webhookEndpoints.rotateSecret({ id: endpoint.id });
+
+  const after = await callerWith(newKey, [oldKey, new Uint8Array(32).fill(6)]);
+  await resealStaleSecrets(h.handle.db, after.keyring);
+  const [row] = await h.handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+  const onlyNew = await createKeyring(newKey);
+  expect(row!.secretSealed.startsWith(`v2.${onlyNew.currentKeyId}.`)).toBe(true);
+  expect(await signingSecrets(onlyNew, row!, new Date())).toEqual([second, first]);
 });

@@ -35,6 +35,11 @@ export const ERROR_CODES = {
     status: 400,
     meaning: "A connection's parameters do not fit the app's `parametersSchema`; `issues` names each",
   },
+  invalid_webhook_url: {
+    status: 400,
+    meaning:
+      "A webhook endpoint URL Tenantry will not call: not https, a private or loopback address, credentials in it, or too long",
+  },
   connection_test_failed: {
     status: 400,
     meaning: "The app's test request refused the connection's parameters (`testStatus`)",

@@ -25,8 +25,11 @@ export interface Harness {
 }
 
 /** A real, migrated database (PGlite or PostgreSQL, per test project) with a workspace and a key. */
-export async function createHarness(options: { clock?: Clock } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { clock?: Clock; webhookAllowHosts?: string[] } = {},
+): Promise<Harness> {
   const clock = options.clock ?? systemClock;
+  const webhookUrlPolicy = { allowHosts: new Set(options.webhookAllowHosts ?? []) };
   const handle = await createTestDatabase();
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
@@ -40,6 +43,7 @@ export async function createHarness(options: { clock?: Clock } = {}): Promise<Ha
         origin: options.origin ?? null,
         publicUrl: HARNESS_PUBLIC_URL,
         clock,
+        webhookUrlPolicy,
       }),
     );
   return {

@@ -7,6 +7,7 @@ import { appError } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
 import { type CounterKey, counterWhere, expiredSince } from "./counters";
 import { loadTenantLimits, resolveLimit } from "./limits";
+import { announceCrossedMarks } from "./thresholds";
 import { floorHour, HOUR_MS, utcDay, windowOf } from "./window";
 
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
@@ -78,6 +79,15 @@ export async function recordUsage(ctx: ServiceContext, input: RecordUsageInput):
       )
       update ${usageCounters} set total = ${used}, window_start = ${window.start.toISOString()}
       where workspace_id = ${workspaceId} and tenant_id = ${input.tenantId} and metric = ${input.metric}`);
+    if (limit !== null) {
+      await announceCrossedMarks(tx, ctx, {
+        tenantId: input.tenantId,
+        metric: input.metric,
+        limit,
+        before: total,
+        after: used,
+      });
+    }
     const result: RecordResult = {
       metric: input.metric,
       amount: input.amount,
