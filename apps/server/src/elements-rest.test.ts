@@ -1,6 +1,7 @@
 import { rowsOf } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { body } from "./testing/response-body";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
 let s: TestServer;
@@ -8,12 +9,6 @@ beforeAll(async () => {
   s = await startTestServer();
 });
 afterAll(() => s.close());
-
-async function body<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 interface ElementBody {
   id: string | null;

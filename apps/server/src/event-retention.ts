@@ -1,6 +1,7 @@
 import { type Clock, deleteExpiredEvents, systemClock } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
+import { type PeriodicTask, startPeriodic } from "./periodic";
 
 const HOUR_MS = 3_600_000;
 
@@ -14,27 +15,17 @@ export function startEventRetention(options: {
   logger: Logger;
   clock?: Clock;
   intervalMs?: number;
-}): { stop(): Promise<void> } {
+}): PeriodicTask {
   const clock = options.clock ?? systemClock;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = deleteExpiredEvents(options.db, clock, options.retentionDays)
-      .then((removed) => {
-        if (removed > 0) options.logger.info({ removed }, "expired events removed");
-      })
-      .catch((error: unknown) => options.logger.error({ err: error }, "event cleanup failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? HOUR_MS).unref();
-      });
-  };
-  timer = setTimeout(tick, 0).unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  const intervalMs = options.intervalMs ?? HOUR_MS;
+  return startPeriodic({
+    firstDelayMs: 0,
+    retryMs: intervalMs,
+    pass: async () => {
+      const removed = await deleteExpiredEvents(options.db, clock, options.retentionDays);
+      if (removed > 0) options.logger.info({ removed }, "expired events removed");
+      return intervalMs;
     },
-  };
+    onError: (error) => options.logger.error({ err: error }, "event cleanup failed"),
+  });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { body } from "./testing/response-body";
 import { startTestServer, type TestServer } from "./testing/test-server";
 
 let s: TestServer;
@@ -6,12 +7,6 @@ beforeAll(async () => {
   s = await startTestServer();
 });
 afterAll(() => s.close());
-
-async function body<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 describe("members over REST", () => {
   it("runs the membership lifecycle, ownership transfer and authz check as DESIGN.md's table says", async () => {

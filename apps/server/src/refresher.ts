@@ -1,6 +1,7 @@
 import { type Clock, type Keyring, refreshExpiringConnections } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
+import { type PeriodicTask, startPeriodic } from "./periodic";
 
 /**
  * Renews OAuth tokens ahead of expiry, so credential reads rarely wait on a provider. Every process
@@ -12,27 +13,16 @@ export function startConnectionRefresher(options: {
   clock: Clock;
   intervalMs: number;
   logger: Logger;
-}): { stop(): Promise<void> } {
+}): PeriodicTask {
   if (options.intervalMs <= 0) return { stop: async () => {} };
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = refreshExpiringConnections(options)
-      .then((run) => {
-        if (run.refreshed > 0 || run.failed > 0) options.logger.info(run, "connection refresher pass");
-      })
-      .catch((error: unknown) => options.logger.error({ err: error }, "connection refresher pass failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(tick, options.intervalMs).unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  return startPeriodic({
+    firstDelayMs: options.intervalMs,
+    retryMs: options.intervalMs,
+    pass: async () => {
+      const run = await refreshExpiringConnections(options);
+      if (run.refreshed > 0 || run.failed > 0) options.logger.info(run, "connection refresher pass");
+      return options.intervalMs;
     },
-  };
+    onError: (error) => options.logger.error({ err: error }, "connection refresher pass failed"),
+  });
 }

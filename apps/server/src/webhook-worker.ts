@@ -7,6 +7,7 @@ import {
 } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
 import type { Logger } from "pino";
+import { type PeriodicTask, startPeriodic } from "./periodic";
 
 const BATCH = 20;
 
@@ -22,7 +23,7 @@ export function startWebhookWorker(options: {
   logger: Logger;
   clock?: Clock;
   idleMs?: number;
-}): { stop(): Promise<void> } {
+}): PeriodicTask {
   const delivery = {
     db: options.db,
     keyring: options.keyring,
@@ -30,27 +31,11 @@ export function startWebhookWorker(options: {
     urlPolicy: options.urlPolicy,
   };
   const idleMs = options.idleMs ?? 1000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    let claimed = 0;
-    running = deliverDueMessages(delivery, BATCH)
-      .then((count) => {
-        claimed = count;
-      })
-      .catch((error: unknown) => options.logger.error({ err: error }, "webhook delivery pass failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, claimed === BATCH ? 0 : idleMs).unref();
-      });
-  };
-  timer = setTimeout(tick, 0).unref();
-  return {
-    // Waits for the pass in flight, so every attempt it started is recorded before the database closes.
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodic({
+    firstDelayMs: 0,
+    retryMs: idleMs,
+    // A full batch means more are due: the next pass starts at once.
+    pass: async () => ((await deliverDueMessages(delivery, BATCH)) === BATCH ? 0 : idleMs),
+    onError: (error) => options.logger.error({ err: error }, "webhook delivery pass failed"),
+  });
 }
