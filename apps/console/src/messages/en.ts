@@ -431,7 +431,7 @@ export const en = {
   "webhooks.rotate": "Rotate secret",
   "webhooks.disableNamed": "Disable {name}",
   "webhooks.enableNamed": "Enable {name}",
-  "webhooks.rotateNamed": "Rotate the secret of {name}",
+  "webhooks.rotateNamed": "Rotate secret of {name}",
   "webhooks.deleteNamed": "Delete {name}",
   "webhooks.confirm.disable.title": "Disable {name}?",
   "webhooks.confirm.disable.body":

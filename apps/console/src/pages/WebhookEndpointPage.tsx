@@ -11,6 +11,7 @@ import { EndpointStatus, TypesList, webhookProblem } from "./WebhooksPage";
 type Attempt = Outputs["webhookEndpoints"]["attempts"]["items"][number];
 type TestResult = Outputs["webhookEndpoints"]["test"];
 const columns = createColumnHelper<typeof features, Attempt>();
+const PAGE_SIZE = 20;
 
 /**
  * One endpoint: what it takes, a test send, and its delivery attempts (newest first) with a retry of
@@ -20,10 +21,34 @@ export function WebhookEndpointPage() {
   const { endpointId } = useParams({ from: "/app/webhooks/$endpointId" });
   const { t, language } = usePrefs();
   const endpoint = trpc.webhookEndpoints.get.useQuery({ id: endpointId });
-  const attempts = trpc.webhookEndpoints.attempts.useInfiniteQuery(
-    { id: endpointId, limit: 20 },
-    { getNextPageParam: (page) => page.nextCursor ?? undefined, enabled: endpoint.isSuccess },
+  // The first page is a query (Refresh reads it again); older pages are appended by "Load more".
+  const attempts = trpc.webhookEndpoints.attempts.useQuery(
+    { id: endpointId, limit: PAGE_SIZE },
+    { enabled: endpoint.isSuccess },
   );
+  const utils = trpc.useUtils();
+  const [older, setOlder] = useState<{ items: Attempt[]; nextCursor: string | null } | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const nextCursor = older ? older.nextCursor : (attempts.data?.nextCursor ?? null);
+  const loadOlder = async () => {
+    if (!nextCursor) return;
+    setLoadingOlder(true);
+    try {
+      const page = await utils.webhookEndpoints.attempts.fetch({
+        id: endpointId,
+        limit: PAGE_SIZE,
+        cursor: nextCursor,
+      });
+      setOlder((previous) => ({
+        items: [...(previous?.items ?? []), ...page.items],
+        nextCursor: page.nextCursor,
+      }));
+    } catch (error) {
+      setProblem(webhookProblem(error, t));
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
   const test = trpc.webhookEndpoints.test.useMutation();
   const retry = trpc.webhookEndpoints.retryMessage.useMutation();
   const [testResult, setTestResult] = useState<TestResult | null>(null);
@@ -103,7 +128,7 @@ export function WebhookEndpointPage() {
     return <ErrorState error={endpoint.error} onRetry={() => endpoint.refetch()} />;
   }
   const data = endpoint.data;
-  const rows = attempts.data?.pages.flatMap((page) => page.items) ?? [];
+  const rows = [...(attempts.data?.items ?? []), ...(older?.items ?? [])];
 
   return (
     <>
@@ -169,7 +194,15 @@ export function WebhookEndpointPage() {
       </section>
       <div className="section-head">
         <h2 className="section-title">{t("webhooks.attempts")}</h2>
-        <button type="button" className="button button-small" onClick={() => void attempts.refetch()}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            // Newer attempts come first: reading the first page again restarts the list there.
+            setOlder(null);
+            void attempts.refetch();
+          }}
+        >
           {t("webhooks.refresh")}
         </button>
       </div>
@@ -183,17 +216,12 @@ export function WebhookEndpointPage() {
           rows={rows}
           columns={tableColumns}
           rowId={(attempt) => attempt.id}
-          busy={attempts.isFetching}
+          busy={attempts.isFetching || loadingOlder}
         />
       )}
-      {attempts.hasNextPage && (
+      {nextCursor && (
         <div className="pager">
-          <button
-            type="button"
-            className="button"
-            disabled={attempts.isFetchingNextPage}
-            onClick={() => void attempts.fetchNextPage()}
-          >
+          <button type="button" className="button" disabled={loadingOlder} onClick={() => void loadOlder()}>
             {t("events.loadMore")}
           </button>
         </div>

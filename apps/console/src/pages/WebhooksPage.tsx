@@ -259,7 +259,10 @@ function CreateEndpointDialog(props: {
         url: values.url.trim(),
         ...(values.description.trim() ? { description: values.description.trim() } : {}),
         // None ticked: every type, now and those added later.
-        ...(values.types.length > 0 ? { types: values.types } : {}),
+        // In the contract's order, whatever order they were ticked in.
+        ...(values.types.length > 0
+          ? { types: SUBSCRIBABLE_EVENT_TYPES.filter((type) => values.types.includes(type)) }
+          : {}),
       });
       await utils.webhookEndpoints.list.invalidate();
       props.onCreated(created);
