@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createOperator } from "@tenantry/api/operators";
+import { verifyWebhook } from "@tenantry/client";
 import { TENANT_ACTIVITY_ACTIONS } from "@tenantry/contracts/activity-actions";
 import { hashOperatorPassword } from "@tenantry/server/operator-passwords";
 import { startTestServer, type TestServer } from "@tenantry/server/testing/test-server";
@@ -40,6 +43,10 @@ describe.skipIf(skipBrowser)(
     let tenantId: string;
     let temporaryPassword: string;
     const pageErrors: string[] = [];
+    /** A host's webhook receiver on loopback: it keeps every delivery and answers 200. */
+    let receiver: Server;
+    let receiverUrl: string;
+    const deliveries: { headers: IncomingHttpHeaders; body: string }[] = [];
 
     const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await server.call(method, `/api/v1${path}`, body);
@@ -70,7 +77,21 @@ describe.skipIf(skipBrowser)(
         logLevel: "warn",
         build: { outDir, minify: !process.env.CONSOLE_E2E_DEBUG },
       });
-      server = await startTestServer({ consoleDistDir: outDir });
+      receiver = createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => chunks.push(chunk));
+        request.on("end", () => {
+          deliveries.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+          response.writeHead(200, { "content-type": "text/plain" }).end("received");
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      server = await startTestServer({
+        consoleDistDir: outDir,
+        webhookAllowHosts: new Set(["127.0.0.1"]),
+        webhookWorker: true,
+      });
       await createOperator(server.handle.db, {
         workspaceId: server.workspaceId,
         email: EMAIL,
@@ -98,6 +119,8 @@ describe.skipIf(skipBrowser)(
     afterAll(async () => {
       await browser?.close();
       await server?.close();
+      receiver?.closeAllConnections();
+      await new Promise((resolve) => receiver?.close(resolve));
     });
 
     it("refuses a wrong password, then signs in and lands on the tenants list", async () => {
@@ -470,6 +493,165 @@ describe.skipIf(skipBrowser)(
       await check("17c-operators-reset");
     });
 
+    it("adds a webhook endpoint, shows its secret once, tests, retries, rotates and disables it", async () => {
+      await page.getByRole("link", { name: "Webhooks" }).click();
+      await page.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
+      await page.getByText("No webhook endpoints").waitFor();
+      await check("23-webhooks-empty");
+
+      // A URL the server will not call is refused in plain words, and nothing is saved.
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      const dialog = page.getByRole("dialog", { name: "Add endpoint" });
+      await dialog.getByLabel("URL").fill("http://hooks.example.com/tenantry");
+      await dialog.getByRole("button", { name: "Add endpoint" }).click();
+      await dialog.getByText(/Tenantry will not call this URL: url must be https/).waitFor();
+      expect((await api<{ items: unknown[] }>("GET", "/webhook-endpoints")).items).toEqual([]);
+
+      await dialog.getByLabel("URL").fill(receiverUrl);
+      await dialog.getByLabel("Description").fill("Acme backend");
+      await dialog.getByLabel("tenant.activated").check();
+      await dialog.getByLabel("tenant.updated").check();
+      await check("24-webhook-add");
+      await dialog.getByRole("button", { name: "Add endpoint" }).click();
+      await page.getByText("Copy it now: it is shown only this once.").waitFor();
+      await page.getByText(/You won't see it again/).waitFor();
+      const secret = (await page.locator(".secret-value").textContent()) ?? "";
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+      await check("25-webhook-secret-once");
+      const endpoints = await api<{ items: { id: string; url: string; types: string[] }[] }>(
+        "GET",
+        "/webhook-endpoints",
+      );
+      expect(endpoints.items).toMatchObject([
+        { url: receiverUrl, types: ["tenant.updated", "tenant.activated"] },
+      ]);
+      const endpointId = endpoints.items[0]!.id;
+      expect(JSON.stringify(endpoints)).not.toContain(secret.slice(6));
+      // Shown once: after a reload the page has no secret to show.
+      await page.reload();
+      await page.getByRole("link", { name: receiverUrl }).waitFor();
+      await expect(page.locator(".secret-value").count()).resolves.toBe(0);
+
+      // The test event reaches the receiver signed with exactly the secret that was shown.
+      await page.getByRole("link", { name: receiverUrl }).click();
+      await page.getByRole("heading", { name: "Acme backend", level: 1 }).waitFor();
+      await page.getByText("No delivery attempts yet").waitFor();
+      await page.getByRole("button", { name: "Send test event" }).click();
+      await page.getByText(/Test event delivered: HTTP 200 in \d+ ms\./).waitFor();
+      const test = deliveries.find((delivery) => delivery.body.includes('"webhook_endpoint.test"'));
+      expect(verifyWebhook(test!.body, test!.headers as Record<string, string>, secret)).toMatchObject({
+        type: "webhook_endpoint.test",
+      });
+
+      // A real change is delivered by the server's worker, and its attempt is listed.
+      await api("POST", `/tenants/${tenantId}/activate`);
+      const attemptCell = page.getByRole("cell", { name: "HTTP 200" });
+      await expect
+        .poll(async () => {
+          await page.getByRole("button", { name: "Refresh" }).click();
+          return attemptCell.count();
+        })
+        .toBe(1);
+      await page.getByRole("cell", { name: "received" }).waitFor();
+      await check("26-webhook-attempts");
+      const activated = deliveries.filter((delivery) => delivery.body.includes('"tenant.activated"'));
+      expect(activated).toHaveLength(1);
+      const eventId = String(activated[0]!.headers["webhook-id"]);
+
+      // Retry sends the same message again now, under the same webhook-id.
+      await page.getByRole("button", { name: `Retry ${eventId}` }).click();
+      await page.getByText(`${eventId} is queued to be sent again now.`).waitFor();
+      await expect
+        .poll(() => deliveries.filter((delivery) => delivery.headers["webhook-id"] === eventId).length)
+        .toBe(2);
+      await expect
+        .poll(async () => {
+          await page.getByRole("button", { name: "Refresh" }).click();
+          return attemptCell.count();
+        })
+        .toBe(2);
+
+      // Rotating shows the new secret once; the old one keeps signing for 24 hours.
+      await page
+        .getByRole("navigation", { name: "Breadcrumb" })
+        .getByRole("link", { name: "Webhooks" })
+        .click();
+      await page.getByRole("button", { name: "Rotate secret of Acme backend" }).click();
+      await page
+        .getByRole("dialog", { name: "Rotate the secret of Acme backend?" })
+        .getByRole("button", { name: "Rotate secret" })
+        .click();
+      await page.getByText(/The old secret keeps signing, alongside the new one, for 24 hours/).waitFor();
+      const rotated = (await page.locator(".secret-value").textContent()) ?? "";
+      expect(rotated).toMatch(/^whsec_/);
+      expect(rotated).not.toBe(secret);
+      await page.getByText(/Previous secret also signs until/).waitFor();
+      await check("27-webhook-rotated");
+
+      await page.getByRole("button", { name: "Disable Acme backend" }).click();
+      await page
+        .getByRole("dialog", { name: "Disable Acme backend?" })
+        .getByRole("button", { name: "Disable" })
+        .click();
+      await page.getByText("Acme backend is disabled.").waitFor();
+      expect((await api<{ status: string }>("GET", `/webhook-endpoints/${endpointId}`)).status).toBe(
+        "disabled",
+      );
+      await page.getByRole("button", { name: "Enable Acme backend" }).click();
+      await page
+        .getByRole("dialog", { name: "Enable Acme backend?" })
+        .getByRole("button", { name: "Enable" })
+        .click();
+      await page.getByText("Acme backend is enabled.").waitFor();
+
+      // Deleting asks first, then the endpoint is gone.
+      await api("POST", "/webhook-endpoints", { url: receiverUrl, description: "Spare" });
+      await page.reload();
+      await page.getByRole("button", { name: "Delete Spare" }).click();
+      await page
+        .getByRole("dialog", { name: "Delete Spare?" })
+        .getByRole("button", { name: "Delete" })
+        .click();
+      await page.getByText("Spare is deleted.").waitFor();
+      const left = await api<{ items: { description: string }[] }>("GET", "/webhook-endpoints");
+      expect(left.items.map((endpoint) => endpoint.description)).toEqual(["Acme backend"]);
+    });
+
+    it("shows the event log filtered by type and tenant, a page at a time", async () => {
+      // Enough events for more than one page of 50.
+      for (let index = 0; index < 50; index++)
+        await api("POST", "/tenants", { name: `Batch ${index}`, fields: { companyName: "Batch" } });
+      await page.getByRole("link", { name: "Event log" }).click();
+      await page.getByRole("heading", { name: "Event log", level: 1 }).waitFor();
+      const rows = page.locator("tbody tr");
+      await expect.poll(() => rows.count()).toBe(50);
+      await page.getByRole("button", { name: "Load more" }).click();
+      await page.getByText("That is every event so far.").waitFor();
+      const all = await rows.count();
+      expect(all).toBeGreaterThan(50);
+      await check("28-event-log");
+
+      await page.getByLabel("Type").selectOption("tenant.activated");
+      await expect.poll(() => rows.count()).toBe(1);
+      await page.getByRole("cell", { name: "tenant.activated" }).waitFor();
+      expect(page.url()).toContain("type=tenant.activated");
+
+      // A malformed tenant id is said on its field and never sent; a real one filters.
+      await page.getByLabel("Type").selectOption("");
+      await page.getByLabel("Tenant id").fill("acme");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.getByText("A tenant id is tenant_ followed by a UUID.").waitFor();
+      await page.getByLabel("Tenant id").fill(tenantId);
+      await page.getByRole("button", { name: "Apply" }).click();
+      await expect.poll(() => page.url()).toContain(`tenantId=${tenantId}`);
+      await page.getByRole("cell", { name: "tenant.suspended" }).waitFor();
+      // Every row shown is the filtered tenant's (its column links to it).
+      await expect
+        .poll(async () => [...new Set(await page.locator("tbody tr td:nth-child(3)").allTextContents())])
+        .toEqual([tenantId]);
+      await check("29-event-log-filtered");
+    });
+
     it("works in Swedish and in the dark theme", async () => {
       await page.getByRole("link", { name: "Tenants" }).click();
       await page.getByLabel("Theme").selectOption("dark");
@@ -480,6 +662,12 @@ describe.skipIf(skipBrowser)(
       await page.getByRole("heading", { name: "Era egna behörigheter" }).waitFor();
       await page.getByRole("button", { name: "Lägg till behörighet" }).waitFor();
       await check("19b-roles-sv-dark");
+      await page.getByRole("link", { name: "Webhooks" }).click();
+      await page.getByRole("button", { name: "Byt hemlighet för Acme backend" }).waitFor();
+      await check("19c-webhooks-sv-dark");
+      await page.getByRole("link", { name: "Händelselogg" }).click();
+      await page.getByRole("heading", { name: "Händelselogg", level: 1 }).waitFor();
+      await check("19d-event-log-sv-dark");
       await page.getByLabel("Tema").selectOption("light");
       await page.getByLabel("Språk").selectOption("en");
     });

@@ -10,7 +10,7 @@ import { Shell } from "./components/Shell";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SignInPage } from "./pages/SignInPage";
 import { TenantsPage } from "./pages/TenantsPage";
-import { activityActionOf, type TenantsSearch } from "./search";
+import { activityActionOf, eventsSearchOf, type TenantsSearch } from "./search";
 import { ensureSession } from "./session";
 
 // Only the tenants list and sign-in are in the first load; every other page loads when first opened.
@@ -22,6 +22,12 @@ const RolesPage = lazyRouteComponent(() => import("./pages/RolesPage"), "RolesPa
 const SchemaPage = lazyRouteComponent(() => import("./pages/SchemaPage"), "SchemaPage");
 const SigningKeysPage = lazyRouteComponent(() => import("./pages/SigningKeysPage"), "SigningKeysPage");
 const TenantPage = lazyRouteComponent(() => import("./pages/TenantPage"), "TenantPage");
+const EventsPage = lazyRouteComponent(() => import("./pages/EventsPage"), "EventsPage");
+const WebhookEndpointPage = lazyRouteComponent(
+  () => import("./pages/WebhookEndpointPage"),
+  "WebhookEndpointPage",
+);
+const WebhooksPage = lazyRouteComponent(() => import("./pages/WebhooksPage"), "WebhooksPage");
 const TestingPage = lazyRouteComponent(() => import("./pages/TestingPage"), "TestingPage");
 const TenantProfileTab = lazyRouteComponent(() => import("./pages/TenantProfileTab"), "TenantProfileTab");
 const TenantActivityTab = lazyRouteComponent(() => import("./pages/TenantTabs"), "TenantActivityTab");
@@ -181,6 +187,22 @@ const operatorsRoute = createRoute({
   path: "/settings/operators",
   component: OperatorsPage,
 });
+const webhooksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/webhooks",
+  component: WebhooksPage,
+});
+const webhookEndpointRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/webhooks/$endpointId",
+  component: WebhookEndpointPage,
+});
+const eventsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/events",
+  validateSearch: eventsSearchOf,
+  component: EventsPage,
+});
 const testingRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/testing",
@@ -210,6 +232,9 @@ const routeTree = rootRoute.addChildren([
     rolesRoute,
     originsRoute,
     operatorsRoute,
+    webhooksRoute,
+    webhookEndpointRoute,
+    eventsRoute,
     testingRoute,
   ]),
 ]);

@@ -71,7 +71,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** The console's routes (apps/console/src/router.tsx); each answers the console's index. */
-const CONSOLE_PAGE = /^\/(?:(?:sign-in|tenants|settings|testing)(?:\/[\w.~%-]*)*)?\/?$/;
+const CONSOLE_PAGE = /^\/(?:(?:sign-in|tenants|settings|testing|webhooks|events)(?:\/[\w.~%-]*)*)?\/?$/;
 
 const signInSchema = z.object({
   email: z.string().trim().min(3).max(320),

@@ -67,6 +67,16 @@ export function Shell() {
               </Link>
             </li>
             <li>
+              <Link to="/webhooks" className="nav-link">
+                {t("nav.webhooks")}
+              </Link>
+            </li>
+            <li>
+              <Link to="/events" className="nav-link">
+                {t("nav.events")}
+              </Link>
+            </li>
+            <li>
               <span className="nav-group">{t("nav.settings")}</span>
               <ul className="nav-list nav-sub">
                 {settings.map(([to, label]) => (

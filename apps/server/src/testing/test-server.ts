@@ -10,6 +10,7 @@ import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
 import pino from "pino";
 import { createHttpServer } from "../http-server";
+import { startWebhookWorker } from "../webhook-worker";
 import type { ObservedResponse } from "./documented-statuses";
 
 export interface TestServer {
@@ -33,6 +34,8 @@ export async function startTestServer(
     consoleDistDir?: string;
     jwksAllowHosts?: ReadonlySet<string>;
     webhookAllowHosts?: ReadonlySet<string>;
+    /** Runs the webhook delivery worker as every real server process does (off by default). */
+    webhookWorker?: boolean;
     clock?: Clock;
   } = {},
 ): Promise<TestServer> {
@@ -72,6 +75,16 @@ export async function startTestServer(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   publicUrl = url;
+  const worker = options.webhookWorker
+    ? startWebhookWorker({
+        db: handle.db,
+        keyring: state.keyring,
+        urlPolicy: { allowHosts: options.webhookAllowHosts ?? new Set<string>() },
+        logger,
+        idleMs: 100,
+        ...(options.clock ? { clock: options.clock } : {}),
+      })
+    : undefined;
   return {
     url,
     apiKey: key,
@@ -91,6 +104,7 @@ export async function startTestServer(
       });
     },
     async close() {
+      await worker?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await handle.close();
