@@ -43,12 +43,20 @@ export const createAppInput = z.strictObject({
 });
 export type CreateAppInput = z.infer<typeof createAppInput>;
 
+/**
+ * The OAuth settings an update may change: each optional and none defaulted, so an update changes
+ * only what it names (zod applies `.default()`s even inside `.partial()`, which reset the scopes).
+ */
+export const appOAuth2Changes = appOAuth2Input
+  .extend({ scopes: appOAuth2Input.shape.scopes.unwrap(), pkce: appOAuth2Input.shape.pkce.unwrap() })
+  .partial();
+
 /** Everything but `key` and `authType` can change; a new client secret replaces the old one. */
 export const updateAppInput = z.strictObject({
   id: z.string().min(1).max(200),
   name: z.string().trim().min(1).max(200).optional(),
   logoUrl: httpUrl.nullable().optional(),
-  oauth2: appOAuth2Input.partial().optional(),
+  oauth2: appOAuth2Changes.optional(),
   parametersSchema: z.record(z.string(), z.unknown()).nullable().optional(),
   testRequest: appTestRequestInput.nullable().optional(),
 });

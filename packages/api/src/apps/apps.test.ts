@@ -112,6 +112,18 @@ describe("app catalog", () => {
 });
 
 describe("changing and archiving apps", () => {
+  it("changes only the OAuth settings an update names", async () => {
+    const app = await h.api.apps.create({
+      key: "notion",
+      name: "Notion",
+      authType: "oauth2",
+      oauth2: { ...oauth2, scopes: ["read", "write"] },
+    });
+    const updated = await h.api.apps.update({ id: app.id, oauth2: { clientId: "client-2" } });
+    expect(updated.oauth2).toMatchObject({ clientId: "client-2", scopes: ["read", "write"], pkce: true });
+    expect((await h.api.apps.get({ id: app.id })).oauth2?.scopes).toEqual(["read", "write"]);
+  });
+
   it("updates settings in place, replaces the client secret write-only, and logs without secrets", async () => {
     const app = await h.api.apps.create({ key: "linear", name: "Linear", authType: "oauth2", oauth2 });
     const updated = await h.api.apps.update({
