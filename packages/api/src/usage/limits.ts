@@ -109,7 +109,10 @@ export async function loadRecordLimit(
       overrideLimit: usageLimitOverrides.limit,
     })
     .from(tenants)
-    .leftJoin(usageMetrics, and(eq(usageMetrics.workspaceId, tenants.workspaceId), eq(usageMetrics.key, metric)))
+    .leftJoin(
+      usageMetrics,
+      and(eq(usageMetrics.workspaceId, tenants.workspaceId), eq(usageMetrics.key, metric)),
+    )
     .leftJoin(
       usageLimitOverrides,
       and(
@@ -121,7 +124,8 @@ export async function loadRecordLimit(
     .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)));
   if (!row) throw notFound("Tenant", tenantId);
   assertActive(row.status);
-  if (row.metricKey === null || row.unit === null || row.planLimits === null) throw notFound("Usage metric", metric);
+  if (row.metricKey === null || row.unit === null || row.planLimits === null)
+    throw notFound("Usage metric", metric);
   const resolved = limitOf(
     row,
     { unit: row.unit, defaultLimit: row.defaultLimit, planLimits: row.planLimits },

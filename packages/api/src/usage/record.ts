@@ -61,7 +61,9 @@ export async function recordUsage(ctx: ServiceContext, input: RecordUsageInput):
       void applyGroup(ctx.db, [pending]);
       return;
     }
-    const key = [ctx.actor.workspaceId, input.tenantId, input.metric, floorHour(now.getTime())].join("\u0000");
+    const key = [ctx.actor.workspaceId, input.tenantId, input.metric, floorHour(now.getTime())].join(
+      "\u0000",
+    );
     let queues = waiting.get(ctx.db);
     if (!queues) {
       queues = new Map();
