@@ -94,7 +94,7 @@ describe("one hot tenant, concurrently", () => {
     expect(total).toBeLessThanOrEqual(500);
     // Running totals are distinct and each is the previous one plus this record's amount.
     const sorted = [...results.accepted].sort((a, b) => a.used - b.used);
-    sorted.forEach((r, i) => expect(r.used).toBe((sorted[i - 1]?.used ?? 0) + r.amount));
+    for (const [i, r] of sorted.entries()) expect(r.used).toBe((sorted[i - 1]?.used ?? 0) + r.amount);
     expect(sorted.at(-1)!.used).toBe(total);
     for (const reason of results.rejected) {
       const details = (reason as { cause: { details: { used: number; limit: number } } }).cause.details;
