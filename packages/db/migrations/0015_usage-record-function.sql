@@ -1,7 +1,8 @@
 -- Records a group of usage records for one (tenant, metric) in one statement (issue 17).
 --
--- The caller resolves the tenant's status and limit without any lock and passes the limit in; this
--- function locks the counter row first, so groups for one counter queue on it across processes, and
+-- The caller's statement reads the tenant's status and limit (no lock) and passes the limit in, with
+-- p_go false when the tenant is unknown or inactive or the metric unknown: then nothing is done and
+-- no row answered. Otherwise this function locks the counter row first, so groups for one counter queue on it across processes, and
 -- then applies the records in the order given, each against the total the previous one left:
 -- an idempotency key already answered within the TTL replays its stored answer (or 'conflict' for
 -- another body), a record that would pass the limit is 'refused' (counted in usage_refusals),
@@ -17,6 +18,7 @@ CREATE FUNCTION tenantry_usage_record(
   p_workspace_id text,
   p_tenant_id text,
   p_metric text,
+  p_go boolean,
   p_limit bigint,
   p_threshold double precision,
   p_may_announce boolean,
@@ -51,6 +53,9 @@ DECLARE
   v_key_times timestamptz[] := '{}';
   v_n integer;
 BEGIN
+  IF NOT p_go THEN
+    RETURN;
+  END IF;
   SELECT c.total, c.window_start INTO v_total, v_start
   FROM usage_counters c
   WHERE c.workspace_id = p_workspace_id AND c.tenant_id = p_tenant_id AND c.metric = p_metric

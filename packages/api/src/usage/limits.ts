@@ -3,7 +3,7 @@ import type { Executor } from "@tenantry/db/database";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { usageLimitOverrides, usageMetrics } from "@tenantry/db/schema/usage";
 import { and, eq } from "drizzle-orm";
-import { appError, notFound } from "../shared/errors";
+import { notFound } from "../shared/errors";
 
 /** The built-in metric: its limit is the tenant's own `aiCreditsRolling30DayLimit`. */
 export const AI_CREDITS = "ai_credits";
@@ -26,7 +26,11 @@ export type TenantLimits = Awaited<ReturnType<typeof loadTenantLimits>>;
 
 export type ResolvedLimit = Pick<UsageSummary, "unit" | "limit" | "limitSource">;
 
-/** Where a tenant's limit comes from: its override, then its plan, then the metric's default. */
+/**
+ * Where a tenant's limit comes from: its override, then its plan, then the metric's default.
+ * Recording reads the same precedence in SQL, in its one statement (record.ts): change both together
+ * (record-concurrency.test.ts checks that they agree).
+ */
 export async function resolveLimit(
   db: Executor,
   workspaceId: string,
@@ -55,17 +59,6 @@ export async function resolveLimit(
         eq(usageLimitOverrides.metric, metric),
       ),
     );
-  return limitOf(tenant, definition, override ?? null);
-}
-
-type MetricDefinition = Pick<typeof usageMetrics.$inferSelect, "unit" | "defaultLimit" | "planLimits">;
-
-/** The precedence itself: the tenant's override, then its plan's entry, then the metric's default. */
-function limitOf(
-  tenant: TenantLimits,
-  definition: MetricDefinition,
-  override: { limit: number | null } | null,
-): ResolvedLimit {
   if (override) return { unit: definition.unit, limit: override.limit, limitSource: "tenant" };
   if (tenant.planKey !== null && Object.hasOwn(definition.planLimits, tenant.planKey)) {
     return {
@@ -78,65 +71,4 @@ function limitOf(
     return { unit: definition.unit, limit: definition.defaultLimit, limitSource: "default" };
   }
   return { unit: definition.unit, limit: null, limitSource: "none" };
-}
-
-/**
- * What a record needs before it takes the counter's lock, in one query without locks: that the tenant
- * is active, and the limit that applies (same errors and precedence as `loadTenantLimits` + `resolveLimit`).
- * Read under READ COMMITTED like those, so a limit change committed before the read applies.
- */
-export async function loadRecordLimit(
-  db: Executor,
-  workspaceId: string,
-  tenantId: string,
-  metric: string,
-): Promise<number | null> {
-  if (metric === AI_CREDITS) {
-    const tenant = await loadTenantLimits(db, workspaceId, tenantId);
-    assertActive(tenant.status);
-    return tenant.aiLimit;
-  }
-  const [row] = await db
-    .select({
-      status: tenants.status,
-      planKey: tenants.planKey,
-      aiLimit: tenants.aiCreditsRolling30DayLimit,
-      metricKey: usageMetrics.key,
-      unit: usageMetrics.unit,
-      defaultLimit: usageMetrics.defaultLimit,
-      planLimits: usageMetrics.planLimits,
-      overrideMetric: usageLimitOverrides.metric,
-      overrideLimit: usageLimitOverrides.limit,
-    })
-    .from(tenants)
-    .leftJoin(
-      usageMetrics,
-      and(eq(usageMetrics.workspaceId, tenants.workspaceId), eq(usageMetrics.key, metric)),
-    )
-    .leftJoin(
-      usageLimitOverrides,
-      and(
-        eq(usageLimitOverrides.workspaceId, tenants.workspaceId),
-        eq(usageLimitOverrides.tenantId, tenants.id),
-        eq(usageLimitOverrides.metric, metric),
-      ),
-    )
-    .where(and(eq(tenants.workspaceId, workspaceId), eq(tenants.id, tenantId)));
-  if (!row) throw notFound("Tenant", tenantId);
-  assertActive(row.status);
-  if (row.metricKey === null || row.unit === null || row.planLimits === null)
-    throw notFound("Usage metric", metric);
-  const resolved = limitOf(
-    row,
-    { unit: row.unit, defaultLimit: row.defaultLimit, planLimits: row.planLimits },
-    row.overrideMetric === null ? null : { limit: row.overrideLimit },
-  );
-  return resolved.limit;
-}
-
-/** Only an active tenant records usage: a suspended or archived one answers 409 tenant_inactive. */
-function assertActive(status: TenantLimits["status"]) {
-  if (status !== "active") {
-    throw appError("CONFLICT", "tenant_inactive", `The tenant is ${status}`, { status });
-  }
 }

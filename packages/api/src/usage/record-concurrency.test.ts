@@ -1,3 +1,4 @@
+import { newId } from "@tenantry/db/ids";
 import { activityLog } from "@tenantry/db/schema/activity";
 import { usageBuckets, usageCounters, usageIdempotencyKeys, usageRefusals } from "@tenantry/db/schema/usage";
 import { and, asc, eq } from "drizzle-orm";
@@ -269,5 +270,71 @@ describe("concurrently across the window's edge (test clock)", () => {
       refusals: 20,
     });
     expect((await timed.api.usage.get(credits)).used).toBe(1000);
+  });
+});
+
+describe("the limit a record applies", () => {
+  it("is the one usage.get reports: override, plan, plan's null, default, none, ai_credits", async () => {
+    const metric = `seats_${unique()}`;
+    await h.api.usage.putMetric({
+      key: metric,
+      unit: "seats",
+      defaultLimit: 5,
+      planLimits: { pro: 7, free: null },
+    });
+    const plain = await newTenant(null);
+    const pro = await h.api.tenants.create({ name: "Pro", planKey: "pro" });
+    const free = await h.api.tenants.create({ name: "Free", planKey: "free" });
+    const basic = await h.api.tenants.create({ name: "Basic", planKey: "basic" });
+    const overridden = await h.api.tenants.create({ name: "Overridden", planKey: "pro" });
+    await h.api.usage.setLimit({ tenantId: overridden.id, metric, limit: 3 });
+    const unlimited = await newTenant(null);
+    await h.api.usage.setLimit({ tenantId: unlimited.id, metric, limit: null });
+    const credits = await newTenant(4);
+    const cases = [
+      [plain.id, metric, 5],
+      [pro.id, metric, 7],
+      [free.id, metric, null],
+      [basic.id, metric, 5],
+      [overridden.id, metric, 3],
+      [unlimited.id, metric, null],
+      [credits.id, "ai_credits", 4],
+      [plain.id, "ai_credits", null],
+    ] as const;
+    for (const [tenantId, key, limit] of cases) {
+      expect((await h.api.usage.get({ tenantId, metric: key })).limit).toBe(limit);
+      // Ten records of 1 at once: exactly the limit's worth accepted, each answering that limit.
+      const results = settle(
+        await Promise.allSettled(
+          Array.from({ length: 10 }, () => h.api.usage.record({ tenantId, metric: key, amount: 1 })),
+        ),
+      );
+      expect(results.accepted).toHaveLength(limit ?? 10);
+      for (const r of results.accepted) expect(r.limit).toBe(limit);
+    }
+  });
+
+  it("unknown tenant or metric (404) and an inactive tenant (409) answer every record of a group", async () => {
+    const suspended = await newTenant(100);
+    const missing = newId("tenant");
+    await h.api.tenants.suspend({ id: suspended.id });
+    const attempts = [
+      ...Array.from({ length: 5 }, () =>
+        h.api.usage.record({ tenantId: suspended.id, metric: "ai_credits", amount: 1 }),
+      ),
+      ...Array.from({ length: 5 }, () =>
+        h.api.usage.record({ tenantId: missing, metric: "ai_credits", amount: 1 }),
+      ),
+      ...Array.from({ length: 5 }, () =>
+        h.api.usage.record({ tenantId: suspended.id, metric: "nope", amount: 1 }),
+      ),
+    ];
+    const errors = await Promise.all(attempts.map((attempt) => failure(attempt)));
+    expect(errors.map((e) => `${e.status} ${e.code}`)).toEqual([
+      ...Array(5).fill("409 tenant_inactive"),
+      ...Array(5).fill("404 not_found"),
+      ...Array(5).fill("409 tenant_inactive"),
+    ]);
+    expect(await stored(suspended.id)).toEqual({ buckets: 0, counter: 0, refusals: 0 });
   });
 });

@@ -3,9 +3,9 @@ import { type Database, type Executor, rowsOf } from "@tenantry/db/database";
 import { sql } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { canonicalJson, sha256Hex } from "../shared/crypto";
-import { appError } from "../shared/errors";
+import { AppErrorCause, appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
-import { loadRecordLimit } from "./limits";
+import { AI_CREDITS } from "./limits";
 import { announceCrossedMarks, USAGE_THRESHOLD } from "./thresholds";
 import { floorHour, utcDay, windowOf } from "./window";
 
@@ -21,6 +21,8 @@ function limitExceeded(used: number, limit: number) {
     remaining: Math.max(0, limit - used),
   });
 }
+
+const isAppError = (error: unknown) => error instanceof Error && error.cause instanceof AppErrorCause;
 
 const keyReused = () =>
   appError("CONFLICT", "idempotency_key_reused", "This idempotency key was already used with another body");
@@ -47,7 +49,8 @@ const waiting = new WeakMap<Database, Map<string, Pending[]>>();
  * one statement that locks the counter row and applies the records in arrival order, each against
  * the total the previous one left, so each gets its own exact `used`/`remaining`, its own
  * accept/refuse decision and its own stored idempotent answer. Across processes the row lock
- * serialises the groups. The tenant's status and limit are read before, without any lock.
+ * serialises the groups. The tenant's status and limit are read in the same statement, before the
+ * lock and without one (as a separate read would be under READ COMMITTED).
  */
 export async function recordUsage(ctx: ServiceContext, input: RecordUsageInput): Promise<RecordResult> {
   const now = ctx.clock.now();
@@ -97,25 +100,17 @@ interface Row {
 
 /** Settles every record of the group; never throws. */
 async function applyGroup(db: Executor, group: Pending[]): Promise<void> {
-  const [head] = group as [Pending];
-  let limit: number | null;
+  let applied: Applied;
   try {
-    limit = await loadRecordLimit(db, head.ctx.actor.workspaceId, head.input.tenantId, head.input.metric);
-  } catch (error) {
-    // Unknown tenant or metric, inactive tenant: the same answer for every record of the group.
-    for (const pending of group) pending.reject(error);
-    return;
-  }
-  let rows: Row[];
-  try {
-    rows = await applyInDatabase(db, group, limit, false);
-    if (rows[0]?.outcome === "announce") {
+    applied = await applyInDatabase(db, group, false);
+    if (applied.rows[0]?.outcome === "announce") {
       // A record crosses the 80 % mark or the limit: apply the group again in a transaction that
       // also records the crossing (activity, event, webhooks), once per crossing.
-      rows = await db.transaction(async (tx) => {
-        const applied = await applyInDatabase(tx, group, limit, true);
-        if (limit === null) return applied;
-        for (const [i, row] of applied.entries()) {
+      applied = await db.transaction(async (tx) => {
+        const again = await applyInDatabase(tx, group, true);
+        const limit = again.limit;
+        if (limit === null) return again;
+        for (const [i, row] of again.rows.entries()) {
           if (row.outcome !== "accepted") continue;
           const { ctx, input } = group[i]!;
           const after = Number(row.used);
@@ -127,18 +122,23 @@ async function applyGroup(db: Executor, group: Pending[]): Promise<void> {
             after,
           });
         }
-        return applied;
+        return again;
       });
     }
-    if (rows.length !== group.length) throw new Error("usage record answered the wrong number of rows");
   } catch (error) {
-    if (group.length === 1) {
-      head.reject(error);
+    if (isAppError(error) || group.length === 1) {
+      // Unknown tenant or metric, inactive tenant: the same answer for every record of the group.
+      for (const pending of group) pending.reject(error);
       return;
     }
     // Something failed for the whole group (e.g. a deadlock with another metric's group over a
     // reused key): apply its records one by one, in order, so each gets its own answer.
     for (const pending of group) await applyGroup(db, [pending]);
+    return;
+  }
+  const { limit, rows } = applied;
+  if (rows.length !== group.length) {
+    for (const pending of group) pending.reject(new Error("usage record answered the wrong number of rows"));
     return;
   }
   for (const [i, row] of rows.entries()) {
@@ -175,14 +175,21 @@ async function applyGroup(db: Executor, group: Pending[]): Promise<void> {
   }
 }
 
-/** One statement: lock the counter, apply the group in order, write buckets, counter, refusals, keys. */
-async function applyInDatabase(
-  db: Executor,
-  group: Pending[],
-  limit: number | null,
-  mayAnnounce: boolean,
-): Promise<Row[]> {
+interface Applied {
+  limit: number | null;
+  rows: Row[];
+}
+
+/**
+ * One statement, one round trip: read the tenant's status and the limit that applies (no lock; the
+ * same precedence as `resolveLimit` in limits.ts: the tenant's override, its plan's entry, the
+ * metric's default, else none; `ai_credits` is the tenant's own field), then, only for an active
+ * tenant and a known metric, `tenantry_usage_record` locks the counter and applies the group.
+ */
+async function applyInDatabase(db: Executor, group: Pending[], mayAnnounce: boolean): Promise<Applied> {
   const [head] = group as [Pending];
+  const workspaceId = head.ctx.actor.workspaceId;
+  const { tenantId, metric } = head.input;
   const window = windowOf(head.now);
   const records = JSON.stringify(
     group.map((pending) => ({
@@ -193,11 +200,33 @@ async function applyInDatabase(
     })),
   );
   const result = await db.execute(sql`
-    select outcome, used, response from tenantry_usage_record(
-      ${head.ctx.actor.workspaceId}::text, ${head.input.tenantId}::text, ${head.input.metric}::text,
-      ${limit}::bigint, ${limit === null ? null : limit * USAGE_THRESHOLD}::double precision,
+    select l.status, l.metric_found, l.lim, r.outcome, r.used, r.response
+    from (
+      select t.status,
+             (${metric}::text = ${AI_CREDITS} or m.key is not null) as metric_found,
+             case when ${metric}::text = ${AI_CREDITS} then t.ai_credits_rolling30_day_limit
+                  when o.metric is not null then o."limit"
+                  when t.plan_key is not null and m.plan_limits ? t.plan_key then (m.plan_limits ->> t.plan_key)::bigint
+                  else m.default_limit end as lim
+      from tenants t
+      left join usage_metrics m on m.workspace_id = t.workspace_id and m.key = ${metric}::text
+      left join usage_limit_overrides o
+        on o.workspace_id = t.workspace_id and o.tenant_id = t.id and o.metric = ${metric}::text
+      where t.workspace_id = ${workspaceId}::text and t.id = ${tenantId}::text
+    ) l
+    left join lateral tenantry_usage_record(
+      ${workspaceId}::text, ${tenantId}::text, ${metric}::text,
+      l.status = 'active' and l.metric_found, l.lim, l.lim::double precision * ${USAGE_THRESHOLD}::double precision,
       ${mayAnnounce}::boolean, ${window.start.toISOString()}::timestamptz, ${window.start.toISOString()}::text,
       ${new Date(floorHour(head.now.getTime())).toISOString()}::timestamptz, ${utcDay(head.now)}::date,
-      ${IDEMPOTENCY_TTL}::interval, ${records}::jsonb)`);
-  return rowsOf<Row>(result);
+      ${IDEMPOTENCY_TTL}::interval, ${records}::jsonb
+    ) r on true`);
+  const rows = rowsOf<{ status: string; metric_found: boolean; lim: string | number | null } & Row>(result);
+  const [first] = rows;
+  if (!first) throw notFound("Tenant", tenantId);
+  if (first.status !== "active") {
+    throw appError("CONFLICT", "tenant_inactive", `The tenant is ${first.status}`, { status: first.status });
+  }
+  if (!first.metric_found) throw notFound("Usage metric", metric);
+  return { limit: first.lim === null ? null : Number(first.lim), rows: first.outcome === null ? [] : rows };
 }
