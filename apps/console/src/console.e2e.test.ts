@@ -594,6 +594,24 @@ describe.skipIf(skipBrowser)(
         })
         .toBe(2);
 
+      // Editing starts from what the endpoint takes; a refused URL changes nothing.
+      await page.getByRole("button", { name: "Edit endpoint" }).click();
+      const edit = page.getByRole("dialog", { name: "Edit endpoint" });
+      await expect(edit.getByLabel("Description").inputValue()).resolves.toBe("Acme backend");
+      await expect(edit.getByLabel("tenant.activated").isChecked()).resolves.toBe(true);
+      await edit.getByLabel("URL").fill("http://hooks.example.com/tenantry");
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await edit.getByText(/Tenantry will not call this URL: url must be https/).waitFor();
+      expect((await api<{ url: string }>("GET", `/webhook-endpoints/${endpointId}`)).url).toBe(receiverUrl);
+      await edit.getByLabel("URL").fill(receiverUrl);
+      await edit.getByLabel("tenant.updated").uncheck();
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await edit.waitFor({ state: "detached" });
+      expect(await api<{ types: string[] }>("GET", `/webhook-endpoints/${endpointId}`)).toMatchObject({
+        url: receiverUrl,
+        types: ["tenant.activated"],
+      });
+
       // Rotating shows the new secret once; the old one keeps signing for 24 hours.
       await page
         .getByRole("navigation", { name: "Breadcrumb" })

@@ -409,6 +409,7 @@ export const en = {
   "webhooks.description":
     "Endpoints of your backend that Tenantry posts every announced change to, signed by Standard Webhooks.",
   "webhooks.create": "Add endpoint",
+  "webhooks.edit": "Edit endpoint",
   "webhooks.empty": "No webhook endpoints",
   "webhooks.emptyHint": "Add one to hear about new tenants, members and connections without polling.",
   "webhooks.col.endpoint": "Endpoint",

@@ -406,6 +406,7 @@ export const sv: Catalog<MessageKey> = {
   "webhooks.description":
     "Slutpunkter i er backend som Tenantry skickar varje aviserad ändring till, signerad enligt Standard Webhooks.",
   "webhooks.create": "Lägg till slutpunkt",
+  "webhooks.edit": "Redigera slutpunkt",
   "webhooks.empty": "Inga webhook-slutpunkter",
   "webhooks.emptyHint": "Lägg till en för att höra om nya tenanter, medlemmar och kopplingar utan att fråga.",
   "webhooks.col.endpoint": "Slutpunkt",
