@@ -47,12 +47,14 @@ for (const driver of benchDrivers()) {
       return fn();
     };
   const rows: Measurement[] = [];
-  const hs = () => authenticateAccessToken(ctx, hsToken);
-  const es = () => authenticateAccessToken(ctx, esToken);
-  rows.push(await measure(`${driver}: HS256 token → actor, cache warm`, hs));
-  rows.push(await measure(`${driver}: HS256 token → actor, cold (cache emptied before each call)`, cold(hs)));
-  rows.push(await measure(`${driver}: ES256 token → actor, cache warm`, es));
-  rows.push(await measure(`${driver}: ES256 token → actor, cold`, cold(es)));
+  const hsActor = () => authenticateAccessToken(ctx, hsToken);
+  const esActor = () => authenticateAccessToken(ctx, esToken);
+  rows.push(await measure(`${driver}: HS256 token → actor, cache warm`, hsActor));
+  rows.push(
+    await measure(`${driver}: HS256 token → actor, cold (cache emptied before each call)`, cold(hsActor)),
+  );
+  rows.push(await measure(`${driver}: ES256 token → actor, cache warm`, esActor));
+  rows.push(await measure(`${driver}: ES256 token → actor, cold`, cold(esActor)));
   report(`Access token verification and tenant lookup, in process (${driver}, 1,000 tenants)`, rows);
   await handle.close();
 }

@@ -154,7 +154,7 @@ describe.runIf(testDriver() === "postgres")("auth caches across two processes", 
         call(a, "POST", "/signing-keys", { algorithm: "HS256" }),
         201,
       );
-      const ownerToken = await token(
+      const otherKeyToken = await token(
         internalId,
         externalId,
         extra.id,

@@ -130,7 +130,9 @@ function memberRoles(
       const [row] = await memberRolesStatement(db).execute({ workspaceId, ...input });
       if (!row) return null;
       // json arrives parsed or as text, depending on the driver.
-      const parsed = (typeof row.roles === "string" ? JSON.parse(row.roles) : row.roles) as MemberRoles["roles"];
+      const parsed = (
+        typeof row.roles === "string" ? JSON.parse(row.roles) : row.roles
+      ) as MemberRoles["roles"];
       return { status: row.status, roles: parsed ?? [] };
     },
     // "Not a member" is answered with the tenant's and the user's existence, read apart: not kept.
