@@ -1,3 +1,4 @@
+import { rowsOf } from "@tenantry/db/database";
 import { apiKeys } from "@tenantry/db/schema/api-keys";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { testDriver } from "@tenantry/db/test-database";
@@ -151,10 +152,12 @@ describe("per-process caches kept fresh by notifications", () => {
       const { key, id } = await h.api.apiKeys.create({ name: `dropped-${unique()}` });
       await as(key).apiKeys.list();
       expect(cache.size).toBeGreaterThan(0);
-      const [terminated] = await h.handle.db.execute<{ done: boolean }>(sql`
+      const terminated = rowsOf<{ done: boolean }>(
+        await h.handle.db.execute(sql`
         select pg_terminate_backend(pid) as done from pg_stat_activity
-        where application_name = 'tenantry-listener' and datname = current_database()`);
-      expect(terminated).toBeDefined();
+        where application_name = 'tenantry-listener' and datname = current_database()`),
+      );
+      expect(terminated.map((row) => row.done)).toEqual([true]);
       await expect.poll(() => cache.isListening).toBe(false);
       expect(cache.size).toBe(0);
       // While nobody listens, a change no notification reaches: nothing cached may hide it.
