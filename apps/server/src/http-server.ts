@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { appRouter, createCaller, createContext } from "@tenantry/api";
+import { appRouter, createContext } from "@tenantry/api";
 import {
   createRestHandler,
   describeError,
@@ -146,7 +146,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
   const handleRest = createRestHandler({
     router: appRouter,
-    createCaller,
     createContext: (request: RestRequest) =>
       createContext({
         publicUrl: options.publicUrl,
