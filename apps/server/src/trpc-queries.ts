@@ -172,12 +172,25 @@ export function createTrpcQueryHandler<TContext>(options: TrpcQueryOptions<TCont
         return { result: { data } };
       });
     }
-    const status = getHTTPStatusCode(
-      (Array.isArray(json) ? json : [json]) as Parameters<typeof getHTTPStatusCode>[0],
-    );
-    const body = JSON.stringify(
-      transformTRPCResponse(config, json as Parameters<typeof transformTRPCResponse>[1]),
-    );
+    let status: number;
+    let body: string;
+    try {
+      status = getHTTPStatusCode(
+        (Array.isArray(json) ? json : [json]) as Parameters<typeof getHTTPStatusCode>[0],
+      );
+      body = JSON.stringify(
+        transformTRPCResponse(config, json as Parameters<typeof transformTRPCResponse>[1]),
+      );
+    } catch (cause) {
+      // What cannot be written as JSON (a BigInt, a cycle) fails the whole answer, as in the adapter.
+      const error = getTRPCErrorFromUnknown(cause);
+      options.onError({ error, path: undefined, req });
+      const failed = { error: shape(error, undefined, null) };
+      status = getHTTPStatusCode(failed as Parameters<typeof getHTTPStatusCode>[0]);
+      body = JSON.stringify(
+        transformTRPCResponse(config, failed as Parameters<typeof transformTRPCResponse>[1]),
+      );
+    }
     if (res.statusCode === 200) res.statusCode = status;
     res.setHeader("vary", "trpc-accept, accept");
     res.setHeader("content-type", "application/json");
