@@ -20,7 +20,7 @@ export interface TrpcQueryOptions<TContext> {
   onError: (opts: { error: TRPCError; path: string | undefined; req: IncomingMessage }) => void;
 }
 
-type Response = { result: { data: unknown } } | { error: unknown };
+type WireAnswer = { result: { data: unknown } } | { error: unknown };
 
 /** Like tRPC's own check: a result it would have to stream, which a plain JSON answer cannot carry. */
 function isDataStream(value: unknown): boolean {
@@ -144,7 +144,7 @@ export function createTrpcQueryHandler<TContext>(options: TrpcQueryOptions<TCont
         type: "query",
       });
 
-    let json: Response | Response[];
+    let json: WireAnswer | WireAnswer[];
     if (!info.isBatch) {
       const [error, data] = results[0]!;
       if (!error && isDataStream(data)) {
