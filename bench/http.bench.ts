@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,7 +111,22 @@ interface Row {
   p99: number;
   requests: number;
   ratio: number | null;
+  /** CPU time per answered request: the serving process, and the database's backends for this database. */
+  appCpuUs: number;
+  dbCpuUs: number;
   load: string;
+}
+
+/** utime + stime of a process, in microseconds (0 when it is gone). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, in clock ticks of 10 ms (CLK_TCK is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0;
+  }
 }
 
 async function run(): Promise<void> {
@@ -354,6 +369,11 @@ async function run(): Promise<void> {
   }
 
   const direct = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  /** The database's server processes serving the floor's and the server's connections. */
+  const backendPids = async (): Promise<number[]> =>
+    (
+      await direct`select pid from pg_stat_activity where datname = ${databaseName} and pid <> pg_backend_pid()`
+    ).map((row) => Number(row.pid));
   const usageTotal = async (s: Scenario): Promise<number> => {
     if (s.name.startsWith("floor")) {
       const [row] =
@@ -381,12 +401,18 @@ async function run(): Promise<void> {
     const floors = new Map<string, number>();
     for (const s of scenarios) {
       const before = s.usage ? await usageTotal(s) : 0;
+      const appPid = s.name.startsWith("floor") ? floor.pid! : server.pid!;
+      const backends = await backendPids();
+      const appCpuBefore = cpuOf(appPid);
+      const dbCpuBefore = backends.reduce((sum, pid) => sum + cpuOf(pid), 0);
       const started = performance.now();
       const result = s.usage
         ? await load(s, { amount: usageAmount.get(s.name)! })
         : await load(s, { duration: SECONDS });
       const seconds = s.usage ? (performance.now() - started) / 1000 : result.duration;
       const ok = result["2xx"];
+      const appCpu = cpuOf(appPid) - appCpuBefore;
+      const dbCpu = backends.reduce((sum, pid) => sum + cpuOf(pid), 0) - dbCpuBefore;
       const bad = result.non2xx + result.errors + result.timeouts;
       if (bad > 0) {
         errors.push(
@@ -418,13 +444,15 @@ async function run(): Promise<void> {
         p99: result.latency.p99,
         requests: ok,
         ratio: floorRps ? rps / floorRps : null,
+        appCpuUs: ok ? appCpu / ok : 0,
+        dbCpuUs: ok ? dbCpu / ok : 0,
         load: loadText(),
       };
       rows.push(row);
       console.log(
         `round ${round}  ${s.name.padEnd(20)} ${Math.round(rps).toString().padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms${
           row.ratio === null ? "" : `  ratio ${row.ratio.toFixed(2)}`
-        }  load ${row.load}`,
+        }  cpu/req ${Math.round(row.appCpuUs)} µs + db ${Math.round(row.dbCpuUs)} µs  load ${row.load}`,
       );
     }
   }
@@ -459,18 +487,20 @@ function median(values: number[]): number {
 
 function report(scenarios: Scenario[], rows: Row[]): void {
   console.log(`\n## HTTP at the floor: ${ROUNDS} rounds × ${SECONDS} s, autocannon on loopback\n`);
-  console.log("| round | what | req/s | p50 ms | p99 ms | ratio to floor | load average |");
-  console.log("| ---: | --- | ---: | ---: | ---: | ---: | --- |");
+  console.log(
+    "| round | what | req/s | p50 ms | p99 ms | ratio to floor | process CPU µs/req | database CPU µs/req | load average |",
+  );
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
   for (const r of rows) {
     console.log(
       `| ${r.round} | ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${
         r.ratio === null ? "floor" : r.ratio.toFixed(2)
-      } | ${r.load} |`,
+      } | ${Math.round(r.appCpuUs)} | ${Math.round(r.dbCpuUs)} | ${r.load} |`,
     );
   }
   console.log("\n## Median of the rounds, against the targets\n");
-  console.log("| what | path | req/s | p50 ms | p99 ms | ratio | target | |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |");
+  console.log("| what | path | req/s | p50 ms | p99 ms | ratio | CPU µs/req (process + db) | target | |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
   for (const s of scenarios) {
     const mine = rows.filter((r) => r.name === s.name);
     const rps = median(mine.map((r) => r.rps));
@@ -487,7 +517,9 @@ function report(scenarios: Scenario[], rows: Row[]): void {
     console.log(
       `| ${s.name} | ${s.target} | ${Math.round(rps)} | ${median(mine.map((r) => r.p50))} | ${median(
         mine.map((r) => r.p99),
-      )} | ${ratio === null ? "floor" : ratio.toFixed(2)} | ${target} | ${verdict} |`,
+      )} | ${ratio === null ? "floor" : ratio.toFixed(2)} | ${Math.round(median(mine.map((r) => r.appCpuUs)))} + ${Math.round(
+        median(mine.map((r) => r.dbCpuUs)),
+      )} | ${target} | ${verdict} |`,
     );
   }
   console.log(`\nload average at the end: ${loadText()}`);
