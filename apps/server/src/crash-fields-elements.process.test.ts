@@ -263,10 +263,15 @@ describe(`kill -9 during re-sealing and element deploys (${testDriver()}, seed $
             () => undefined,
           ),
       );
-      await Promise.race([enough, Promise.all(sent)]);
+      // Whichever comes first: a seeded number of answers, or a seeded delay (a kill at any
+      // statement of the deploys' transactions, not only between answers).
+      const delayMs = Math.round(next() * 250);
+      await Promise.race([enough, sleep(delayMs), Promise.all(sent)]);
       await database.kill(running);
       await Promise.all(sent);
-      console.log(`deploys: ${answered}/${all.length} answered before the kill (after ${killAfter})`);
+      console.log(
+        `deploys: ${answered}/${all.length} answered before the kill (after ${killAfter} answers or ${delayMs} ms)`,
+      );
 
       const state = await inspect(async (query) => {
         const instances = await query<{ tenant_id: string; id: string; setup_state: string }>(sql`
