@@ -24,7 +24,7 @@ import { type ApiAnswer, apiCaller } from "./testing/server-process";
 const TIMEOUT = 240_000;
 const seed = crashSeed();
 /** Tenants written straight into the database, so the sealing transaction lasts long enough to cut. */
-const BULK = 1500;
+const BULK = 1100;
 const FIELDS = ["f0", "f1"] as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
