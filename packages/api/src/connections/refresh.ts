@@ -228,6 +228,16 @@ async function refreshOnce(ctx: RefreshContext, seen: ConnectionRow, overdue: bo
 
   const attempt = await takeAttempt(ctx, current, overdue);
   if (!attempt) return { kind: "again" };
+  // Another process may have stored a refresh between the read above and taking the attempt: its
+  // refresh token is then spent, and presenting it again could look like token theft to the provider.
+  const [latest] = await db
+    .select({ version: connections.version })
+    .from(connections)
+    .where(connectionWhere(current));
+  if (latest?.version !== current.version) {
+    await db.delete(connectionRefreshAttempts).where(attemptWhere(current, attempt.attemptId));
+    return { kind: "again" };
+  }
   running.add(attempt.attemptId);
   try {
     return await refreshHolding(ctx, current, tokens.refreshToken, tokens, app.name, client, attempt);
@@ -348,7 +358,7 @@ export interface RefresherRun {
 /**
  * One pass of the periodic refresher: renews OAuth tokens that expire within the lookahead. Only one
  * process runs a pass at a time (a transaction-scoped advisory lock); each refresh still takes its
- * connection's row lock, so a pass and a credential read never refresh the same token twice.
+ * connection's refresh attempt, so a pass and a credential read never refresh the same token twice.
  */
 export async function refreshExpiringConnections(
   ctx: Pick<ServiceContext, "db" | "keyring" | "clock">,
