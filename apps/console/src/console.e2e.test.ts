@@ -415,6 +415,29 @@ describe.skipIf(skipBrowser)(
       const catalog = await api<{ items: { key: string }[] }>("GET", "/apps");
       expect(catalog.items.map((app) => app.key)).not.toContain("legacy-crm");
 
+      // A public client is added with PKCE alone: the secret field goes away, and the list says so.
+      await page.getByRole("button", { name: "Add app" }).click();
+      const addApp = page.getByRole("dialog", { name: "Add app" });
+      await addApp.getByLabel("Key", { exact: true }).fill("public-crm");
+      await addApp.getByLabel("Name", { exact: true }).fill("Public CRM");
+      await addApp.getByLabel("Authorize URL").fill("https://crm.example.com/authorize");
+      await addApp.getByLabel("Token URL").fill("https://crm.example.com/token");
+      await addApp.getByLabel("Client id").fill("public-client");
+      await addApp.getByLabel("Token endpoint authentication").selectOption("none");
+      await expect(addApp.getByLabel("Client secret (write-only)").count()).resolves.toBe(0);
+      await addApp.getByRole("button", { name: "Add app" }).click();
+      await page.getByText("public client (PKCE)").waitFor();
+      const withPublic = await api<{
+        items: {
+          key: string;
+          oauth2: { tokenEndpointAuthMethod: string; hasClientSecret: boolean } | null;
+        }[];
+      }>("GET", "/apps");
+      expect(withPublic.items.find((app) => app.key === "public-crm")?.oauth2).toMatchObject({
+        tokenEndpointAuthMethod: "none",
+        hasClientSecret: false,
+      });
+
       await page.getByRole("link", { name: "API keys" }).click();
       await page.getByLabel("Name").fill("CI backend");
       await page.getByRole("button", { name: "Create API key" }).click();
@@ -570,6 +593,24 @@ describe.skipIf(skipBrowser)(
           return attemptCell.count();
         })
         .toBe(2);
+
+      // Editing starts from what the endpoint takes; a refused URL changes nothing.
+      await page.getByRole("button", { name: "Edit endpoint" }).click();
+      const edit = page.getByRole("dialog", { name: "Edit endpoint" });
+      await expect(edit.getByLabel("Description").inputValue()).resolves.toBe("Acme backend");
+      await expect(edit.getByLabel("tenant.activated").isChecked()).resolves.toBe(true);
+      await edit.getByLabel("URL").fill("http://hooks.example.com/tenantry");
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await edit.getByText(/Tenantry will not call this URL: url must be https/).waitFor();
+      expect((await api<{ url: string }>("GET", `/webhook-endpoints/${endpointId}`)).url).toBe(receiverUrl);
+      await edit.getByLabel("URL").fill(receiverUrl);
+      await edit.getByLabel("tenant.updated").uncheck();
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await edit.waitFor({ state: "detached" });
+      expect(await api<{ types: string[] }>("GET", `/webhook-endpoints/${endpointId}`)).toMatchObject({
+        url: receiverUrl,
+        types: ["tenant.activated"],
+      });
 
       // Rotating shows the new secret once; the old one keeps signing for 24 hours.
       await page

@@ -146,7 +146,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
  */
 export function createConsoleRoutes(options: ConsoleRoutesOptions) {
   const distDir = options.distDir ?? CONSOLE_DIST;
-  const now = () => (options.clock ?? systemClock).now();
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const secureCookie = () => options.publicUrl().startsWith("https:");
 
   const sessionCookie = (token: string, maxAgeSeconds: number) =>
@@ -241,7 +242,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
         { ...operator, temporaryPasswordHash: operator.temporaryPasswordHash! },
         await hashOperatorPassword(newPassword),
         requestId,
-        now(),
+        clock,
       );
       if (!exchanged) {
         return sendJson(res, 401, {
@@ -260,7 +261,7 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
     requestId: string,
     action: "operator.signed_in" | "operator.created",
   ) {
-    const { token } = await startOperatorSession(options.db(), operator, { requestId, action, at: now() });
+    const { token } = await startOperatorSession(options.db(), operator, { requestId, action, clock });
     const answer = await sessionAnswer(token);
     return sendJson(res, 200, answer, {
       "set-cookie": sessionCookie(token, Math.floor(SESSION_ABSOLUTE_MS / 1000)),

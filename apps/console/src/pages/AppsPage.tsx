@@ -15,6 +15,12 @@ import {
 } from "../components/ui";
 import { usePrefs } from "../prefs";
 
+type TokenEndpointAuthMethod = App["oauth2"] extends infer O
+  ? O extends { tokenEndpointAuthMethod: infer M }
+    ? M
+    : never
+  : never;
+
 type App = Outputs["apps"]["list"]["items"][number];
 const columns = createColumnHelper<typeof features, App>();
 
@@ -26,6 +32,7 @@ interface AppValues {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   scopes: string;
   parametersSchema: string;
 }
@@ -62,8 +69,12 @@ export function AppsPage() {
             return (
               <span className="small">
                 <code>{oauth2.clientId}</code> ·{" "}
-                {oauth2.hasClientSecret ? t("apps.secretSet") : t("apps.secretMissing")} ·{" "}
-                {oauth2.scopes.join(" ") || "—"}
+                {oauth2.tokenEndpointAuthMethod === "none"
+                  ? t("apps.publicClient")
+                  : oauth2.hasClientSecret
+                    ? t("apps.secretSet")
+                    : t("apps.secretMissing")}{" "}
+                · {oauth2.scopes.join(" ") || "—"}
               </span>
             );
           },
@@ -143,11 +154,13 @@ function CreateAppDialog(props: { onClose: () => void }) {
       tokenUrl: "",
       clientId: "",
       clientSecret: "",
+      tokenEndpointAuthMethod: "client_secret_basic",
       scopes: "",
       parametersSchema: "",
     },
   });
   const authType = form.watch("authType");
+  const publicClient = form.watch("tokenEndpointAuthMethod") === "none";
   const submit = form.handleSubmit(async (values) => {
     setProblem(null);
     let parametersSchema: Record<string, unknown> | undefined;
@@ -170,7 +183,9 @@ function CreateAppDialog(props: { onClose: () => void }) {
                 authorizeUrl: values.authorizeUrl,
                 tokenUrl: values.tokenUrl,
                 clientId: values.clientId,
-                clientSecret: values.clientSecret,
+                tokenEndpointAuthMethod: values.tokenEndpointAuthMethod,
+                // A public client has no secret to send; the service refuses one.
+                ...(values.tokenEndpointAuthMethod === "none" ? {} : { clientSecret: values.clientSecret }),
                 scopes: values.scopes.split(/[\s,]+/).filter(Boolean),
                 pkce: true,
               },
@@ -225,7 +240,15 @@ function CreateAppDialog(props: { onClose: () => void }) {
               {input("authorizeUrl", t("apps.authorizeUrl"), "url")}
               {input("tokenUrl", t("apps.tokenUrl"), "url")}
               {input("clientId", t("apps.clientId"))}
-              {input("clientSecret", t("apps.clientSecret"), "password")}
+              <div className="field">
+                <label htmlFor="app-tokenEndpointAuthMethod">{t("apps.tokenEndpointAuthMethod")}</label>
+                <select id="app-tokenEndpointAuthMethod" {...form.register("tokenEndpointAuthMethod")}>
+                  <option value="client_secret_basic">{t("apps.auth.client_secret_basic")}</option>
+                  <option value="client_secret_post">{t("apps.auth.client_secret_post")}</option>
+                  <option value="none">{t("apps.auth.none")}</option>
+                </select>
+              </div>
+              {!publicClient && input("clientSecret", t("apps.clientSecret"), "password")}
               {input("scopes", t("apps.scopes"))}
             </>
           )}

@@ -6,7 +6,6 @@ import { type Outputs, trpc } from "../api";
 import { DataTable, type features } from "../components/DataTable";
 import { Badge, Banner, EmptyState, ErrorState, formatDateTime, Loading, PageHeader } from "../components/ui";
 import { usePrefs } from "../prefs";
-import type { EventsSearch } from "../search";
 import { SUBSCRIBABLE_EVENT_TYPES } from "./WebhooksPage";
 
 type TenantryEvent = Outputs["events"]["list"]["items"][number];

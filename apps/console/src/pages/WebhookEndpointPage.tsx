@@ -6,7 +6,7 @@ import { DataTable, type features } from "../components/DataTable";
 import { Badge, Banner, EmptyState, ErrorState, formatDateTime, Loading, PageHeader } from "../components/ui";
 import type { Translator } from "../i18n";
 import { usePrefs } from "../prefs";
-import { EndpointStatus, TypesList, webhookProblem } from "./WebhooksPage";
+import { EndpointDialog, EndpointStatus, TypesList, webhookProblem } from "./WebhooksPage";
 
 type Attempt = Outputs["webhookEndpoints"]["attempts"]["items"][number];
 type TestResult = Outputs["webhookEndpoints"]["test"];
@@ -54,6 +54,7 @@ export function WebhookEndpointPage() {
   const [testResult, setTestResult] = useState<TestResult | null>(null);
   const [retried, setRetried] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
 
   const tableColumns = useMemo(
     () =>
@@ -139,24 +140,30 @@ export function WebhookEndpointPage() {
         title={data.description || t("webhooks.endpoint")}
         description={<code className="break-anywhere">{data.url}</code>}
         actions={
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={test.isPending}
-            onClick={async () => {
-              setProblem(null);
-              setTestResult(null);
-              try {
-                setTestResult(await test.mutateAsync({ id: endpointId }));
-              } catch (error) {
-                setProblem(webhookProblem(error, t));
-              }
-            }}
-          >
-            {test.isPending ? t("webhooks.testing") : t("webhooks.test")}
-          </button>
+          <>
+            <button type="button" className="button" onClick={() => setEditing(true)}>
+              {t("webhooks.edit")}
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={test.isPending}
+              onClick={async () => {
+                setProblem(null);
+                setTestResult(null);
+                try {
+                  setTestResult(await test.mutateAsync({ id: endpointId }));
+                } catch (error) {
+                  setProblem(webhookProblem(error, t));
+                }
+              }}
+            >
+              {test.isPending ? t("webhooks.testing") : t("webhooks.test")}
+            </button>
+          </>
         }
       />
+      {editing && <EndpointDialog endpoint={data} onClose={() => setEditing(false)} />}
       {problem && <Banner tone="error">{problem}</Banner>}
       {testResult && (
         <Banner tone={testResult.ok ? "success" : "error"}>

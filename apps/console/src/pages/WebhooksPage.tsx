@@ -178,7 +178,7 @@ export function WebhooksPage() {
         />
       )}
       {creating && (
-        <CreateEndpointDialog
+        <EndpointDialog
           onClose={() => setCreating(false)}
           onCreated={(created) => {
             setCreating(false);
@@ -243,38 +243,63 @@ interface EndpointValues {
   types: EventType[];
 }
 
-function CreateEndpointDialog(props: {
+/** Adds an endpoint, or edits one when given: its URL, description and types. */
+export function EndpointDialog(props: {
   onClose: () => void;
-  onCreated: (created: Outputs["webhookEndpoints"]["create"]) => void;
+  onCreated?: (created: Outputs["webhookEndpoints"]["create"]) => void;
+  endpoint?: WebhookEndpoint;
 }) {
   const { t } = usePrefs();
   const utils = trpc.useUtils();
   const create = trpc.webhookEndpoints.create.useMutation();
+  const update = trpc.webhookEndpoints.update.useMutation();
+  const editing = props.endpoint;
   const [problem, setProblem] = useState<string | null>(null);
-  const form = useForm<EndpointValues>({ defaultValues: { url: "", description: "", types: [] } });
+  const form = useForm<EndpointValues>({
+    defaultValues: {
+      url: editing?.url ?? "",
+      description: editing?.description ?? "",
+      types: editing?.types ? [...editing.types] : [],
+    },
+  });
   const submit = form.handleSubmit(async (values) => {
     setProblem(null);
+    const description = values.description.trim();
+    // In the contract's order, whatever order they were ticked in.
+    const types = SUBSCRIBABLE_EVENT_TYPES.filter((type) => values.types.includes(type));
     try {
+      if (editing) {
+        // None ticked: every type, now and those added later.
+        await update.mutateAsync({
+          id: editing.id,
+          url: values.url.trim(),
+          description: description || null,
+          types: types.length > 0 ? types : null,
+        });
+        await Promise.all([
+          utils.webhookEndpoints.list.invalidate(),
+          utils.webhookEndpoints.get.invalidate({ id: editing.id }),
+        ]);
+        props.onClose();
+        return;
+      }
       const created = await create.mutateAsync({
         url: values.url.trim(),
-        ...(values.description.trim() ? { description: values.description.trim() } : {}),
-        // None ticked: every type, now and those added later.
-        // In the contract's order, whatever order they were ticked in.
-        ...(values.types.length > 0
-          ? { types: SUBSCRIBABLE_EVENT_TYPES.filter((type) => values.types.includes(type)) }
-          : {}),
+        ...(description ? { description } : {}),
+        ...(types.length > 0 ? { types } : {}),
       });
       await utils.webhookEndpoints.list.invalidate();
-      props.onCreated(created);
+      props.onCreated?.(created);
     } catch (error) {
       setProblem(webhookProblem(error, t));
     }
   });
+  const title = editing ? t("webhooks.edit") : t("webhooks.create");
   return (
     <Dialog
       open
       wide
-      title={t("webhooks.create")}
+      title={title}
       onClose={props.onClose}
       footer={
         <>
@@ -285,9 +310,9 @@ function CreateEndpointDialog(props: {
             type="submit"
             form="webhook-form"
             className="button button-primary"
-            disabled={create.isPending}
+            disabled={create.isPending || update.isPending}
           >
-            {t("webhooks.create")}
+            {editing ? t("action.save") : t("webhooks.create")}
           </button>
         </>
       }

@@ -69,7 +69,7 @@ function mapEntries(record: Record<string, unknown>, fn: (key: string, value: un
  */
 export async function recordActivity(
   tx: Executor,
-  context: { actor: Actor; requestId: string; clock?: Clock },
+  context: { actor: Actor; requestId: string; clock: Clock },
   entry: ActivityEntry,
   secretKeys?: ReadonlySet<string>,
 ): Promise<void> {
@@ -85,6 +85,8 @@ export async function recordActivity(
     targetId: entry.targetId,
     changes,
     requestId: context.requestId,
+    // The change's own time, as its event records it: the context's clock, not the database's.
+    createdAt: context.clock.now(),
   });
   await recordEvent(tx, context, {
     tenantId: entry.tenantId,

@@ -422,7 +422,7 @@ async function storeAuthorizedTokens(
       .where(and(eq(connections.workspaceId, connection.workspaceId), eq(connections.id, connection.id)));
     await recordActivity(
       tx,
-      { actor, requestId },
+      { actor, requestId, clock },
       {
         tenantId: connection.tenantId,
         action: "connection.connected",

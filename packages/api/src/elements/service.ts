@@ -59,11 +59,10 @@ export async function archiveElement(ctx: ServiceContext, input: ElementRefInput
  */
 export async function archiveConnectionElements(
   tx: Executor,
-  context: { actor: Actor; requestId: string; clock?: Clock },
+  context: { actor: Actor; requestId: string; clock: Clock },
   connection: { workspaceId: string; id: string; tenantId: string },
 ): Promise<void> {
-  // The connections domain's context may not carry a clock yet.
-  const now = (context.clock ?? systemClock).now();
+  const now = context.clock.now();
   const rows = await tx
     .update(elementInstances)
     .set({ archivedAt: now, revision: sql`${elementInstances.revision} + 1`, updatedAt: now })

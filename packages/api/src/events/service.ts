@@ -25,13 +25,13 @@ export interface NewEvent {
  */
 export async function recordEvent(
   tx: Executor,
-  context: { actor: Actor; clock?: Clock | undefined },
+  context: { actor: Actor; clock: Clock },
   entry: NewEvent,
 ): Promise<string | null> {
   const type = EVENT_TYPE_OF_ACTION[entry.action];
   if (!type) return null;
   const id = newId("evt");
-  const now = context.clock?.now() ?? new Date();
+  const now = context.clock.now();
   await tx.insert(events).values({
     workspaceId: context.actor.workspaceId,
     id,

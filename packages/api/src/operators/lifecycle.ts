@@ -6,6 +6,7 @@ import { and, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { recordActivity } from "../activity/service";
 import type { Actor } from "../actor";
+import type { Clock } from "../shared/clock";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
@@ -72,7 +73,7 @@ async function endSessions(tx: Executor, target: OperatorRow, keepSessionId?: st
 
 function record(
   tx: Executor,
-  context: Pick<ServiceContext, "actor" | "requestId">,
+  context: Pick<ServiceContext, "actor" | "requestId" | "clock">,
   target: OperatorRow,
   action: WorkspaceActivityAction,
   before: Record<string, unknown> | null,
@@ -238,8 +239,9 @@ export async function exchangeTemporaryPassword(
   operator: { workspaceId: string; id: string; temporaryPasswordHash: string },
   passwordHash: string,
   requestId: string,
-  now: Date,
+  clock: Clock,
 ): Promise<boolean> {
+  const now = clock.now();
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(operators)
@@ -260,7 +262,7 @@ export async function exchangeTemporaryPassword(
       operatorId: operator.id,
       sessionId: "",
     };
-    await record(tx, { actor, requestId }, updated, "operator.password_changed", null, {
+    await record(tx, { actor, requestId, clock }, updated, "operator.password_changed", null, {
       passwordChangeRequired: false,
     });
     return true;

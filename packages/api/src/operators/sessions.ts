@@ -5,6 +5,7 @@ import { and, eq, isNull, lt } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import type { OperatorActor } from "../actor";
 import type { Context } from "../context";
+import type { Clock } from "../shared/clock";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { appError } from "../shared/errors";
 
@@ -62,14 +63,15 @@ export async function createOperatorSession(
 export async function startOperatorSession(
   db: Database,
   operator: { workspaceId: string; id: string },
-  options: { requestId: string; action: "operator.signed_in" | "operator.created"; at: Date },
+  options: { requestId: string; action: "operator.signed_in" | "operator.created"; clock: Clock },
 ): Promise<{ token: string; expiresAt: Date }> {
-  const session = await createOperatorSession(db, operator, options.at);
+  const session = await createOperatorSession(db, operator, options.clock.now());
   await recordActivity(
     db,
     {
       actor: { type: "operator", workspaceId: operator.workspaceId, operatorId: operator.id, sessionId: "" },
       requestId: options.requestId,
+      clock: options.clock,
     },
     { tenantId: null, action: options.action, targetType: "operator", targetId: operator.id },
   );

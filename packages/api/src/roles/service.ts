@@ -185,7 +185,7 @@ export async function deleteRole(ctx: ServiceContext, { id }: RoleIdInput): Prom
  */
 export async function bindRole(
   tx: Executor,
-  ctx: Pick<ServiceContext, "actor" | "requestId">,
+  ctx: Pick<ServiceContext, "actor" | "requestId" | "clock">,
   input: BindRoleInput,
   /** Tenantry's own steps (a new tenant's first owner) bind without the caller's grant check. */
   { trusted = false }: { trusted?: boolean } = {},

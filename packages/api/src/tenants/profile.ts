@@ -28,31 +28,29 @@ const PUT_DEFAULTS = {
   metadata: {},
 } as const satisfies Partial<Record<keyof PutTenantInput, unknown>>;
 
-export async function patchTenant(ctx: ServiceContext, input: PatchTenantInput): Promise<Tenant> {
-  const { id, expectedVersion, fields, credentials, ...profile } = input;
-  const fromTokenClaims = ctx.actor.type === "access_token";
-  const changed = await changeTenant(
-    ctx,
-    { id, expectedVersion, action: "tenant.updated" },
-    async (current, tx) => ({
-      ...toColumns(profile),
-      ...(fields ? await fieldChanges(ctx, tx, current, fields, { mode: "merge", fromTokenClaims }) : {}),
-      ...(credentials !== undefined ? await credentialChanges(ctx, id, credentials) : {}),
-    }),
-  );
-  return withFieldsStatusOne(ctx.db, ctx.actor.workspaceId, changed);
+/** PATCH changes only what the body names; `fields` merge into the current values. */
+export function patchTenant(ctx: ServiceContext, input: PatchTenantInput): Promise<Tenant> {
+  return writeProfile(ctx, input, "merge");
 }
 
 /** PUT replaces the profile; `fields` when given replaces the plain fields; credentials only when given. */
-export async function putTenant(ctx: ServiceContext, input: PutTenantInput): Promise<Tenant> {
+export function putTenant(ctx: ServiceContext, input: PutTenantInput): Promise<Tenant> {
+  return writeProfile(ctx, input, "replace");
+}
+
+async function writeProfile(
+  ctx: ServiceContext,
+  input: PatchTenantInput | PutTenantInput,
+  mode: "merge" | "replace",
+): Promise<Tenant> {
   const { id, expectedVersion, fields, credentials, ...profile } = input;
   const fromTokenClaims = ctx.actor.type === "access_token";
   const changed = await changeTenant(
     ctx,
     { id, expectedVersion, action: "tenant.updated" },
     async (current, tx) => ({
-      ...toColumns({ ...PUT_DEFAULTS, ...profile }),
-      ...(fields ? await fieldChanges(ctx, tx, current, fields, { mode: "replace", fromTokenClaims }) : {}),
+      ...toColumns(mode === "replace" ? { ...PUT_DEFAULTS, ...profile } : profile),
+      ...(fields ? await fieldChanges(ctx, tx, current, fields, { mode, fromTokenClaims }) : {}),
       ...(credentials !== undefined ? await credentialChanges(ctx, id, credentials) : {}),
     }),
   );
