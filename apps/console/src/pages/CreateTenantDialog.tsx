@@ -1,4 +1,5 @@
 import { useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { issuesOf, trpc } from "../api";
 import { Banner, Dialog, WithCode } from "../components/ui";
