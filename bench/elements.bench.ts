@@ -106,12 +106,27 @@ for (const driver of benchDrivers()) {
     clock: systemClock,
   };
 
+  const cache = handle.invalidation.cache!;
+  const cold =
+    <T>(fn: (i: number) => Promise<T>) =>
+    (i: number) => {
+      cache.invalidate("*");
+      return fn(i);
+    };
+  // Warm: 200 instances read over and over (the warm-up fills the cache); cold: the cache emptied
+  // before each call, so each reads its row from the database.
+  const byId = (i: number) => {
+    const pick = picks[i % 200]!;
+    return getElement(ec, { tenantId: pick.tenant_id, instanceId: pick.id });
+  };
+  const viaCaller = (i: number) => {
+    const pick = picks[i % 200]!;
+    return api.elements.get({ tenantId: pick.tenant_id, instanceId: pick.id });
+  };
   const rows: Measurement[] = [];
+  rows.push(await measure(`${driver}: effective config by instance id (service), cache warm`, byId));
   rows.push(
-    await measure(`${driver}: effective config by instance id (service, in process)`, (i) => {
-      const pick = picks[i % picks.length]!;
-      return getElement(ec, { tenantId: pick.tenant_id, instanceId: pick.id });
-    }),
+    await measure(`${driver}: effective config by instance id (service), cold`, (i) => cold(byId)(i * 7 + 3)),
   );
   rows.push(
     await measure(`${driver}: effective config by template (get with auto-create, service)`, (i) => {
@@ -120,10 +135,10 @@ for (const driver of benchDrivers()) {
     }),
   );
   rows.push(
-    await measure(`${driver}: elements.get through the tRPC caller (auth included)`, (i) => {
-      const pick = picks[i % picks.length]!;
-      return api.elements.get({ tenantId: pick.tenant_id, instanceId: pick.id });
-    }),
+    await measure(`${driver}: elements.get through the tRPC caller (auth included), cache warm`, viaCaller),
+  );
+  rows.push(
+    await measure(`${driver}: elements.get through the tRPC caller, cold`, (i) => cold(viaCaller)(i * 7 + 3)),
   );
   report(`Element resolution, ${TEMPLATES} templates × ${TENANTS} tenants (${driver})`, rows);
   await handle.close();

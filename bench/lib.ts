@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import type { Keyring } from "@tenantry/api/server-runtime";
+import {
+  type InvalidationListener,
+  type Keyring,
+  startInvalidationListener,
+} from "@tenantry/api/server-runtime";
 import { createDb } from "@tenantry/db/create-db";
 import type { Database, DatabaseHandle } from "@tenantry/db/database";
 import { withDatabase } from "@tenantry/db/test-database";
@@ -17,8 +21,27 @@ export function benchDrivers(): Driver[] {
   return process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 }
 
-/** A fresh database for one benchmark; PostgreSQL ones are created on the server and dropped after. */
-export async function benchDatabase(driver: Driver): Promise<DatabaseHandle> {
+/**
+ * A fresh database for one benchmark; PostgreSQL ones are created on the server and dropped after.
+ * Its invalidation listener runs as in a server process, so the per-process caches are on
+ * (`invalidation.cache`; empty it with `invalidate("*")` to measure a cold read).
+ */
+export async function benchDatabase(
+  driver: Driver,
+): Promise<DatabaseHandle & { invalidation: InvalidationListener }> {
+  const handle = await openBenchDatabase(driver);
+  const invalidation = await startInvalidationListener(handle);
+  return {
+    ...handle,
+    invalidation,
+    async close() {
+      await invalidation.stop();
+      await handle.close();
+    },
+  };
+}
+
+async function openBenchDatabase(driver: Driver): Promise<DatabaseHandle> {
   if (driver === "pglite") return createDb({});
   const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const name = `tenantry_bench_${randomBytes(5).toString("hex")}`;

@@ -108,17 +108,32 @@ for (const driver of benchDrivers()) {
   const permission = (i: number) => PERMISSIONS[i % PERMISSIONS.length]!;
   const user = (i: number) => userIds[(i * 7919) % userIds.length]!;
 
+  const cache = handle.invalidation.cache!;
+  const cold =
+    <T>(fn: (i: number) => Promise<T>) =>
+    (i: number) => {
+      cache.invalidate("*");
+      return fn(i);
+    };
+  // Warm: 100 members asked about over and over (the warm-up fills the cache); cold: every call
+  // after emptying the cache, so the key, the member's roles and the token's rows are all read.
+  const check = (i: number) =>
+    api.roles.check({ tenantId: tenant.id, userId: user(i % 100), permission: permission(i) });
+  const memberToken = (i: number) => authenticateAccessToken(ctx, tokens[i % tokens.length]!);
   const rows: Measurement[] = [];
+  rows.push(await measure(`${driver}: authz.check, cache warm`, check));
   rows.push(
-    await measure(`${driver}: authz.check`, (i) =>
-      api.roles.check({ tenantId: tenant.id, userId: user(i), permission: permission(i) }),
+    await measure(`${driver}: authz.check, cold (cache emptied before each call)`, (i) =>
+      cold(check)(i * 7 + 1),
     ),
   );
   rows.push(
-    await measure(`${driver}: member token → actor (verify, tenant, membership, permissions)`, (i) =>
-      authenticateAccessToken(ctx, tokens[i % tokens.length]!),
+    await measure(
+      `${driver}: member token → actor (verify, tenant, membership, permissions), cache warm`,
+      memberToken,
     ),
   );
+  rows.push(await measure(`${driver}: member token → actor, cold`, cold(memberToken)));
 
   const server = await startBenchServer(handle.db, keyring);
   const base = server.base;

@@ -2,7 +2,12 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { hasAnyOperator } from "@tenantry/api/operators";
-import { bootstrapDefaultWorkspace, runDataMigrations, systemClock } from "@tenantry/api/server-runtime";
+import {
+  bootstrapDefaultWorkspace,
+  runDataMigrations,
+  startInvalidationListener,
+  systemClock,
+} from "@tenantry/api/server-runtime";
 import { createDb } from "@tenantry/db/create-db";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { startUpBanner } from "./banner";
@@ -96,6 +101,9 @@ async function main() {
   const bootstrap = await bootstrapDefaultWorkspace(handle.db, { bootstrapApiKey: config.bootstrapApiKey });
   // Read before the server answers /healthz: whoever sees it healthy also has the banner.
   const hasOperators = await hasAnyOperator(handle.db);
+  // Before the first request: the per-process caches of keys, tokens' keys, members and roles are on
+  // only while this listener hears every change (see docs/architecture.md, "Caches").
+  const invalidation = await startInvalidationListener(handle);
   const refresher = startConnectionRefresher({
     db: handle.db,
     keyring: keyring.keyring,
@@ -124,7 +132,7 @@ async function main() {
     // see /healthz fail and keep-alive clients take their `Connection: close` answers, so closing the
     // listener and the idle sockets cuts nobody off mid-request.
     // Workers first: nothing new starts while the last requests are answered.
-    await Promise.all([refresher.stop(), eventRetention.stop(), webhookWorker.stop()]);
+    await Promise.all([refresher.stop(), eventRetention.stop(), webhookWorker.stop(), invalidation.stop()]);
     if (signal === "SIGTERM") await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
     const force = setTimeout(() => {
       logger.warn("requests still open after 10 s; closing them");

@@ -67,14 +67,20 @@ export const usageHistoryInput = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
   })
+  // A bound left out is filled in by the service from its clock, which the contract cannot see:
+  // both left out, the current usage window; the range is checked there too.
   .transform((input, ctx) => {
-    const to = input.to ? new Date(input.to) : new Date();
-    const from = input.from ? new Date(input.from) : new Date(to.getTime() - 30 * 86_400_000);
-    if (from >= to || to.getTime() - from.getTime() > 90 * 86_400_000) {
-      ctx.addIssue({ code: "custom", message: "from must be before to, at most 90 days apart" });
-    }
+    const to = input.to ? new Date(input.to) : undefined;
+    const from = input.from ? new Date(input.from) : undefined;
+    if (from && to && !isHistoryRange(from, to)) ctx.addIssue({ code: "custom", message: HISTORY_RANGE });
     return { ...input, from, to };
   });
+
+export const HISTORY_RANGE = "from must be before to, at most 90 days apart";
+export const HISTORY_DEFAULT_DAYS = 30;
+export function isHistoryRange(from: Date, to: Date): boolean {
+  return from < to && to.getTime() - from.getTime() <= 90 * 86_400_000;
+}
 
 export const usageHistoryOutput = z.object({
   items: z.array(z.object({ start: z.string(), amount: z.number() })),

@@ -14,7 +14,32 @@ export type Driver = "pglite" | "postgres";
 export interface DatabaseHandle {
   db: Database;
   driver: Driver;
+  /**
+   * LISTENs on `channel` on a connection of its own (PGlite: its one session). Absent on handles that
+   * cannot listen; then nothing may be cached that needs invalidating.
+   */
+  listen?(channel: string, handlers: NotificationHandlers): Promise<NotificationListener>;
   close(): Promise<void>;
+}
+
+export interface NotificationHandlers {
+  /** A notification on the channel (its payload); called before `fence()` answers for later commits. */
+  onNotify(payload: string): void;
+  /** LISTEN is in effect (again): from now on every committed notification arrives. */
+  onListening(): void;
+  /** The listening connection is gone: notifications may be missed until `onListening` again. */
+  onLost(): void;
+}
+
+export interface NotificationListener {
+  /**
+   * Resolves true once every notification committed before the call has been handed to `onNotify`
+   * (a round trip on the listening connection, which PostgreSQL answers only after sending the
+   * notifications it already had); false when that cannot be known (the connection is down or slow).
+   */
+  fence(): Promise<boolean>;
+  /** Stops listening and closes its connection; `onLost` is not called. */
+  stop(): Promise<void>;
 }
 
 const drivers = new WeakMap<Database, Driver>();

@@ -23,5 +23,20 @@ export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseH
   });
   const db = drizzle({ client, casing: "snake_case" }) as unknown as Database;
   registerDriver(db, "pglite");
-  return { db, driver: "pglite", client, close: () => client.close() };
+  return {
+    db,
+    driver: "pglite",
+    client,
+    // One session in this process: a commit's notifications reach the listeners before the commit's
+    // promise resolves, so there is nothing in flight for a fence to wait for.
+    async listen(channel, handlers) {
+      const unlisten = await client.listen(channel, handlers.onNotify);
+      handlers.onListening();
+      return {
+        fence: () => Promise.resolve(true),
+        stop: () => unlisten().catch(() => {}),
+      };
+    },
+    close: () => client.close(),
+  };
 }

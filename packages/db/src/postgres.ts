@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { type Database, type DatabaseHandle, registerDriver } from "./database";
+import { listenPostgres } from "./listen-postgres";
 
 export interface PostgresOptions {
   url: string;
@@ -16,5 +17,11 @@ export function openPostgres(options: PostgresOptions): DatabaseHandle & { clien
   });
   const db = drizzle({ client, casing: "snake_case" }) as unknown as Database;
   registerDriver(db, "postgres");
-  return { db, driver: "postgres", client, close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    driver: "postgres",
+    client,
+    listen: (channel, handlers) => listenPostgres(options.url, channel, handlers),
+    close: () => client.end({ timeout: 5 }),
+  };
 }

@@ -5,6 +5,7 @@ import {
   type Clock,
   createApiKey,
   randomKeyring,
+  startInvalidationListener,
 } from "@tenantry/api/server-runtime";
 import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
@@ -40,6 +41,8 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const handle = await createTestDatabase();
+  // As in every server process: caches on, kept fresh by the database's notifications.
+  const invalidation = await startInvalidationListener(handle);
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
   const logs: string[] = [];
@@ -105,6 +108,7 @@ export async function startTestServer(
     },
     async close() {
       await worker?.stop();
+      await invalidation.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await handle.close();

@@ -126,7 +126,7 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
   }
   let actor: AccessTokenActor;
   if (token.claims.user) {
-    // Read on every request, never cached: a suspension counts on the very next one, in every process.
+    // From the invalidated cache at most: a suspension counts on the very next request, in every process.
     const member = await memberForToken(ctx.db, {
       workspaceId: token.workspaceId,
       tenantId: tenant.id,

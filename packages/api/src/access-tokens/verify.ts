@@ -8,6 +8,8 @@ import { workspaces } from "@tenantry/db/schema/workspaces";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
 import { z } from "zod";
+import { readThrough } from "../invalidation/cache";
+import { cacheOf } from "../invalidation/listener";
 import type { Keyring } from "../secrets/keyring";
 import { prepared } from "../shared/prepared";
 import { openSigningSecret, type SigningKeyRow } from "../signing-keys/service";
@@ -64,7 +66,7 @@ export type Verification = { ok: true; token: VerifiedToken } | { ok: false; rea
 
 /**
  * Imported verification keys by `kid`. A key's material never changes, so caching it is safe; the
- * key's row is still read on every verification, so a revocation counts at once in every process.
+ * key's row comes from the invalidated cache, so a revocation counts at once in every process.
  */
 const importedKeys = new Map<string, Promise<Uint8Array | CryptoKey>>();
 const IMPORTED_KEYS_LIMIT = 1000;
@@ -145,10 +147,16 @@ export async function verifyToken(
     }
     return { ok: false, reason: "missing or malformed kid" };
   }
-  const [found] = await keyAndTenantStatement(db).execute({
-    kid: header.kid,
-    sub: typeof unverifiedSub === "string" ? unverifiedSub : "",
-  });
+  const kid = header.kid;
+  const sub = typeof unverifiedSub === "string" ? unverifiedSub : "";
+  // Cached per process (invalidation/): revoking the key, or changing the tenant's status or fields
+  // or the workspace's settings, notifies every process in the same transaction.
+  const found = await readThrough(
+    cacheOf(db),
+    `token_key:${kid}:${sub}`,
+    async () => (await keyAndTenantStatement(db).execute({ kid, sub }))[0],
+    (row) => row?.key.workspaceId ?? null,
+  );
   if (!found) return { ok: false, reason: "unknown or revoked signing key" };
   const row = found.key;
   if (row.algorithm === null) {
@@ -305,7 +313,16 @@ async function verifyIssuerToken(
   const audiences = (Array.isArray(unverifiedAudiences) ? unverifiedAudiences : [unverifiedAudiences])
     .filter((audience): audience is string => typeof audience === "string")
     .slice(0, 20);
-  const matching = audiences.length > 0 ? await issuersFor(db, unverifiedIssuer, audiences) : [];
+  const matching =
+    audiences.length > 0
+      ? await readThrough(
+          cacheOf(db),
+          `issuer:${JSON.stringify([unverifiedIssuer, audiences])}`,
+          () => issuersFor(db, unverifiedIssuer, audiences),
+          // Only the one answer that names one workspace is kept (a new issuer notifies too).
+          (rows) => (rows.length === 1 ? rows[0]!.key.workspaceId : null),
+        )
+      : [];
   if (matching.length === 0) {
     return { ok: false, reason: `no issuer "${unverifiedIssuer}" is registered for the token's aud` };
   }

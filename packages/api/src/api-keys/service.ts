@@ -5,6 +5,8 @@ import { apiKeys } from "@tenantry/db/schema/api-keys";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { ApiKeyActor } from "../actor";
+import { readThrough } from "../invalidation/cache";
+import { cacheOf } from "../invalidation/listener";
 import { base64url, randomBytes, sha256Hex } from "../shared/crypto";
 import { notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
@@ -67,24 +69,36 @@ export async function authenticateApiKey(
 ): Promise<ApiKeyActor | null> {
   if (!API_KEY_PATTERN.test(presented)) return null;
   const keyHash = await hashApiKey(presented);
-  const [row] = await prepared(db, "api_key_by_hash", (d) =>
-    d
-      .select({
-        workspaceId: apiKeys.workspaceId,
-        id: apiKeys.id,
-        lastUsedAt: apiKeys.lastUsedAt,
-        expiresAt: apiKeys.expiresAt,
-        revokedAt: apiKeys.revokedAt,
-      })
-      .from(apiKeys)
-      .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
-      .limit(1)
-      .prepare("api_key_by_hash"),
-  ).execute({ hash: keyHash });
+  // Cached per process (invalidation/): a revocation notifies every process in its own transaction.
+  const row = await readThrough(
+    cacheOf(db),
+    `api_key:${keyHash}`,
+    async () => {
+      const [found] = await prepared(db, "api_key_by_hash", (d) =>
+        d
+          .select({
+            workspaceId: apiKeys.workspaceId,
+            id: apiKeys.id,
+            lastUsedAt: apiKeys.lastUsedAt,
+            expiresAt: apiKeys.expiresAt,
+            revokedAt: apiKeys.revokedAt,
+          })
+          .from(apiKeys)
+          .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+          .limit(1)
+          .prepare("api_key_by_hash"),
+      ).execute({ hash: keyHash });
+      return found ? { ...found } : null;
+    },
+    (found) => found?.workspaceId ?? null,
+  );
   if (!row || row.revokedAt) return null;
   const now = at.getTime();
   if (row.expiresAt && row.expiresAt.getTime() <= now) return null;
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const before = row.lastUsedAt;
+    // The cached row too (last_used_at notifies nobody), so the next minute's requests do not write.
+    row.lastUsedAt = at;
     await db
       .update(apiKeys)
       .set({ lastUsedAt: at })
@@ -94,7 +108,11 @@ export async function authenticateApiKey(
           eq(apiKeys.id, row.id),
           or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now - LAST_USED_RESOLUTION_MS))),
         ),
-      );
+      )
+      .catch((error: unknown) => {
+        row.lastUsedAt = before;
+        throw error;
+      });
   }
   return { type: "api_key", workspaceId: row.workspaceId, apiKeyId: row.id };
 }

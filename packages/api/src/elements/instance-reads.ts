@@ -2,6 +2,8 @@ import type { Database, Executor } from "@tenantry/db/database";
 import { connections } from "@tenantry/db/schema/connections";
 import { elementInstances, elementTemplates } from "@tenantry/db/schema/elements";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { readThrough } from "../invalidation/cache";
+import { cacheOf } from "../invalidation/listener";
 import { appError, notFound } from "../shared/errors";
 import { isTransaction, prepared } from "../shared/prepared";
 import type { ServiceContext } from "../shared/service-context";
@@ -139,7 +141,14 @@ export async function loadJoined(
             eq(elementInstances.id, id),
           ),
         )
-    : await byIdStatement(db).execute({ workspaceId, tenantId, id });
+    : // Cached per process (invalidation/): any write to the workspace's templates or instances
+      // notifies every process in its own transaction.
+      await readThrough(
+        cacheOf(db),
+        `element:${workspaceId}:${tenantId}:${id}`,
+        () => byIdStatement(db).execute({ workspaceId, tenantId, id }),
+        (found) => (found.length > 0 ? workspaceId : null),
+      );
   const row = rows[0];
   if (!row) throw notFound("Element", id);
   return row;

@@ -2,7 +2,7 @@
  * `@tenantry/api/server-runtime`: what a server process does outside any request — open the keyring,
  * bootstrap the default workspace and its first API key, migrate and reseal sealed data, keep the
  * JWKS cache, run the OAuth start and callback pages, the periodic refresher, the webhook worker
- * and the event retention — and the clock it
+ * and the event retention, listen for the invalidations that keep its caches fresh — and the clock it
  * hands every service.
  */
 export { createJwksKeys, type JwksKeys, parseJwksAllowHosts } from "../access-tokens/jwks";
@@ -20,6 +20,10 @@ export {
 } from "../connections/oauth";
 export { refreshExpiringConnections } from "../connections/refresh";
 export { deleteExpiredEvents } from "../events/service";
+export {
+  type InvalidationListener,
+  startInvalidationListener,
+} from "../invalidation/listener";
 export { runDataMigrations } from "../secrets/data-migrations";
 export { createKeyring, type Keyring, parseKeyMaterial, randomKeyring } from "../secrets/keyring";
 export { resealStaleSecrets } from "../secrets/rotate";

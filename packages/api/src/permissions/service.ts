@@ -11,6 +11,8 @@ import { roles } from "@tenantry/db/schema/members";
 import { permissions } from "@tenantry/db/schema/permissions";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
+import { readThrough } from "../invalidation/cache";
+import { cacheOf } from "../invalidation/listener";
 import { appError, notFound } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
 
@@ -204,6 +206,23 @@ export async function existingCustomPermissions(
 ): Promise<Set<string>> {
   const custom = customKeysOf(keys);
   if (custom.length === 0) return new Set();
+  const cache = cacheOf(db);
+  if (cache) {
+    // The workspace's keys, kept per process; any change to them notifies every process.
+    const defined = await readThrough(
+      cache,
+      `permissions:${workspaceId}`,
+      async () => {
+        const rows = await db
+          .select({ key: permissions.key })
+          .from(permissions)
+          .where(eq(permissions.workspaceId, workspaceId));
+        return new Set(rows.map((r) => r.key));
+      },
+      () => workspaceId,
+    );
+    return new Set(custom.filter((key) => defined.has(key)));
+  }
   const rows = await db
     .select({ key: permissions.key })
     .from(permissions)

@@ -7,18 +7,21 @@ import { type Database, rowsOf } from "@tenantry/db/database";
 import { groupMembers, memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq, sql } from "drizzle-orm";
+import { readThrough } from "../invalidation/cache";
+import { cacheOf } from "../invalidation/listener";
 import { assertPermissionsExist } from "../permissions/service";
 import { notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
 import type { ServiceContext } from "../shared/service-context";
 
 // Who may do what in a tenant: an active membership first, then the roles bound to the member and
-// their groups. Every decision is read from the database, uncached.
+// their groups. Decisions are read from the database or from this process's cache of it, which
+// every change to these tables invalidates in its own transaction (invalidation/).
 
 /**
  * The membership and permissions an access token's user (`user.id` = the user's `externalId`) has in
- * a tenant, in one prepared round trip. Read on every request, uncached, so a suspension counts on
- * the very next request in every process.
+ * a tenant, in one prepared round trip or from the invalidated cache, so a suspension counts on the
+ * very next request in every process.
  */
 export async function memberForToken(
   db: Database,
@@ -62,35 +65,43 @@ export async function memberForToken(
       .limit(1)
       .prepare("member_for_token"),
   );
-  const [row] = await statement.execute({
-    workspaceId: params.workspaceId,
-    tenantId: params.tenantId,
-    externalId: params.externalUserId,
-  });
-  return row ? { userId: row.userId, status: row.status, permissions: row.permissions ?? [] } : null;
+  // Cached per process (invalidation/): any change to users, memberships, groups, bindings or roles
+  // notifies every process in its own transaction; "not a member" is kept too (an insert notifies).
+  return readThrough(
+    cacheOf(db),
+    `member:${params.workspaceId}:${params.tenantId}:${params.externalUserId}`,
+    async () => {
+      const [row] = await statement.execute({
+        workspaceId: params.workspaceId,
+        tenantId: params.tenantId,
+        externalId: params.externalUserId,
+      });
+      return row ? { userId: row.userId, status: row.status, permissions: row.permissions ?? [] } : null;
+    },
+    () => params.workspaceId,
+  );
 }
 
 /**
- * The membership precheck and the first role (by key) that grants the permission, in one prepared
- * round trip: this sits on every widget call that asks "may this user…".
+ * The membership and every role bound to the user or their groups in the tenant, ordered by key as
+ * the database orders them, in one prepared round trip: this sits on every widget call that asks
+ * "may this user…", and is what the cache keeps per member (any permission is then decided in memory).
  */
-function authorizationStatement(db: Database) {
-  return prepared(db, "authz_check", (d) =>
+function memberRolesStatement(db: Database) {
+  return prepared(db, "authz_member_roles", (d) =>
     d
       .select({
         status: memberships.status,
         // Spelled out: drizzle leaves columns unqualified in a single-table select.
-        grantedBy: sql<string | null>`(
-          select r.key from (
+        roles: sql<unknown>`(
+          select json_agg(json_build_object('key', r.key, 'permissions', r.permissions) order by r.key) from (
             select "memberships"."user_id" as subject_id union all
             select gm.group_id from ${groupMembers} gm
             where gm.workspace_id = "memberships"."workspace_id" and gm.user_id = "memberships"."user_id"
           ) s
           join ${roleBindings} b on b.workspace_id = "memberships"."workspace_id"
             and b.tenant_id = "memberships"."tenant_id" and b.subject_id = s.subject_id
-          join ${roles} r on r.workspace_id = b.workspace_id and r.id = b.role_id
-          where ${sql.placeholder("permission")}::text = any(r.permissions)
-          order by r.key limit 1)`,
+          join ${roles} r on r.workspace_id = b.workspace_id and r.id = b.role_id)`,
       })
       .from(memberships)
       .where(
@@ -100,7 +111,32 @@ function authorizationStatement(db: Database) {
           eq(memberships.userId, sql.placeholder("userId")),
         ),
       )
-      .prepare("authz_check"),
+      .prepare("authz_member_roles"),
+  );
+}
+
+type MemberRoles = { status: string; roles: { key: string; permissions: string[] }[] };
+
+/** A member's status and roles (by key), from the cache or the database; null for no membership. */
+function memberRoles(
+  db: Database,
+  workspaceId: string,
+  input: { tenantId: string; userId: string },
+): Promise<MemberRoles | null> {
+  return readThrough(
+    cacheOf(db),
+    `authz:${workspaceId}:${input.tenantId}:${input.userId}`,
+    async () => {
+      const [row] = await memberRolesStatement(db).execute({ workspaceId, ...input });
+      if (!row) return null;
+      // json arrives parsed or as text, depending on the driver.
+      const parsed = (
+        typeof row.roles === "string" ? JSON.parse(row.roles) : row.roles
+      ) as MemberRoles["roles"];
+      return { status: row.status, roles: parsed ?? [] };
+    },
+    // "Not a member" is answered with the tenant's and the user's existence, read apart: not kept.
+    (member) => (member ? workspaceId : null),
   );
 }
 
@@ -135,7 +171,7 @@ async function checkOne(
   input: { tenantId: string; userId: string; permission: string },
 ): Promise<AuthorizationDecision> {
   await assertPermissionsExist(db, workspaceId, [input.permission]);
-  const [membership] = await authorizationStatement(db).execute({ workspaceId, ...input });
+  const membership = await memberRoles(db, workspaceId, { tenantId: input.tenantId, userId: input.userId });
   if (!membership) {
     const [tenant] = await db
       .select({ id: tenants.id })
@@ -149,7 +185,9 @@ async function checkOne(
     if (!user) throw notFound("User", input.userId);
     return decide(null, null);
   }
-  return decide(membership.status, membership.grantedBy);
+  // The first role by key that grants it, as the database orders keys.
+  const grantedBy = membership.roles.find((role) => role.permissions.includes(input.permission));
+  return decide(membership.status, grantedBy?.key ?? null);
 }
 
 /**

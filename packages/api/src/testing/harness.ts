@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "@tenantry/db/database";
 import { createTestDatabase } from "@tenantry/db/test-database";
 import { createApiKey } from "../api-keys/service";
 import { createContext } from "../context";
+import { type InvalidationListener, startInvalidationListener } from "../invalidation/listener";
 import { createCaller } from "../root";
 import { type Keyring, randomKeyring } from "../secrets/keyring";
 import { type Clock, systemClock } from "../shared/clock";
@@ -12,6 +13,8 @@ export const HARNESS_PUBLIC_URL = "http://127.0.0.1:4000";
 
 export interface Harness {
   handle: DatabaseHandle;
+  /** The process's invalidation listener and cache (null cache: the handle cannot listen). */
+  invalidation: InvalidationListener;
   keyring: Keyring;
   /** The clock every caller's services read (a test clock when the test passed one). */
   clock: Clock;
@@ -31,6 +34,8 @@ export async function createHarness(
   const clock = options.clock ?? systemClock;
   const webhookUrlPolicy = { allowHosts: new Set(options.webhookAllowHosts ?? []) };
   const handle = await createTestDatabase();
+  // As in every server process: the caches are on, kept fresh by the database's notifications.
+  const invalidation = await startInvalidationListener(handle);
   const { workspaceId } = await bootstrapDefaultWorkspace(handle.db, {});
   const { key } = await createApiKey(handle.db, { workspaceId, name: "test" });
   const keyring = await randomKeyring();
@@ -48,12 +53,16 @@ export async function createHarness(
     );
   return {
     handle,
+    invalidation,
     keyring,
     clock,
     workspaceId,
     apiKey: key,
     api: callerWith({ authorization: `Bearer ${key}` }),
     callerWith,
-    close: () => handle.close(),
+    async close() {
+      await invalidation.stop();
+      await handle.close();
+    },
   };
 }

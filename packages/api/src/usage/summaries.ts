@@ -7,13 +7,15 @@ import type {
   UsageHistoryInput,
   UsageSummary,
 } from "@tenantry/contracts/usage";
+import { HISTORY_DEFAULT_DAYS, HISTORY_RANGE, isHistoryRange } from "@tenantry/contracts/usage";
 import type { Executor } from "@tenantry/db/database";
 import { usageBuckets, usageCounters, usageMetrics, usageRefusals } from "@tenantry/db/schema/usage";
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { appError } from "../shared/errors";
 import type { ServiceContext } from "../shared/service-context";
 import { counterWhere, expiredSince } from "./counters";
 import { AI_CREDITS, loadTenantLimits, resolveLimit, type TenantLimits } from "./limits";
-import { utcDay, windowOf } from "./window";
+import { floorHour, HOUR_MS, utcDay, windowOf } from "./window";
 
 async function summarize(
   db: Executor,
@@ -86,6 +88,13 @@ export async function usageHistory(ctx: ServiceContext, input: UsageHistoryInput
   const tenant = await loadTenantLimits(ctx.db, workspaceId, input.tenantId);
   // Resolving the limit answers 404 for a metric that is not defined.
   await resolveLimit(ctx.db, workspaceId, input.tenantId, tenant, input.metric);
+  // Left out, the range is the current window with the current hour's bucket: exactly what `used` counts.
+  const now = ctx.clock.now();
+  const to = input.to ?? new Date(floorHour(now.getTime()) + HOUR_MS);
+  const from =
+    input.from ??
+    (input.to ? new Date(to.getTime() - HISTORY_DEFAULT_DAYS * 86_400_000) : windowOf(now).start);
+  if (!isHistoryRange(from, to)) throw appError("BAD_REQUEST", "invalid_input", HISTORY_RANGE);
   const bucketStart =
     input.granularity === "day"
       ? sql<Date>`date_trunc('day', ${usageBuckets.hour}, 'UTC')`
@@ -98,8 +107,8 @@ export async function usageHistory(ctx: ServiceContext, input: UsageHistoryInput
         eq(usageBuckets.workspaceId, workspaceId),
         eq(usageBuckets.tenantId, input.tenantId),
         eq(usageBuckets.metric, input.metric),
-        gte(usageBuckets.hour, input.from),
-        lt(usageBuckets.hour, input.to),
+        gte(usageBuckets.hour, from),
+        lt(usageBuckets.hour, to),
       ),
     )
     .groupBy(bucketStart)

@@ -309,6 +309,14 @@ describe("time on the context's clock", () => {
       { start: "2026-01-11T00:00:00.000Z", amount: 30 },
       { start: "2026-01-31T00:00:00.000Z", amount: 70 },
     ]);
+    // Left out, the range is the clock's current window (not the machine's): the buckets `used` counts.
+    expect((await timed.api.usage.history(credits)).items).toEqual([
+      { start: "2026-01-11T00:00:00.000Z", amount: 30 },
+      { start: "2026-01-31T00:00:00.000Z", amount: 70 },
+    ]);
+    expect(
+      await failure(timed.api.usage.history({ ...credits, from: "2026-02-01T00:00:00Z" })),
+    ).toMatchObject({ status: 400, message: expect.stringContaining("from must be before to") });
   });
 });
 
