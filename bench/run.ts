@@ -9,10 +9,11 @@ import { fileURLToPath } from "node:url";
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2).filter((arg) => arg !== "--");
-const suites = readdirSync(here)
-  .filter((file) => file.endsWith(".bench.ts"))
-  .filter((file) => only.length === 0 || only.some((name) => file.startsWith(name)))
-  .sort();
+const all = readdirSync(here).filter((file) => file.endsWith(".bench.ts"));
+// A name picks its own suite (`http` is http.bench.ts, not http-router too), else those it begins.
+const picks = (name: string) =>
+  all.includes(`${name}.bench.ts`) ? [`${name}.bench.ts`] : all.filter((file) => file.startsWith(name));
+const suites = (only.length === 0 ? all : [...new Set(only.flatMap(picks))]).sort();
 
 let failed = false;
 for (const suite of suites) {

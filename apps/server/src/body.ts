@@ -12,6 +12,10 @@ export type BodyResult =
  * database can store (NUL, an unpaired surrogate) → 400 `invalid_input`. No body → `undefined`.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  // Neither a length nor chunks (a GET, mostly): HTTP/1.1 says there is no body, nothing to wait for.
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
+    return NO_BODY;
+  }
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > limit) {
     req.resume();
@@ -61,6 +65,8 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   return { ok: true, value };
 }
+
+const NO_BODY: BodyResult = { ok: true, value: undefined };
 
 function tooLarge(limit: number): BodyResult {
   return {

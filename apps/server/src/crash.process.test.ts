@@ -1,13 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createDb } from "@tenantry/db/create-db";
 import { rowsOf } from "@tenantry/db/database";
-import { testDriver, withDatabase } from "@tenantry/db/test-database";
+import { testDriver } from "@tenantry/db/test-database";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerRun, startServerProcess } from "./testing/server-process";
+import {
+  CRASH_KEY,
+  type CrashDatabase,
+  type CrashServer,
+  crashSeed,
+  openCrashDatabase,
+  seededRandom,
+} from "./testing/crash-database";
+import { type ApiAnswer, apiCaller } from "./testing/server-process";
 
 /**
  * Kill -9 in the middle of writes (issue 18): the real server process takes a burst of concurrent
@@ -19,26 +23,11 @@ import { type ServerRun, startServerProcess } from "./testing/server-process";
  * - invariants hold: every tenant has an active owner, every usage record with a key counted once,
  *   each counter equal to the sum of its buckets, no membership twice.
  */
-const KEY = `tnt_sk_${"k".repeat(40)}`;
-const ENCRYPTION_KEY = Buffer.alloc(32, 9).toString("base64");
 const TIMEOUT = 240_000;
+const seed = crashSeed();
 
-/** Seeded, so a failing run can be repeated with CRASH_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
-
-type Server = ServerRun & { url: string };
-
-interface Answer {
-  status: number;
-  body: unknown;
-}
+type Server = CrashServer;
+type Answer = ApiAnswer;
 
 /** One write of a burst: what it sends, and whether a retry must repeat its first answer. */
 interface Write {
@@ -50,67 +39,32 @@ interface Write {
   answer?: Answer;
 }
 
-async function call(
-  server: Server,
-  write: Pick<Write, "method" | "path" | "body" | "headers">,
-): Promise<Answer> {
-  const response = await fetch(`${server.url}/api/v1${write.path}`, {
-    method: write.method,
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", ...write.headers },
-    ...(write.body === undefined ? {} : { body: JSON.stringify(write.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const call = (server: Server, write: Pick<Write, "method" | "path" | "body" | "headers">) =>
+  apiCaller(server.url, CRASH_KEY).call(write.method, write.path, write.body, write.headers);
 
-async function api<T>(server: Server, method: string, path: string, body?: unknown): Promise<T> {
-  const answer = await call(server, { method, path, body });
-  if (answer.status >= 300)
-    throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body as T;
-}
+const api = <T>(server: Server, method: string, path: string, body?: unknown) =>
+  apiCaller(server.url, CRASH_KEY).api<T>(method, path, body);
 
 /** Fields that legitimately differ between a first answer and its replay: none today. */
 const comparable = (answer: Answer) => ({ status: answer.status, body: answer.body });
 
 describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () => {
-  const next = random(seed);
-  let dataDir = "";
-  let databaseUrl: string | undefined;
-  let admin: ReturnType<typeof postgres> | undefined;
-  const dbName = `tenantry_crash_${Math.random().toString(36).slice(2, 10)}`;
+  const next = seededRandom(seed);
+  let database: CrashDatabase;
   let server: Server | undefined;
-  const env = () => ({
-    TENANTRY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    TENANTRY_BOOTSTRAP_API_KEY: KEY,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { TENANTRY_DATA_DIR: dataDir }),
-  });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "tenantry-crash-"));
-    if (testDriver() === "postgres") {
-      admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${dbName}`);
-      databaseUrl = withDatabase(process.env.DATABASE_URL!, dbName);
-    }
+    database = await openCrashDatabase("crash");
   }, TIMEOUT);
 
   afterAll(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill("SIGKILL");
-      await server.exited;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-    if (admin) {
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-      await admin.end({ timeout: 5 });
-    }
+    await database?.close();
   });
 
   it(
     "loses nothing committed, repeats every idempotent answer and keeps the invariants",
     async () => {
-      server = await startServerProcess(env());
+      server = await database.start();
       await api(server, "PUT", "/usage-metrics/api_calls", { key: "api_calls", defaultLimit: null });
       const hot = await api<{ id: string }>(server, "POST", "/tenants", {
         name: "Hot",
@@ -210,15 +164,14 @@ describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () =
           ),
         );
         await Promise.race([enough, Promise.all(sent)]);
-        running.child.kill("SIGKILL");
-        await running.exited;
+        await database.kill(running);
         await Promise.all(sent);
         console.log(
           `round ${round}: ${burst.filter((w) => w.answer).length}/${burst.length} answered before the kill`,
         );
 
         // The dead process left its lock (PGlite) and whatever it had in flight.
-        server = await startServerProcess(env());
+        server = await database.start();
         for (const write of burst) {
           const retry = await call(server, write);
           if (write.idempotent && write.answer) {
@@ -280,6 +233,7 @@ describe(`kill -9 in the middle of writes (${testDriver()}, seed ${seed})`, () =
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
       server = undefined;
+      const { databaseUrl, dataDir } = database;
       const handle = await createDb(databaseUrl ? { databaseUrl } : { dataDir });
       try {
         const drift = rowsOf<{ tenant_id: string }>(

@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { appRouter, createCaller, createContext } from "@tenantry/api";
+import { appRouter, createContext } from "@tenantry/api";
 import {
   createRestHandler,
   describeError,
@@ -23,6 +23,7 @@ import {
   systemClock,
 } from "@tenantry/api/server-runtime";
 import type { Database } from "@tenantry/db/database";
+import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Logger } from "pino";
 import { readJsonBody } from "./body";
@@ -31,6 +32,7 @@ import { landingPage } from "./landing-page";
 import { CALLBACK_PAGE_CSP, CALLBACK_SCRIPT, CALLBACK_STYLES, renderCallbackPage } from "./oauth-callback";
 import { bindingCookieOf, handleOAuthStart } from "./oauth-start";
 import { CORS_DIAGNOSIS_PATH, handleCorsDiagnosis, kidOfBearer, logOriginRefused } from "./origin-diagnosis";
+import { createTrpcQueryHandler } from "./trpc-queries";
 
 export interface ServerState {
   db: Database | null;
@@ -116,12 +118,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
     return openApi;
   };
 
+  // Tenantry's own origin, parsed again only when the public URL changes (tests set it once listening).
+  let ownOrigin = { of: "", origin: "" };
+  const publicOrigin = (): string => {
+    if (ownOrigin.of !== options.publicUrl) {
+      ownOrigin = { of: options.publicUrl, origin: new URL(options.publicUrl).origin };
+    }
+    return ownOrigin.origin;
+  };
+
   /** The browser origin of a cross-origin request; same-origin callers (the console) are not widgets. */
   const crossOrigin = (req: IncomingMessage): string | null => {
     const origin = req.headers.origin;
-    return typeof origin === "string" && origin !== new URL(options.publicUrl).origin && origin !== "null"
-      ? origin
-      : null;
+    return typeof origin === "string" && origin !== "null" && origin !== publicOrigin() ? origin : null;
   };
 
   // One JWKS cache per process; host names are resolved here so private addresses are refused.
@@ -137,7 +146,6 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
   const handleRest = createRestHandler({
     router: appRouter,
-    createCaller,
     createContext: (request: RestRequest) =>
       createContext({
         publicUrl: options.publicUrl,
@@ -159,30 +167,47 @@ export function createHttpServer(options: HttpServerOptions): Server {
       ),
   });
 
+  const trpcContext = (req: IncomingMessage) =>
+    createContext({
+      publicUrl: options.publicUrl,
+      db: state.db!,
+      keyring: state.keyring,
+      requestId: requestIds.get(req),
+      header: (name) => req.headers[name],
+      origin: crossOrigin(req),
+      jwks,
+      clock: options.clock,
+      webhookUrlPolicy,
+    });
+  const onTrpcError = ({
+    error,
+    path,
+    req,
+  }: {
+    error: TRPCError;
+    path: string | undefined;
+    req: IncomingMessage;
+  }) => {
+    if (describeError(error).body.code === "origin_not_allowed") void logTokenOriginRefused(req);
+    if (error.code === "INTERNAL_SERVER_ERROR")
+      logger.error(
+        { error: errorForLog(error.cause ?? error), path, requestId: requestIds.get(req) },
+        "tRPC call failed",
+      );
+  };
+  // Queries (GET, batched or not) take the lean path; everything else goes through tRPC's adapter.
+  const handleTrpcQuery = createTrpcQueryHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: trpcContext,
+    onError: onTrpcError,
+  });
   const handleTrpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: options.bodyLimitBytes,
-    createContext: ({ req }) =>
-      createContext({
-        publicUrl: options.publicUrl,
-        db: state.db!,
-        keyring: state.keyring,
-        requestId: requestIds.get(req),
-        header: (name) => req.headers[name],
-        origin: crossOrigin(req),
-        jwks,
-        clock: options.clock,
-        webhookUrlPolicy,
-      }),
-    onError: ({ error, path, req }) => {
-      if (describeError(error).body.code === "origin_not_allowed") void logTokenOriginRefused(req);
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        logger.error(
-          { error: errorForLog(error.cause ?? error), path, requestId: requestIds.get(req) },
-          "tRPC call failed",
-        );
-    },
+    createContext: ({ req }) => trpcContext(req),
+    onError: onTrpcError,
   });
 
   /** A token's call from an origin another workspace allows (so CORS let it through), refused. */
@@ -255,7 +280,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
         }
       }
     }
-    if (path.startsWith("/trpc/")) return handleTrpc(req, res);
+    if (path.startsWith("/trpc/")) {
+      if (await handleTrpcQuery(req, res, url)) return;
+      return handleTrpc(req, res);
+    }
     if (path === "/api/v1/openapi.json") return send(res, 200, openApiDocument().document);
     if (path === "/api/v1" || path === "/api/v1/" || path === "/api/v1/reference") {
       return sendText(res, 200, "text/html", openApiDocument().page);

@@ -418,6 +418,23 @@ describe("browser origins (CORS)", () => {
     expect(response.headers.get("access-control-expose-headers")).toContain("etag");
   });
 
+  it("refuses an origin on the next request after it leaves the list, though it was just allowed", async () => {
+    const leaving = "https://leaving.example.com";
+    const preflight = () =>
+      fetch(`${s.url}/api/v1/me`, {
+        method: "OPTIONS",
+        headers: { origin: leaving, "access-control-request-method": "GET" },
+      });
+    expect((await s.call("PUT", "/api/v1/allowed-origins", { origins: [allowed, leaving] })).status).toBe(
+      200,
+    );
+    // Twice: the second answer may come from the process's cache.
+    expect((await preflight()).status).toBe(204);
+    expect((await preflight()).status).toBe(204);
+    expect((await s.call("PUT", "/api/v1/allowed-origins", { origins: [allowed] })).status).toBe(200);
+    expect((await preflight()).status).toBe(403);
+  });
+
   it("treats the server's own origin as same-origin", async () => {
     const response = await s.call("GET", "/api/v1/tenants?limit=1", undefined, { origin: s.url });
     expect(response.status).toBe(200);

@@ -38,6 +38,17 @@ export interface ProviderSettings {
    * not this server's URL (as at providers whose token endpoint lives on another host than the issuer).
    */
   issueIdToken: boolean;
+  /**
+   * How long a rotated refresh token still works after its first use (Okta's "grace period", Auth0's
+   * "reuse interval"): a client that lost the answer can ask again with it. 0: strict rotation.
+   */
+  refreshReuseIntervalMs: number;
+  /**
+   * Issue a refresh grant's tokens (the presented refresh token is spent at once), then wait this long
+   * before answering: the window in which a client that dies has lost them. `stats.refreshGrants`
+   * counts the grant as soon as it is issued.
+   */
+  holdRefreshAnswerMs: number;
 }
 
 export interface ProviderStats {
@@ -63,6 +74,8 @@ interface RefreshGrant {
   scope: string;
   subject: string;
   alive: boolean;
+  /** When it was first used to refresh (rotation with a reuse interval keeps it alive until then + interval). */
+  usedAt: number | null;
 }
 
 export interface OAuthProvider {
@@ -82,6 +95,8 @@ const DEFAULT_SETTINGS: ProviderSettings = {
   tokenDelayMs: 0,
   autoApprove: false,
   issueIdToken: false,
+  refreshReuseIntervalMs: 0,
+  holdRefreshAnswerMs: 0,
 };
 
 const token = (prefix: string) => `${prefix}_${randomBytes(24).toString("base64url")}`;
@@ -246,7 +261,9 @@ export async function startOAuthProvider(
       alive: true,
     });
     const nextRefresh = refreshToken ?? token("rt");
-    refreshTokens.set(nextRefresh, { clientId, scope, subject, alive: true });
+    if (!refreshTokens.has(nextRefresh)) {
+      refreshTokens.set(nextRefresh, { clientId, scope, subject, alive: true, usedAt: null });
+    }
     return {
       access_token: accessToken,
       token_type: "Bearer",
@@ -304,21 +321,27 @@ export async function startOAuthProvider(
     if (grantType === "refresh_token") {
       const presented = form.get("refresh_token") ?? "";
       const grant = refreshTokens.get(presented);
-      if (!grant?.alive || grant.clientId !== client.id) {
+      const now = Date.now();
+      const reusable =
+        grant?.usedAt === null || (grant && now - grant.usedAt! <= settings.refreshReuseIntervalMs);
+      if (!grant?.alive || grant.clientId !== client.id || !reusable) {
         return fail(400, "invalid_grant", "refresh token is invalid, used or revoked");
       }
       stats.refreshGrants++;
-      if (settings.rotateRefreshTokens) grant.alive = false;
-      return json(
-        res,
-        200,
-        issueTokens(
-          grant.subject,
-          grant.scope,
-          client.id,
-          settings.rotateRefreshTokens ? undefined : presented,
-        ),
+      if (settings.rotateRefreshTokens) {
+        grant.usedAt ??= now;
+        if (settings.refreshReuseIntervalMs <= 0) grant.alive = false;
+      }
+      const tokens = issueTokens(
+        grant.subject,
+        grant.scope,
+        client.id,
+        settings.rotateRefreshTokens ? undefined : presented,
       );
+      if (settings.holdRefreshAnswerMs > 0) {
+        await new Promise((r) => setTimeout(r, settings.holdRefreshAnswerMs));
+      }
+      return json(res, 200, tokens);
     }
     return fail(400, "unsupported_grant_type", `grant_type ${grantType ?? "(none)"} is not supported`);
   }

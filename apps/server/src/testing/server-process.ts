@@ -68,3 +68,39 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
+
+/** A server's answer to one API request: its status and its parsed JSON body (null when empty). */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface ApiCaller {
+  /** One request to `/api/v1{path}` with the key, whatever it answers. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** The same, for a request that must succeed: its body, or an error naming the answer. */
+  api<T>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+/** The one way tests talk to a server's REST API with an API key. */
+export function apiCaller(url: string, key: string): ApiCaller {
+  const call: ApiCaller["call"] = async (method, path, body, headers) => {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    call,
+    async api<T>(method: string, path: string, body?: unknown) {
+      const answer = await call(method, path, body);
+      if (answer.status >= 300) {
+        throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      }
+      return answer.body as T;
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { withDatabase } from "@tenantry/db/test-database";
 import { appSettingsFor, type ProviderProcess, startProviderProcess } from "@tenantry/oauth-provider/process";
 import postgres from "postgres";
 import { oauthBrowser } from "./oauth-browser";
-import { type ServerRun, startServerProcess } from "./server-process";
+import { apiCaller, type ServerRun, startServerProcess } from "./server-process";
 
 /**
  * Sustained mixed traffic on two real server processes sharing one PostgreSQL database (issue 18):
@@ -92,11 +92,8 @@ async function request(
   return { status: response.status, text: await response.text() };
 }
 
-async function must<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
-  const answer = await request(url, method, `/api/v1${path}`, body);
-  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
-  return (answer.text ? JSON.parse(answer.text) : null) as T;
-}
+const must = <T>(url: string, method: string, path: string, body?: unknown): Promise<T> =>
+  apiCaller(url, KEY).api<T>(method, path, body);
 
 function networkKind(error: unknown): "refused" | "reset" {
   const cause = (error as { cause?: { code?: string } }).cause;

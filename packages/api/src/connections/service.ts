@@ -14,7 +14,14 @@ import type { ServiceContext } from "../shared/service-context";
 import { assertTenantExists } from "../tenants/rows";
 import { authorizationTarget, beginAuthorization, type RequestOrigin } from "./oauth";
 import { oauthClientOf, ProviderError, revokeToken } from "./provider-client";
-import { needsReauth, openTokens, REFRESH_MARGIN_MS, refreshConnection, refreshDue } from "./refresh";
+import {
+  needsReauth,
+  needsReauthReasonOf,
+  openTokens,
+  REFRESH_MARGIN_MS,
+  refreshConnection,
+  refreshDue,
+} from "./refresh";
 import { openCredentials, sealCredentials } from "./sealed-credentials";
 
 type ConnectionRow = typeof connections.$inferSelect;
@@ -329,7 +336,7 @@ async function revokeAtProvider(sc: ServiceContext, row: ConnectionRow): Promise
  */
 export async function readConnectionCredentials(sc: ServiceContext, id: string): Promise<Credentials> {
   const row = await loadConnectionRow(sc, id);
-  if (row.status === "needs_reauth") throw needsReauth(id);
+  if (row.status === "needs_reauth") throw needsReauth(id, needsReauthReasonOf(row));
   if (row.status !== "connected" || !row.credentialsSealed) {
     throw appError("CONFLICT", "conflict", `Connection ${id} is ${row.status}, it has no credentials`);
   }

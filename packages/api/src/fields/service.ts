@@ -79,6 +79,18 @@ export async function loadFieldSchema(db: Executor, workspaceId: string): Promis
         .from(tenantFieldSchemas)
         .where(eq(tenantFieldSchemas.workspaceId, workspaceId))
     : await schemaHeadStatement(db).execute({ workspaceId });
+  return loadFieldSchemaAt(db, workspaceId, head ?? null);
+}
+
+/**
+ * The schema whose version and updatedAt (its head) were read by the caller, alongside a row of its
+ * own (a tenant read joins it: one query instead of two). Null: the workspace has no schema.
+ */
+export async function loadFieldSchemaAt(
+  db: Executor,
+  workspaceId: string,
+  head: { version: number; updatedAt: Date } | null,
+): Promise<LoadedFieldSchema> {
   if (!head) return { compiled: EMPTY, version: 0, updatedAt: null };
   const cached = compiledCache.get(cacheKeyOf({ workspaceId, ...head }));
   if (cached) return { compiled: cached, version: head.version, updatedAt: head.updatedAt.toISOString() };

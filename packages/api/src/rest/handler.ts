@@ -1,4 +1,4 @@
-import { type AnyRouter, getTRPCErrorFromUnknown } from "@trpc/server";
+import { type AnyRouter, type AnyTRPCProcedure, getTRPCErrorFromUnknown } from "@trpc/server";
 import type { Context } from "../context";
 import { databaseInputError } from "../shared/db-errors";
 import { appError, describeError, type ErrorBody } from "../shared/errors";
@@ -23,7 +23,6 @@ export interface RestResponse {
 
 export interface RestHandlerOptions<TRouter extends AnyRouter> {
   router: TRouter;
-  createCaller: (ctx: Context) => unknown;
   createContext: (request: RestRequest) => Context;
   onError?: (error: unknown, request: RestRequest) => void;
 }
@@ -95,6 +94,22 @@ function buildInput(route: CompiledRoute, request: RestRequest, params: Record<s
  */
 export function createRestHandler<TRouter extends AnyRouter>(options: RestHandlerOptions<TRouter>) {
   const routes = compileRoutes(options.router);
+  // Looked up once: a request only compares its path with the routes of as many segments, and calls
+  // its procedure as a server-side caller would (same middlewares, input and output validation).
+  const routesByLength = new Map<number, CompiledRoute[]>();
+  for (const route of routes) {
+    const same = routesByLength.get(route.segments.length) ?? [];
+    same.push(route);
+    routesByLength.set(route.segments.length, same);
+  }
+  const procedures = new Map<string, AnyTRPCProcedure>();
+  for (const route of routes) {
+    const procedure = (options.router._def.procedures as Record<string, AnyTRPCProcedure>)[
+      route.procedurePath
+    ];
+    if (!procedure) throw new Error(`the REST route ${route.procedurePath} has no procedure`);
+    procedures.set(route.procedurePath, procedure);
+  }
 
   function errorResponse(error: unknown, request: RestRequest, requestId: string | undefined): RestResponse {
     // A foreign key to a missing parent and the like are the request's fault: 4xx, not logged.
@@ -115,7 +130,7 @@ export function createRestHandler<TRouter extends AnyRouter>(options: RestHandle
       let route: CompiledRoute | undefined;
       let params: Record<string, string> | null = null;
       const allowed = new Set<string>();
-      for (const candidate of routes) {
+      for (const candidate of routesByLength.get(parts.length) ?? []) {
         const matched = matchRoute(candidate, parts);
         if (!matched) continue;
         allowed.add(candidate.method);
@@ -147,10 +162,15 @@ export function createRestHandler<TRouter extends AnyRouter>(options: RestHandle
       const input = buildInput(route, request, params);
       // Path parameters, query strings, body and headers together, before any schema or query sees them.
       assertInputIsSafe(input);
-      let procedure: unknown = options.createCaller(ctx);
-      for (const key of route.procedurePath.split("."))
-        procedure = (procedure as Record<string, unknown>)[key];
-      const output = await (procedure as (input: unknown) => Promise<unknown>)(input);
+      const procedure = procedures.get(route.procedurePath)!;
+      const output: unknown = await procedure({
+        path: route.procedurePath,
+        getRawInput: async () => input,
+        ctx,
+        type: procedure._def.type,
+        signal: undefined,
+        batchIndex: 0,
+      });
 
       const headers: Record<string, string> = {};
       if (isPlainObject(output) && typeof output.version === "number") headers.etag = `"${output.version}"`;

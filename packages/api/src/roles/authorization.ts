@@ -58,11 +58,19 @@ export async function memberForToken(
         and(
           eq(users.workspaceId, sql.placeholder("workspaceId")),
           // The tenant's own mapping first; the host's workspace-wide one for members without it.
-          sql`(${memberships.externalId} = ${sql.placeholder("externalId")} or (${memberships.externalId} is null and ${users.externalId} = ${sql.placeholder("externalId")}))`,
+          // Two lookups by unique index, not one `or` across both tables, which scans the tenant's
+          // memberships (60 ms at 10,000 members).
+          sql`${memberships.id} = coalesce(
+            (select m.id from ${memberships} m
+              where m.workspace_id = ${sql.placeholder("workspaceId")} and m.tenant_id = ${sql.placeholder("tenantId")}
+                and m.external_id = ${sql.placeholder("externalId")}),
+            (select m.id from ${users} u
+              join ${memberships} m on m.workspace_id = u.workspace_id and m.user_id = u.id
+                and m.tenant_id = ${sql.placeholder("tenantId")}
+              where u.workspace_id = ${sql.placeholder("workspaceId")} and u.external_id = ${sql.placeholder("externalId")}
+                and m.external_id is null))`,
         ),
       )
-      .orderBy(sql`${memberships.externalId} is null`)
-      .limit(1)
       .prepare("member_for_token"),
   );
   // Cached per process (invalidation/): any change to users, memberships, groups, bindings or roles

@@ -1,4 +1,12 @@
-/** Web Crypto only: the router also runs in a browser (Storybook), so no `node:crypto` here. */
+/**
+ * Web Crypto, which runs everywhere: the router also runs in a browser (Storybook), so nothing here
+ * imports `node:crypto`. Under Node the same hash is taken synchronously from the built-in module
+ * when the process offers it: Web Crypto's digest hops to the thread pool and back, and an API key
+ * is hashed on every request.
+ */
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.("node:crypto") as typeof import("node:crypto") | undefined;
 
 export function randomBytes(length: number): Uint8Array {
   const bytes = new Uint8Array(length);
@@ -19,6 +27,7 @@ export function fromBase64url(text: string): Uint8Array {
 }
 
 export async function sha256Hex(text: string): Promise<string> {
+  if (nodeCrypto) return nodeCrypto.createHash("sha256").update(text, "utf8").digest("hex");
   const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

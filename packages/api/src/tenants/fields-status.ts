@@ -1,6 +1,6 @@
 import type { Tenant, TenantRecord } from "@tenantry/contracts/tenants";
 import type { Executor } from "@tenantry/db/database";
-import { fieldsStatusOf, loadFieldSchema } from "../fields/service";
+import { fieldsStatusOf, loadFieldSchema, loadFieldSchemaAt } from "../fields/service";
 
 /** Tenant answers as clients see them: with `fieldsStatus` against the current field schema. */
 export async function withFieldsStatus(
@@ -22,4 +22,15 @@ export async function withFieldsStatusOne(
   record: TenantRecord,
 ): Promise<Tenant> {
   return (await withFieldsStatus(db, workspaceId, [record]))[0]!;
+}
+
+/** One tenant whose schema head was read with its row (`getTenantRowWithSchemaHead`). */
+export async function withFieldsStatusAt(
+  db: Executor,
+  workspaceId: string,
+  record: TenantRecord,
+  schemaHead: { version: number; updatedAt: Date } | null,
+): Promise<Tenant> {
+  const { compiled } = await loadFieldSchemaAt(db, workspaceId, schemaHead);
+  return { ...record, fieldsStatus: fieldsStatusOf(compiled, record.fields, record.secretFieldsSet) };
 }

@@ -3,17 +3,23 @@ import { tenants } from "@tenantry/db/schema/tenants";
 import { and, desc, eq, ilike, lt, or, type SQL } from "drizzle-orm";
 import { decodeCursor, pageOf } from "../shared/cursor";
 import { containsPattern } from "../shared/like";
+import { isTransaction } from "../shared/prepared";
 import type { ServiceContext } from "../shared/service-context";
-import { withFieldsStatus, withFieldsStatusOne } from "./fields-status";
-import { getTenantRow, toTenant } from "./rows";
+import { withFieldsStatus, withFieldsStatusAt, withFieldsStatusOne } from "./fields-status";
+import { getTenantRow, getTenantRowWithSchemaHead, toTenant } from "./rows";
 
 export async function getTenant(ctx: ServiceContext, input: TenantRefInput): Promise<Tenant> {
   const workspaceId = ctx.actor.workspaceId;
-  return withFieldsStatusOne(
-    ctx.db,
-    workspaceId,
-    toTenant(await getTenantRow(ctx.db, workspaceId, input.id)),
-  );
+  if (isTransaction(ctx.db)) {
+    return withFieldsStatusOne(
+      ctx.db,
+      workspaceId,
+      toTenant(await getTenantRow(ctx.db, workspaceId, input.id)),
+    );
+  }
+  // The row and the field schema's head in one round trip (a read by id is the hottest read there is).
+  const { row, schemaHead } = await getTenantRowWithSchemaHead(ctx.db, workspaceId, input.id);
+  return withFieldsStatusAt(ctx.db, workspaceId, toTenant(row), schemaHead);
 }
 
 /** Newest first, by keyset on the id; `q` matches name and slug in part, the ids exactly. */

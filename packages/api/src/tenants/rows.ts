@@ -1,5 +1,6 @@
 import type { TenantRecord } from "@tenantry/contracts/tenants";
 import type { Database, Executor } from "@tenantry/db/database";
+import { tenantFieldSchemas } from "@tenantry/db/schema/tenant-field-schemas";
 import { tenants } from "@tenantry/db/schema/tenants";
 import { and, eq, sql } from "drizzle-orm";
 import { notFound } from "../shared/errors";
@@ -97,4 +98,38 @@ function tenantByIdStatement(db: Database) {
       )
       .prepare("tenant_by_id"),
   );
+}
+
+/**
+ * A tenant's row and its workspace's field schema head (version and updatedAt, null without a
+ * schema) in one prepared statement: a read by id needs both, and this is one round trip, not two.
+ */
+export async function getTenantRowWithSchemaHead(
+  db: Database,
+  workspaceId: string,
+  id: string,
+): Promise<{ row: TenantRow; schemaHead: { version: number; updatedAt: Date } | null }> {
+  const [found] = await prepared(db, "tenant_by_id_with_schema_head", (d) =>
+    d
+      .select({
+        row: tenants,
+        schemaVersion: tenantFieldSchemas.version,
+        schemaUpdatedAt: tenantFieldSchemas.updatedAt,
+      })
+      .from(tenants)
+      .leftJoin(tenantFieldSchemas, eq(tenantFieldSchemas.workspaceId, tenants.workspaceId))
+      .where(
+        and(eq(tenants.workspaceId, sql.placeholder("workspaceId")), eq(tenants.id, sql.placeholder("id"))),
+      )
+      .prepare("tenant_by_id_with_schema_head"),
+  ).execute({ workspaceId, id });
+  if (!found) throw notFound("Tenant", id);
+  const { row, schemaVersion, schemaUpdatedAt } = found;
+  return {
+    row,
+    schemaHead:
+      schemaVersion === null || schemaUpdatedAt === null
+        ? null
+        : { version: schemaVersion, updatedAt: schemaUpdatedAt },
+  };
 }

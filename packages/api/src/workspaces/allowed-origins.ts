@@ -5,6 +5,8 @@ import { workspaces } from "@tenantry/db/schema/workspaces";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { recordActivity } from "../activity/service";
+import { readThrough } from "../invalidation/cache";
+import { cacheOf } from "../invalidation/listener";
 import { notFound } from "../shared/errors";
 import { prepared } from "../shared/prepared";
 import type { ServiceContext } from "../shared/service-context";
@@ -68,15 +70,26 @@ export async function putAllowedOrigins(
  * request that follows is checked against its own workspace.
  */
 export async function isOriginAllowedAnywhere(db: Database, origin: string): Promise<boolean> {
-  const rows = await prepared(db, "origin_allowed_anywhere", (d) =>
-    d
-      .select({ id: workspaces.id })
-      .from(workspaces)
-      .where(sql`${workspaces.settings}->'allowedOrigins' ? ${sql.placeholder("origin")}`)
-      .limit(1)
-      .prepare("origin_allowed_anywhere"),
-  ).execute({ origin });
-  return rows.length > 0;
+  // Asked on every cross-origin request, so an allowing answer is kept per process, under the
+  // workspace that allows it: a change to that workspace notifies and drops it (invalidation/).
+  // A refusal is not kept: any workspace may come to allow the origin.
+  const allowedBy = await readThrough(
+    cacheOf(db),
+    `origin_anywhere:${origin}`,
+    async () => {
+      const [row] = await prepared(db, "origin_allowed_anywhere", (d) =>
+        d
+          .select({ id: workspaces.id })
+          .from(workspaces)
+          .where(sql`${workspaces.settings}->'allowedOrigins' ? ${sql.placeholder("origin")}`)
+          .limit(1)
+          .prepare("origin_allowed_anywhere"),
+      ).execute({ origin });
+      return row?.id ?? null;
+    },
+    (workspaceId) => workspaceId,
+  );
+  return allowedBy !== null;
 }
 
 export type OriginDiagnosis =

@@ -139,3 +139,37 @@ export const oauthStates = pgTable(
     }).onDelete("cascade"),
   ],
 );
+
+/**
+ * A refresh of a connection's OAuth tokens in progress: at most one per connection (its primary key),
+ * committed before the provider is called and deleted in the commit that stores the provider's answer.
+ * It is the refresh's lock across processes (a row lock is not held across the provider call), and
+ * what a restarted process finds when the one that held it died between the provider's answer and that
+ * commit: the lease has run out, the next refresh takes it over (`interrupted`) and tries the previous
+ * refresh token again.
+ */
+export const connectionRefreshAttempts = pgTable(
+  "connection_refresh_attempts",
+  {
+    workspaceId: text().notNull(),
+    connectionId: text().notNull(),
+    /** Changes at each takeover: the owner's conditional writes name it. */
+    attemptId: text().notNull(),
+    /** The process that holds it (a random id per server process). */
+    owner: text().notNull(),
+    /** The connection's version the attempt started from: its answer applies only to that version. */
+    baseVersion: integer().notNull(),
+    /** Set when a previous holder died with the attempt in flight. */
+    interrupted: integer().notNull().default(0),
+    startedAt: timestamp({ withTimezone: true }).notNull(),
+    /** After this, the holder is presumed dead and another refresh may take the attempt over. */
+    leaseUntil: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.connectionId] }),
+    foreignKey({
+      columns: [t.workspaceId, t.connectionId],
+      foreignColumns: [connections.workspaceId, connections.id],
+    }).onDelete("cascade"),
+  ],
+);
