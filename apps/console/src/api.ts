@@ -5,6 +5,7 @@ import type { TenantryRouter as AppRouter } from "@tenantry/contracts/router";
 import { httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { takeFirstSession } from "./first-requests";
 
 /** The console's typed tRPC hooks. Calls carry the session cookie and the CSRF header, never a key. */
 export const trpc = createTRPCReact<AppRouter>();
@@ -92,12 +93,17 @@ export class ConsoleHttpError extends Error {
   }
 }
 
-async function sessionCall(path: string, init: RequestInit = {}): Promise<ConsoleSession | null> {
-  const response = await fetch(path, {
-    ...init,
-    credentials: "same-origin",
-    headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers },
-  });
+async function sessionCall(
+  path: string,
+  init: RequestInit = {},
+  started?: Promise<Response> | null,
+): Promise<ConsoleSession | null> {
+  const response = await (started ??
+    fetch(path, {
+      ...init,
+      credentials: "same-origin",
+      headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers },
+    }));
   if (response.status === 204) return null;
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
@@ -112,7 +118,8 @@ async function sessionCall(path: string, init: RequestInit = {}): Promise<Consol
 }
 
 export const sessionApi = {
-  current: () => sessionCall("/console/session"),
+  /** The first call takes the request first-requests.ts started before the app loaded. */
+  current: () => sessionCall("/console/session", {}, takeFirstSession()),
   /** `newPassword` replaces a reset's temporary password given as `password`. */
   signIn: (email: string, password: string, newPassword?: string) =>
     sessionCall("/console/session", {

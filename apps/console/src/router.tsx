@@ -8,12 +8,13 @@ import {
 } from "@tanstack/react-router";
 import { Shell } from "./components/Shell";
 import { NotFoundPage } from "./pages/NotFoundPage";
-import { SignInPage } from "./pages/SignInPage";
 import { TenantsPage } from "./pages/TenantsPage";
 import { activityActionOf, eventsSearchOf, type TenantsSearch } from "./search";
 import { ensureSession } from "./session";
 
-// Only the tenants list and sign-in are in the first load; every other page loads when first opened.
+// Only the tenants list is in the first load; every other page (sign-in too: a signed-in operator
+// never needs it) loads when first opened.
+const SignInPage = lazyRouteComponent(() => import("./pages/SignInPage"), "SignInPage");
 const ApiKeysPage = lazyRouteComponent(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
 const AppsPage = lazyRouteComponent(() => import("./pages/AppsPage"), "AppsPage");
 const OperatorsPage = lazyRouteComponent(() => import("./pages/OperatorsPage"), "OperatorsPage");

@@ -1,5 +1,5 @@
 import { TENANT_ACTIVITY_ACTIONS, type TenantActivityAction } from "@tenantry/contracts/activity-actions";
-import { EVENT_TYPES, type EventType } from "@tenantry/contracts/events";
+import { EVENT_TYPES, type EventType } from "@tenantry/contracts/event-types";
 import { isId } from "@tenantry/contracts/ids";
 
 /** An action from the URL, if it is one the server records; an old or mistyped link shows everything. */

@@ -2,6 +2,8 @@ import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { brotliCompress, gzip, constants as zlib } from "node:zlib";
 import {
   CSRF_HEADER,
   checkOperatorCredentials,
@@ -69,6 +71,51 @@ const TYPES: Record<string, string> = {
   ".json": "application/json; charset=utf-8",
   ".woff2": "font/woff2",
 };
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+/** Text worth compressing; images other than SVG and fonts are compressed already. */
+const COMPRESSIBLE = new Set([".js", ".css", ".svg", ".json", ".html"]);
+
+type Encoding = "br" | "gzip" | "identity";
+
+/** The best encoding the client accepts: brotli, then gzip (a `q=0` refuses one). */
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (!name) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    accepted.set(name, q ? Number(q.slice(2)) || 0 : 1);
+  }
+  const wildcard = accepted.get("*");
+  const ok = (name: string) => (accepted.get(name) ?? wildcard ?? 0) > 0;
+  if (ok("br")) return "br";
+  if (ok("gzip")) return "gzip";
+  return "identity";
+}
+
+/**
+ * A file's bytes in each encoding, compressed once per file version (path, size and mtime) and kept:
+ * the console's files are a few hundred KB in all and never change while the server runs.
+ */
+const encodedFiles = new Map<string, Promise<Record<Encoding, Buffer>>>();
+function encodedFile(file: string, version: string, bytes: () => Promise<Buffer>) {
+  const key = `${file}\0${version}`;
+  let found = encodedFiles.get(key);
+  if (!found) {
+    found = bytes().then(async (raw) => ({
+      identity: raw,
+      br: await brotli(raw, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      }),
+      gzip: await gzipAsync(raw, { level: 9 }),
+    }));
+    found.catch(() => encodedFiles.delete(key));
+    encodedFiles.set(key, found);
+  }
+  return found;
+}
 
 /** The console's routes (apps/console/src/router.tsx); each answers the console's index. */
 const CONSOLE_PAGE = /^\/(?:(?:sign-in|tenants|settings|testing|webhooks|events)(?:\/[\w.~%-]*)*)?\/?$/;
@@ -273,6 +320,11 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
       const file = join(distDir, relative);
       const info = await stat(file).catch(() => null);
       if (info?.isFile()) {
+        const compressible = COMPRESSIBLE.has(extname(file)) && info.size > 1024;
+        const encoding = compressible ? chooseEncoding(req.headers["accept-encoding"]) : "identity";
+        const body = compressible
+          ? (await encodedFile(file, `${info.size}:${info.mtimeMs}`, () => readFile(file)))[encoding]
+          : await readFile(file);
         res.writeHead(200, {
           ...CONSOLE_PAGE_HEADERS,
           "content-type": TYPES[extname(file)] ?? "application/octet-stream",
@@ -280,20 +332,31 @@ export function createConsoleRoutes(options: ConsoleRoutesOptions) {
           "cache-control": relative.startsWith("assets/")
             ? "public, max-age=31536000, immutable"
             : "no-cache",
+          "content-length": String(body.length),
+          ...(compressible ? { vary: "accept-encoding" } : {}),
+          ...(encoding !== "identity" ? { "content-encoding": encoding } : {}),
         });
-        res.end(req.method === "HEAD" ? undefined : await readFile(file));
+        res.end(req.method === "HEAD" ? undefined : body);
         return true;
       }
       res.writeHead(404, { ...CONSOLE_PAGE_HEADERS, "content-type": "text/plain; charset=utf-8" });
       res.end("Not found");
       return true;
     }
-    const index = await readFile(join(distDir, "index.html"), "utf8").catch(() => null);
-    if (index === null) return false;
+    const indexFile = join(distDir, "index.html");
+    const info = await stat(indexFile).catch(() => null);
+    if (!info?.isFile()) return false;
+    const encoding = chooseEncoding(req.headers["accept-encoding"]);
+    const index = (await encodedFile(indexFile, `${info.size}:${info.mtimeMs}`, () => readFile(indexFile)))[
+      encoding
+    ];
     res.writeHead(200, {
       ...CONSOLE_PAGE_HEADERS,
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-cache",
+      "content-length": String(index.length),
+      vary: "accept-encoding",
+      ...(encoding !== "identity" ? { "content-encoding": encoding } : {}),
     });
     res.end(req.method === "HEAD" ? undefined : index);
     return true;

@@ -9,6 +9,11 @@ import type { Meta } from "./trpc";
  * (`appRouter.tenants.list`), and a procedure carries its `meta`. A procedure's kind and schemas
  * come from the contract it implements (contract.unit.test.ts holds them equal), so nothing here
  * reads tRPC's internal `_def` except `builtDefinitionOf`, for that one test.
+ *
+ * Two hot paths go below tRPC's public surface, on purpose and on the pinned 11.19.0: REST calls a
+ * procedure as a function (`rest/handler.ts`, found here by `procedureAt`), and the server's lean
+ * tRPC query path (`apps/server/src/trpc-queries.ts`) reads the router's config and procedure table.
+ * Each is checked answer for answer against the public way (`trpc-queries.test.ts`, the REST suites).
  */
 export function proceduresOf(appRouter: AnyRouter): Map<string, Meta | undefined> {
   const found = new Map<string, Meta | undefined>();
@@ -26,6 +31,17 @@ export function proceduresOf(appRouter: AnyRouter): Map<string, Meta | undefined
   };
   walk(appRouter, "");
   return found;
+}
+
+/** The procedure at a dotted path, found through the router's public shape; undefined when none. */
+export function procedureAt(appRouter: AnyRouter, procedurePath: string): AnyProcedure | undefined {
+  let node: unknown = appRouter;
+  for (const name of procedurePath.split(".")) {
+    if (name === "_def" || name === "createCaller" || typeof node !== "object" || node === null)
+      return undefined;
+    node = Object.hasOwn(node, name) ? (node as Record<string, unknown>)[name] : undefined;
+  }
+  return typeof node === "function" && "meta" in node ? (node as AnyProcedure) : undefined;
 }
 
 /** Fails start-up when any procedure lacks an access declaration. */

@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle } from "drizzle-orm/pglite";
 import { type Database, type DatabaseHandle, registerDriver } from "./database";
 
@@ -9,9 +10,14 @@ export interface PgliteOptions {
   loadDataDir?: Blob | File;
 }
 
-/** Opens PGlite. Browser-safe: no migrations here, they need the file system (see create-db). */
+/**
+ * Opens PGlite. Browser-safe: no migrations here, they need the file system (see create-db).
+ * Every PGlite Tenantry opens goes through here: the migrations create `pg_trgm` (the tenant search's
+ * trigram index), which PGlite can only load when it is named among its extensions at start.
+ */
 export async function openPglite(options: PgliteOptions = {}): Promise<DatabaseHandle & { client: PGlite }> {
   const client = await PGlite.create({
+    extensions: { pg_trgm },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });

@@ -1,4 +1,5 @@
 import { Window } from "happy-dom";
+import type { ReactNode } from "react";
 
 // Import this after setting NODE_ENV=production (see bench/member-table-render.bench.ts): React's
 // production build, as hosts ship it.
@@ -20,7 +21,7 @@ Object.assign(globalThis, {
   getComputedStyle: window.getComputedStyle.bind(window),
 });
 
-const { QueryClient } = await import("@tanstack/react-query");
+const { QueryClient, dehydrate } = await import("@tanstack/react-query");
 const { createHarness } = await import("@tenantry/api/testing");
 const { flushSync } = await import("react-dom");
 const { createRoot } = await import("react-dom/client");
@@ -30,6 +31,15 @@ const { inProcessLink } = await import("../src/testing/in-process-link");
 const { createTeam, createWidgetWorld } = await import("../src/testing/world");
 
 export async function measureMemberTableRender(iterations = 200) {
+  const { measured } = await memberTableRun(iterations);
+  return measured;
+}
+
+/**
+ * The happy-dom measurement and the query cache it rendered from (the real router's answers, as JSON
+ * as they would come over HTTP) with the owner's token, for the same measurement in Chromium.
+ */
+export async function memberTableRun(iterations = 200) {
   const h = await createHarness();
   const world = await createWidgetWorld(h.api);
   const { ownerToken } = await createTeam(world, "bench-org", { extra: 49 });
@@ -37,7 +47,9 @@ export async function measureMemberTableRender(iterations = 200) {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY } },
   });
-  const ui = (
+  // The provider stays mounted, as on a host's page: a new provider is a new identity with an empty
+  // cache (TenantryProvider), so each measured mount is a fresh MemberTable under the same provider.
+  const ui = (child: ReactNode) => (
     <TenantryProvider
       baseUrl="https://tenantry.invalid"
       token={ownerToken}
@@ -45,38 +57,41 @@ export async function measureMemberTableRender(iterations = 200) {
       queryClient={queryClient}
       locale="en"
     >
-      <MemberTable pageSize={50} />
+      {child}
     </TenantryProvider>
   );
-  const mount = () => {
-    const container = document.createElement("div");
-    document.body.appendChild(container);
-    const root = createRoot(container as unknown as HTMLElement);
-    return { container, root };
-  };
+  const container = document.createElement("div");
+  document.body.appendChild(container);
+  const root = createRoot(container as unknown as HTMLElement);
+  const rowCount = () => container.querySelectorAll("tbody tr").length;
   // Fill the cache the way the first visit does, then wait until every row is there.
-  const first = mount();
-  flushSync(() => first.root.render(ui));
-  for (let i = 0; i < 200 && first.container.querySelectorAll("tbody tr").length < 50; i++) {
+  flushSync(() => root.render(ui(<MemberTable key="first" pageSize={50} />)));
+  for (let i = 0; i < 200 && rowCount() < 50; i++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const rows = first.container.querySelectorAll("tbody tr").length;
-  first.root.unmount();
-  if (rows < 50) throw new Error(`expected 50 rows, got ${rows}`);
+  if (rowCount() < 50) throw new Error(`expected 50 rows, got ${rowCount()}`);
 
   const times: number[] = [];
   for (let i = 0; i < iterations + 20; i++) {
-    const { container, root } = mount();
+    flushSync(() => root.render(ui(null)));
     const t0 = performance.now();
-    flushSync(() => root.render(ui));
+    flushSync(() => root.render(ui(<MemberTable key={i} pageSize={50} />)));
     const elapsed = performance.now() - t0;
-    if (container.querySelectorAll("tbody tr").length !== 50)
-      throw new Error("the table did not render 50 rows");
+    const rendered = rowCount();
+    if (rendered !== 50)
+      throw new Error(
+        `mount ${i}: the table rendered ${rendered} rows, not 50: ${container.textContent?.slice(0, 200)}`,
+      );
     if (i >= 20) times.push(elapsed);
-    root.unmount();
-    container.remove();
   }
+  root.unmount();
+  container.remove();
+  const cache = JSON.parse(JSON.stringify(dehydrate(queryClient)));
   await h.close();
+  return { measured: summarize(times), cache, token: ownerToken };
+}
+
+export function summarize(times: number[]) {
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
   return {

@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { createColumnHelper } from "@tanstack/react-table";
-import { EVENT_TYPES, type EventType } from "@tenantry/contracts/events";
+import { EVENT_TYPES, type EventType } from "@tenantry/contracts/event-types";
 import { useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { appCodeOf, issuesText, messageOf, type Outputs, trpc } from "../api";

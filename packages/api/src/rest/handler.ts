@@ -1,5 +1,6 @@
 import { type AnyRouter, type AnyTRPCProcedure, getTRPCErrorFromUnknown } from "@trpc/server";
 import type { Context } from "../context";
+import { contractAt, procedureAt } from "../procedures";
 import { databaseInputError } from "../shared/db-errors";
 import { appError, describeError, type ErrorBody } from "../shared/errors";
 import { assertInputIsSafe } from "../shared/input-guard";
@@ -102,13 +103,12 @@ export function createRestHandler<TRouter extends AnyRouter>(options: RestHandle
     same.push(route);
     routesByLength.set(route.segments.length, same);
   }
-  const procedures = new Map<string, AnyTRPCProcedure>();
+  const procedures = new Map<string, { call: AnyTRPCProcedure; type: "query" | "mutation" }>();
   for (const route of routes) {
-    const procedure = (options.router._def.procedures as Record<string, AnyTRPCProcedure>)[
-      route.procedurePath
-    ];
-    if (!procedure) throw new Error(`the REST route ${route.procedurePath} has no procedure`);
-    procedures.set(route.procedurePath, procedure);
+    const call = procedureAt(options.router, route.procedurePath);
+    const contract = contractAt(route.procedurePath);
+    if (!call || !contract) throw new Error(`the REST route ${route.procedurePath} has no procedure`);
+    procedures.set(route.procedurePath, { call, type: contract.type });
   }
 
   function errorResponse(error: unknown, request: RestRequest, requestId: string | undefined): RestResponse {
@@ -163,11 +163,11 @@ export function createRestHandler<TRouter extends AnyRouter>(options: RestHandle
       // Path parameters, query strings, body and headers together, before any schema or query sees them.
       assertInputIsSafe(input);
       const procedure = procedures.get(route.procedurePath)!;
-      const output: unknown = await procedure({
+      const output: unknown = await procedure.call({
         path: route.procedurePath,
         getRawInput: async () => input,
         ctx,
-        type: procedure._def.type,
+        type: procedure.type,
         signal: undefined,
         batchIndex: 0,
       });

@@ -234,6 +234,45 @@ describe("reading tenants", () => {
     expect(await ids({ q: "%" })).not.toContain(a.id);
   });
 
+  it("searches name and slug by substring in any case, with %, _ and \\ literal, short and long", async () => {
+    const tag = unique();
+    const make = (name: string) => h.api.tenants.create({ name });
+    const percent = await make(`Find${tag} 100% Pure`);
+    const plain = await make(`Find${tag} 1000 Pure`);
+    const underscore = await make(`Find${tag} a_b`);
+    const notUnderscore = await make(`Find${tag} aXb`);
+    const backslash = await make(`Find${tag} back\\slash`);
+    const mine = [percent, plain, underscore, notUnderscore, backslash].map((t) => t.id);
+    // Every page of a search, restricted to this test's tenants (other tests share the workspace).
+    const found = async (q: string) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await h.api.tenants.list({ q, limit: 7, cursor });
+        seen.push(...page.items.map((t) => t.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(new Set(seen).size).toBe(seen.length);
+      return mine.filter((id) => seen.includes(id)).sort();
+    };
+    const sorted = (...tenants: { id: string }[]) => tenants.map((t) => t.id).sort();
+    expect(await found(`find${tag}`.toUpperCase())).toEqual(mine.slice().sort());
+    expect(await found(`${tag} 100% pure`)).toEqual(sorted(percent));
+    expect(await found("%")).toEqual(sorted(percent));
+    expect(await found("0%")).toEqual(sorted(percent));
+    expect(await found(`${tag} 100`)).toEqual(sorted(percent, plain));
+    expect(await found("a_b")).toEqual(sorted(underscore));
+    expect(await found("_")).toEqual(sorted(underscore));
+    expect(await found("\\")).toEqual(sorted(backslash));
+    expect(await found("k\\s")).toEqual(sorted(backslash));
+    // The slug matches too, by its own spelling.
+    expect(await found(`find${tag}-a-b`)).toEqual(sorted(underscore));
+    expect(await found(`${tag.slice(0, 1)}`)).toEqual(mine.slice().sort());
+    expect(await found(`${tag.slice(0, 2)}`)).toEqual(mine.slice().sort());
+    expect(await found(`Find${tag} ${"x".repeat(180)}`)).toEqual([]);
+    expect(await found(`${tag}zz`)).toEqual([]);
+  });
+
   it("refuses a cursor it did not issue and a limit out of range", async () => {
     expect(await failure(h.api.tenants.list({ cursor: "garbage!" }))).toMatchObject({ status: 400 });
     expect(await failure(h.api.tenants.list({ limit: 1000 }))).toMatchObject({ status: 400 });

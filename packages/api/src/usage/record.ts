@@ -45,7 +45,7 @@ const waiting = new WeakMap<Database, Map<string, Pending[]>>();
  *
  * Records for one (tenant, metric) in one process queue here: the first runs at once (a group of one,
  * no added latency when idle); those that arrive while a group is being applied form the next group,
- * applied as soon as it finishes. A group is one call of `tenantry_usage_record` (migration 0017):
+ * applied as soon as it finishes. A group is one call of `tenantry_usage_record` (migration 0018):
  * one statement that locks the counter row and applies the records in arrival order, each against
  * the total the previous one left, so each gets its own exact `used`/`remaining`, its own
  * accept/refuse decision and its own stored idempotent answer. Across processes the row lock

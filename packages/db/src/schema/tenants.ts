@@ -63,6 +63,10 @@ export const tenants = pgTable(
     unique("tenants_internal_id_unique").on(t.workspaceId, t.internalId),
     index().on(t.workspaceId, t.externalId),
     index().on(t.workspaceId, t.status, t.id),
+    // The list's `q` (a substring of name or slug, any case): trigram indexes, which `ILIKE '%…%'`
+    // uses from three characters on. The migration creates the pg_trgm extension first.
+    index("tenants_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+    index("tenants_slug_trgm_idx").using("gin", t.slug.op("gin_trgm_ops")),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete("cascade"),
     foreignKey({ columns: [t.workspaceId, t.scopeId], foreignColumns: [scopes.workspaceId, scopes.id] }),
     check("tenants_kind_check", sql`${t.kind} in ('standard', 'enterprise', 'trial')`),
