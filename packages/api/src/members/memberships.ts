@@ -13,7 +13,7 @@ import type { Executor } from "@tenantry/db/database";
 import { newId } from "@tenantry/db/ids";
 import { groupMembers, groups, memberships, roleBindings, users } from "@tenantry/db/schema/members";
 import { tenants } from "@tenantry/db/schema/tenants";
-import { and, count, desc, eq, ilike, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { recordActivity } from "../activity/service";
 import { actorId } from "../actor";
 import { requirePermission } from "../auth/access";
@@ -25,7 +25,7 @@ import { containsPattern } from "../shared/like";
 import type { ServiceContext } from "../shared/service-context";
 import { closeInvitations, INVITATION_DAYS, issueInvitation } from "./invitations";
 import { activeOwnerIds, assertMayMakeOwners, assertOwnerKept, lockTenant } from "./owners";
-import { directRoleKeys, type MembershipRow, membershipRow, toMembership, type UserRow } from "./rows";
+import { type MembershipRow, membershipPage, membershipRow, toMembership, type UserRow } from "./rows";
 import { findOrCreateUser, setExternalId } from "./users";
 
 /** Memberships that take a seat counted against the tenant's `maxUsers`. */
@@ -200,31 +200,30 @@ export async function listMemberships(
   ctx: ServiceContext,
   input: ListMembershipsInput,
 ): Promise<{ items: Membership[]; nextCursor: string | null }> {
-  const conditions: (SQL | undefined)[] = [
-    eq(memberships.workspaceId, ctx.actor.workspaceId),
-    eq(memberships.tenantId, input.tenantId),
-  ];
-  if (input.cursor) conditions.push(lt(memberships.id, decodeCursor(input.cursor)));
-  if (input.status) conditions.push(eq(memberships.status, input.status));
-  if (input.type) conditions.push(eq(memberships.type, input.type));
+  const filters: SQL[] = [];
+  if (input.status) filters.push(eq(memberships.status, input.status));
+  if (input.type) filters.push(eq(memberships.type, input.type));
   if (input.q) {
     const pattern = containsPattern(input.q);
-    conditions.push(
+    filters.push(
       or(
         ilike(users.email, pattern),
         ilike(users.firstName, pattern),
         ilike(users.lastName, pattern),
         ilike(sql`coalesce(${users.firstName}, '') || ' ' || coalesce(${users.lastName}, '')`, pattern),
-      ),
+      )!,
     );
   }
-  const rows = await ctx.db
-    .select({ membership: memberships, user: users, roleKeys: directRoleKeys })
-    .from(memberships)
-    .innerJoin(users, and(eq(users.workspaceId, memberships.workspaceId), eq(users.id, memberships.userId)))
-    .where(and(...conditions))
-    .orderBy(desc(memberships.id))
-    .limit(input.limit + 1);
+  const rows = await membershipPage(
+    ctx.db,
+    {
+      workspaceId: ctx.actor.workspaceId,
+      tenantId: input.tenantId,
+      before: input.cursor ? decodeCursor(input.cursor) : null,
+      limit: input.limit + 1,
+    },
+    filters,
+  );
   return pageOf(
     rows.map((r) => toMembership(r.membership, r.user, r.roleKeys)),
     input.limit,

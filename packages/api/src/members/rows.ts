@@ -1,7 +1,8 @@
 import type { Membership, User } from "@tenantry/contracts/members";
-import type { Executor } from "@tenantry/db/database";
+import type { Database, Executor } from "@tenantry/db/database";
 import { memberships, roleBindings, roles, users } from "@tenantry/db/schema/members";
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { isTransaction, prepared } from "../shared/prepared";
 
 export type UserRow = typeof users.$inferSelect;
 export type MembershipRow = typeof memberships.$inferSelect;
@@ -54,16 +55,74 @@ export const directRoleKeys = sql<string[] | null>`(
 
 /** A membership with its user and direct role keys, or undefined when the user is no member. */
 export async function membershipRow(tx: Executor, workspaceId: string, tenantId: string, userId: string) {
-  const [row] = await tx
+  if (!isTransaction(tx)) {
+    // Outside a transaction (/me and the member reads) the statement is prepared once per
+    // connection: the role keys' subquery makes parsing and planning cost more than running it.
+    const [row] = await prepared(tx, "membership_by_user", (db) =>
+      selectMemberships(db)
+        .where(
+          and(
+            eq(memberships.workspaceId, sql.placeholder("workspaceId")),
+            eq(memberships.tenantId, sql.placeholder("tenantId")),
+            eq(memberships.userId, sql.placeholder("userId")),
+          ),
+        )
+        .prepare("membership_by_user"),
+    ).execute({ workspaceId, tenantId, userId });
+    return row;
+  }
+  const [row] = await selectMemberships(tx).where(
+    and(
+      eq(memberships.workspaceId, workspaceId),
+      eq(memberships.tenantId, tenantId),
+      eq(memberships.userId, userId),
+    ),
+  );
+  return row;
+}
+
+function selectMemberships(db: Executor) {
+  return db
     .select({ membership: memberships, user: users, roleKeys: directRoleKeys })
     .from(memberships)
-    .innerJoin(users, and(eq(users.workspaceId, memberships.workspaceId), eq(users.id, memberships.userId)))
+    .innerJoin(users, and(eq(users.workspaceId, memberships.workspaceId), eq(users.id, memberships.userId)));
+}
+
+/**
+ * A page of a tenant's memberships, newest first, `limit` rows after `before` (an id) when given.
+ * Only `extra` conditions (filters) build the statement per call; the plain pages every member
+ * table asks for first are prepared once.
+ */
+export async function membershipPage(
+  db: Database,
+  page: { workspaceId: string; tenantId: string; before: string | null; limit: number },
+  extra: SQL[],
+) {
+  if (extra.length === 0 && !isTransaction(db)) {
+    const name = page.before ? "memberships_page_after" : "memberships_page_first";
+    return prepared(db, name, (d) =>
+      selectMemberships(d)
+        .where(
+          and(
+            eq(memberships.workspaceId, sql.placeholder("workspaceId")),
+            eq(memberships.tenantId, sql.placeholder("tenantId")),
+            page.before ? lt(memberships.id, sql.placeholder("before")) : undefined,
+          ),
+        )
+        .orderBy(desc(memberships.id))
+        .limit(sql.placeholder("limit"))
+        .prepare(name),
+    ).execute(page);
+  }
+  return selectMemberships(db)
     .where(
       and(
-        eq(memberships.workspaceId, workspaceId),
-        eq(memberships.tenantId, tenantId),
-        eq(memberships.userId, userId),
+        eq(memberships.workspaceId, page.workspaceId),
+        eq(memberships.tenantId, page.tenantId),
+        page.before ? lt(memberships.id, page.before) : undefined,
+        ...extra,
       ),
-    );
-  return row;
+    )
+    .orderBy(desc(memberships.id))
+    .limit(page.limit);
 }
