@@ -403,4 +403,58 @@ describe("time", () => {
       await timed.close();
     }
   });
+
+  it("checks a token it has verified before again on every request: its time, and whether its key lives", async () => {
+    const clock = testClock(Date.now());
+    const timed = await createHarness({ clock });
+    try {
+      const key = await timed.api.signingKeys.create({ algorithm: "HS256" });
+      const secret = new TextEncoder().encode(key.secret!);
+      const issuedAt = Math.floor(clock.now().getTime() / 1000);
+      const token = await new SignJWT({ sub: `again-${unique()}`, nbf: issuedAt })
+        .setProtectedHeader({ alg: "HS256", kid: key.id })
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + 600)
+        .sign(secret);
+      const bearer = timed.callerWith({ authorization: `Bearer ${token}` });
+      await bearer.accessTokens.me();
+      await bearer.accessTokens.me();
+
+      // Back before its nbf (a clock set back): refused, then accepted again when the time comes.
+      clock.advance(-(CLOCK_SKEW_SECONDS + 5) * 1000);
+      expect(await failure(bearer.accessTokens.me())).toMatchObject({
+        status: 401,
+        message: expect.stringContaining('"nbf" claim timestamp check failed'),
+      });
+      clock.advance((CLOCK_SKEW_SECONDS + 5) * 1000);
+      await bearer.accessTokens.me();
+
+      // Past its exp: refused on the very request that comes after it.
+      clock.advance((600 + CLOCK_SKEW_SECONDS) * 1000);
+      expect(await failure(bearer.accessTokens.me())).toMatchObject({
+        status: 401,
+        message: expect.stringContaining('"exp" claim timestamp check failed'),
+      });
+
+      // A fresh token of a key that is then revoked: accepted, then refused on the next request.
+      const second = await sign(
+        { sub: `again-${unique()}` },
+        {
+          kid: key.id,
+          secret,
+          iat: Math.floor(clock.now().getTime() / 1000),
+          exp: Math.floor(clock.now().getTime() / 1000) + 600,
+        },
+      );
+      const secondBearer = timed.callerWith({ authorization: `Bearer ${second}` });
+      await secondBearer.accessTokens.me();
+      await timed.api.signingKeys.revoke({ id: key.id });
+      expect(await failure(secondBearer.accessTokens.me())).toMatchObject({
+        status: 401,
+        message: expect.stringContaining("unknown or revoked signing key"),
+      });
+    } finally {
+      await timed.close();
+    }
+  });
 });
