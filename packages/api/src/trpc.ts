@@ -7,7 +7,7 @@ import { authenticateAny, authenticateApiKeyOnly } from "./auth/authenticate";
 import { tenantOfConnection } from "./connections/tenant-of";
 import type { Context } from "./context";
 import { describeError, notFound } from "./shared/errors";
-import { inputGuardMiddleware } from "./shared/input-guard";
+import { runGuarded } from "./shared/input-guard";
 import { installPlainErrorMessages } from "./shared/zod-messages";
 
 // Input problems are told in plain words ("name is required"), the same over tRPC and REST.
@@ -81,25 +81,29 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * The one procedure builder. First the input guard (no NUL, lone surrogate or deep nesting gets
- * further; database errors about bad input become 4xx); then it reads the procedure's declared
- * `meta.access`, authenticates the caller it allows, holds an access token to its own tenant and
- * its permission, and only then lets the input be parsed and the resolver run. A procedure without a declaration is refused here (and
- * `assertEveryProcedureDeclaresAccess` stops the server at start-up).
+ * The one procedure builder, one middleware (each tRPC middleware copies the call's options and
+ * context, so the chain is kept short). First the input guard (no NUL, lone surrogate or deep
+ * nesting gets further; database errors about bad input become 4xx); then it reads the procedure's
+ * declared `meta.access`, authenticates the caller it allows, holds an access token to its own
+ * tenant and its permission, and only then lets the input be parsed and the resolver run. A
+ * procedure without a declaration is refused here (and `assertEveryProcedureDeclaresAccess` stops
+ * the server at start-up).
  */
-export const procedure = t.procedure
-  .use(inputGuardMiddleware)
-  .use(async ({ ctx, meta, getRawInput, next, path }) => {
+export const procedure = t.procedure.use(async ({ ctx, meta, getRawInput, next, path }) => {
+  const rawInput = await getRawInput();
+  return runGuarded(rawInput, async () => {
     const access = meta?.access;
     if (!access) throw new Error(`procedure ${path} declares no access`);
-    if ("workspace" in access) return next({ ctx: { ...ctx, actor: await authenticateApiKeyOnly(ctx) } });
+    // tRPC merges `ctx` into the context it has; only what is new is passed.
+    if ("workspace" in access) return next({ ctx: { actor: await authenticateApiKeyOnly(ctx) } });
     const actor = await authenticateAny(ctx);
     if (actor.type === "access_token") {
-      await assertTokenTenant(ctx, actor, access.tenant, await getRawInput());
+      await assertTokenTenant(ctx, actor, access.tenant, rawInput);
       if (access.permission) requirePermission(actor, access.permission);
     }
-    return next({ ctx: { ...ctx, actor } });
+    return next({ ctx: { actor } });
   });
+});
 
 async function assertTokenTenant(
   ctx: Context,

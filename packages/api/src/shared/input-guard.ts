@@ -167,21 +167,33 @@ export function assertInputIsSafe(raw: unknown, maxDepth = MAX_INPUT_DEPTH): voi
 type MiddlewareResultLike = { ok: boolean; error?: unknown };
 
 /**
- * A tRPC middleware for the procedure builder, first in the chain (before authentication reads
- * the raw input and before `.input()` parses it):
- * `t.procedure.use(inputGuardMiddleware).use(…)`. It refuses unsafe raw input with 400
- * `invalid_input`, and turns what the database says about bad input into a 4xx (a reference to a
- * parent that does not exist → 404 `not_found`; see `databaseInputError`) instead of a 500.
+ * The guard around the rest of a procedure's chain: refuses unsafe raw input with 400
+ * `invalid_input` before `run` (authentication, then `.input()` parsing and the resolver), and turns
+ * what the database says about bad input into a 4xx (a reference to a parent that does not exist →
+ * 404 `not_found`; see `databaseInputError`) instead of a 500, whether `run` throws it or answers it.
  */
-export async function inputGuardMiddleware<TResult extends MiddlewareResultLike>(opts: {
-  getRawInput: () => Promise<unknown>;
-  next: () => Promise<TResult>;
-}): Promise<TResult> {
-  assertInputIsSafe(await opts.getRawInput());
-  const result = await opts.next();
+export async function runGuarded<TResult extends MiddlewareResultLike>(
+  rawInput: unknown,
+  run: () => Promise<TResult>,
+): Promise<TResult> {
+  assertInputIsSafe(rawInput);
+  let result: TResult;
+  try {
+    result = await run();
+  } catch (error) {
+    throw databaseInputError(error) ?? error;
+  }
   if (!result.ok) {
     const mapped = databaseInputError(result.error);
     if (mapped) throw mapped;
   }
   return result;
+}
+
+/** `runGuarded` as a middleware of its own: `t.procedure.use(inputGuardMiddleware).use(…)`. */
+export async function inputGuardMiddleware<TResult extends MiddlewareResultLike>(opts: {
+  getRawInput: () => Promise<unknown>;
+  next: () => Promise<TResult>;
+}): Promise<TResult> {
+  return runGuarded(await opts.getRawInput(), () => opts.next());
 }
