@@ -34,6 +34,11 @@ export interface Context {
   clock: Clock;
   /** Which webhook endpoint URLs may be saved (`TENANTRY_WEBHOOK_ALLOW_HOSTS`, DNS). */
   webhookUrlPolicy: WebhookUrlPolicy;
+  /**
+   * Set by the procedure builder as each call begins: the invalidation cache's position then
+   * (`InvalidationCache.position`), so the call's cached reads share one fence.
+   */
+  since?: number;
 }
 
 type HeaderValue = string | string[] | undefined | null;

@@ -6,6 +6,7 @@ import { requirePermission } from "./auth/access";
 import { authenticateAny, authenticateApiKeyOnly } from "./auth/authenticate";
 import { tenantOfConnection } from "./connections/tenant-of";
 import type { Context } from "./context";
+import { cacheOf } from "./invalidation/listener";
 import { describeError, notFound } from "./shared/errors";
 import { runGuarded } from "./shared/input-guard";
 import { installPlainErrorMessages } from "./shared/zod-messages";
@@ -90,18 +91,22 @@ export const createCallerFactory = t.createCallerFactory;
  * the server at start-up).
  */
 export const procedure = t.procedure.use(async ({ ctx, meta, getRawInput, next, path }) => {
+  // Taken per call (a context may serve many calls): the call's cached reads share one fence after it.
+  const since = cacheOf(ctx.db)?.position();
   const rawInput = await getRawInput();
   return runGuarded(rawInput, async () => {
     const access = meta?.access;
     if (!access) throw new Error(`procedure ${path} declares no access`);
     // tRPC merges `ctx` into the context it has; only what is new is passed.
-    if ("workspace" in access) return next({ ctx: { actor: await authenticateApiKeyOnly(ctx) } });
-    const actor = await authenticateAny(ctx);
+    if ("workspace" in access) {
+      return next({ ctx: { actor: await authenticateApiKeyOnly(ctx, since), since } });
+    }
+    const actor = await authenticateAny(ctx, since);
     if (actor.type === "access_token") {
       await assertTokenTenant(ctx, actor, access.tenant, rawInput);
       if (access.permission) requirePermission(actor, access.permission);
     }
-    return next({ ctx: { actor } });
+    return next({ ctx: { actor, since } });
   });
 });
 

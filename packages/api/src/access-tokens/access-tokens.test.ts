@@ -404,6 +404,30 @@ describe("time", () => {
     }
   });
 
+  it("waits for one fence per call, though a member's token reads its key and its member from the cache", async () => {
+    const internalId = `fence-${unique()}`;
+    const tenant = await h.api.tenants.create({ name: "Fence", internalId });
+    await h.api.members.create({
+      tenantId: tenant.id,
+      email: `fence-${unique()}@example.com`,
+      externalId: "fence-user",
+      status: "active",
+    });
+    const bearer = asToken(await sign({ sub: internalId, user: { id: "fence-user" } }));
+    const cache = h.invalidation.cache!;
+    // Warm until both reads are hits (a fill that races its own insert's notification is refused).
+    for (let i = 0; i < 20; i++) {
+      const before = { ...cache.stats };
+      await bearer.accessTokens.me();
+      if (cache.stats.misses === before.misses) break;
+    }
+    const before = { ...cache.stats };
+    await bearer.accessTokens.me();
+    expect(cache.stats.hits - before.hits).toBe(2);
+    expect(cache.stats.misses - before.misses).toBe(0);
+    expect(cache.stats.fences - before.fences).toBe(1);
+  });
+
   it("checks a token it has verified before again on every request: its time, and whether its key lives", async () => {
     const clock = testClock(Date.now());
     const timed = await createHarness({ clock });

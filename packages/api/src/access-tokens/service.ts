@@ -105,8 +105,20 @@ function changedClaimFields(claims: AccessTokenClaims, tenant: TokenTenant): Rec
  * created, a changed `fields` claim merged (and logged), the tenant active, permissions resolved.
  * Takes the request's `Context`: this is where its actor comes from.
  */
-export async function authenticateAccessToken(ctx: Context, bearer: string): Promise<AccessTokenActor> {
-  const verification = await verifyToken(ctx.db, ctx.keyring, bearer, ctx.clock.now().getTime(), ctx.jwks);
+export async function authenticateAccessToken(
+  ctx: Context,
+  bearer: string,
+  /** The call's invalidation cache position (see Context): the key's and the member's reads share a fence. */
+  since?: number,
+): Promise<AccessTokenActor> {
+  const verification = await verifyToken(
+    ctx.db,
+    ctx.keyring,
+    bearer,
+    ctx.clock.now().getTime(),
+    ctx.jwks,
+    since,
+  );
   if (!verification.ok) {
     throw appError("UNAUTHORIZED", "unauthorized", `Invalid access token: ${verification.reason}`);
   }
@@ -127,11 +139,11 @@ export async function authenticateAccessToken(ctx: Context, bearer: string): Pro
   let actor: AccessTokenActor;
   if (token.claims.user) {
     // From the invalidated cache at most: a suspension counts on the very next request, in every process.
-    const member = await memberForToken(ctx.db, {
-      workspaceId: token.workspaceId,
-      tenantId: tenant.id,
-      externalUserId: token.claims.user.id,
-    });
+    const member = await memberForToken(
+      ctx.db,
+      { workspaceId: token.workspaceId, tenantId: tenant.id, externalUserId: token.claims.user.id },
+      since,
+    );
     if (!member) {
       throw appError(
         "FORBIDDEN",

@@ -123,6 +123,8 @@ export async function verifyToken(
   /** Milliseconds since the epoch, from the request's clock. */
   now: number,
   jwks?: JwksKeys,
+  /** The call's invalidation cache position (see Context), so its cached reads share one fence. */
+  since?: number,
 ): Promise<Verification> {
   if (token.length > MAX_TOKEN_BYTES) return { ok: false, reason: "token is larger than 8 KiB" };
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -143,7 +145,7 @@ export async function verifyToken(
       }
     })();
     if (typeof unverifiedIssuer === "string" && jwks) {
-      return verifyIssuerToken(db, jwks, token, unverifiedIssuer, now);
+      return verifyIssuerToken(db, jwks, token, unverifiedIssuer, now, since);
     }
     return { ok: false, reason: "missing or malformed kid" };
   }
@@ -156,6 +158,7 @@ export async function verifyToken(
     `token_key:${kid}:${sub}`,
     async () => (await keyAndTenantStatement(db).execute({ kid, sub }))[0],
     (row) => row?.key.workspaceId ?? null,
+    since,
   );
   if (!found) return { ok: false, reason: "unknown or revoked signing key" };
   const row = found.key;
@@ -378,6 +381,7 @@ async function verifyIssuerToken(
   token: string,
   unverifiedIssuer: string,
   now: number,
+  since: number | undefined,
 ): Promise<Verification> {
   let unverifiedAudiences: unknown;
   try {
@@ -396,6 +400,7 @@ async function verifyIssuerToken(
           () => issuersFor(db, unverifiedIssuer, audiences),
           // Only the one answer that names one workspace is kept (a new issuer notifies too).
           (rows) => (rows.length === 1 ? rows[0]!.key.workspaceId : null),
+          since,
         )
       : [];
   if (matching.length === 0) {

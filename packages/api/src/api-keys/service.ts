@@ -66,6 +66,8 @@ export async function authenticateApiKey(
   db: Database,
   presented: string,
   at: Date,
+  /** The call's invalidation cache position (see Context). */
+  since?: number,
 ): Promise<ApiKeyActor | null> {
   if (!API_KEY_PATTERN.test(presented)) return null;
   const keyHash = await hashApiKey(presented);
@@ -91,6 +93,7 @@ export async function authenticateApiKey(
       return found ? { ...found } : null;
     },
     (found) => found?.workspaceId ?? null,
+    since,
   );
   if (!row || row.revokedAt) return null;
   const now = at.getTime();

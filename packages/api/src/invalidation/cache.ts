@@ -27,11 +27,17 @@ export class InvalidationCache {
   private readonly entries = new Map<string, Entry>();
   private generation = 0;
   private listening = false;
+  /** Fences asked for so far; each is numbered when asked, and its round trip starts after that. */
+  private fencesAsked = 0;
+  /** The number of the latest fence that answered on the current listening connection; -1: none. */
+  private latestFence = -1;
+  /** Times the listening connection was lost: a fence from before a loss vouches for nothing. */
+  private losses = 0;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
   /** Counters for tests and benchmarks. */
-  readonly stats = { hits: 0, misses: 0, refusedFills: 0, invalidations: 0 };
+  readonly stats = { hits: 0, misses: 0, refusedFills: 0, invalidations: 0, fences: 0 };
 
   constructor(
     private readonly fenceFn: () => Promise<boolean>,
@@ -80,8 +86,28 @@ export class InvalidationCache {
     this.entries.set(key, { workspaceId, value, expiresAt: this.now() + this.ttlMs });
   }
 
-  fence(): Promise<boolean> {
-    return this.fenceFn();
+  /**
+   * Where a procedure call starts: a fence numbered above this began after the call did, so it
+   * has brought in every notification committed before the call (`fence(since)`).
+   */
+  position(): number {
+    return this.fencesAsked;
+  }
+
+  /**
+   * Resolves once every notification committed before now is in (false: unknown, read the
+   * database). With `since` (a call's `position()`), a fence that began after the call and has
+   * answered is enough: the call's second and third cached reads do not wait for another.
+   */
+  fence(since?: number): Promise<boolean> {
+    if (since !== undefined && this.listening && this.latestFence > since) return Promise.resolve(true);
+    const number = ++this.fencesAsked;
+    this.stats.fences++;
+    const losses = this.losses;
+    return this.fenceFn().then((answered) => {
+      if (answered && losses === this.losses && number > this.latestFence) this.latestFence = number;
+      return answered;
+    });
   }
 
   /** A workspace's entries go (`*`: all of them); reads in flight will not fill. */
@@ -105,6 +131,8 @@ export class InvalidationCache {
 
   listeningLost(): void {
     this.listening = false;
+    this.losses++;
+    this.latestFence = -1;
     this.generation++;
     this.entries.clear();
   }
@@ -120,9 +148,11 @@ export async function readThrough<T>(
   key: string,
   load: () => Promise<T>,
   workspaceOf: (value: T) => string | null,
+  /** The calling procedure's `position()` when it began (see `fence`); none: fence anew. */
+  since?: number,
 ): Promise<T> {
   if (!cache) return load();
-  if (cache.peek(key) && (await cache.fence())) {
+  if (cache.peek(key) && (await cache.fence(since))) {
     // Looked up again: the fence may have brought the notification that dropped it.
     const fenced = cache.peek(key);
     if (fenced) {

@@ -182,4 +182,46 @@ describe("the invalidation cache", () => {
     );
     expect(cache.size).toBe(0);
   });
+
+  it("lets one call's cached reads share a fence that began after the call, and no other", async () => {
+    const answers: Array<(answered: boolean) => void> = [];
+    const cache = new InvalidationCache(() => new Promise<boolean>((resolve) => answers.push(resolve)));
+    cache.listeningStarted();
+    const answerNext = () => answers.shift()!(true);
+
+    // A fence asked before the call began does not vouch for it, even if it answers afterwards.
+    const early = cache.fence();
+    const since = cache.position();
+    answerNext();
+    expect(await early).toBe(true);
+    let shared = false;
+    const first = cache.fence(since).then((answered) => (shared = answered));
+    expect(answers).toHaveLength(1);
+    answerNext();
+    await first;
+    expect(shared).toBe(true);
+
+    // The call's next read: the fence it already waited for is enough, no round trip.
+    expect(await cache.fence(since)).toBe(true);
+    expect(answers).toHaveLength(0);
+
+    // A call that began after that fence needs one of its own.
+    const later = cache.position();
+    const own = cache.fence(later);
+    expect(answers).toHaveLength(1);
+    answerNext();
+    expect(await own).toBe(true);
+
+    // A lost connection vouches for nothing: the next read fences again, and one that fails is not kept.
+    cache.listeningLost();
+    cache.listeningStarted();
+    const afterLoss = cache.fence(since);
+    expect(answers).toHaveLength(1);
+    answers.shift()!(false);
+    expect(await afterLoss).toBe(false);
+    const retry = cache.fence(since);
+    expect(answers).toHaveLength(1);
+    answerNext();
+    expect(await retry).toBe(true);
+  });
 });

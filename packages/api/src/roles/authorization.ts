@@ -26,6 +26,8 @@ import type { ServiceContext } from "../shared/service-context";
 export async function memberForToken(
   db: Database,
   params: { workspaceId: string; tenantId: string; externalUserId: string },
+  /** The call's invalidation cache position (see Context). */
+  since?: number,
 ): Promise<{ userId: string; status: string; permissions: string[] } | null> {
   const statement = prepared(db, "member_for_token", (d) =>
     d
@@ -87,6 +89,7 @@ export async function memberForToken(
       return row ? { userId: row.userId, status: row.status, permissions: row.permissions ?? [] } : null;
     },
     () => params.workspaceId,
+    since,
   );
 }
 
@@ -130,6 +133,7 @@ function memberRoles(
   db: Database,
   workspaceId: string,
   input: { tenantId: string; userId: string },
+  since: number | undefined,
 ): Promise<MemberRoles | null> {
   return readThrough(
     cacheOf(db),
@@ -145,6 +149,7 @@ function memberRoles(
     },
     // "Not a member" is answered with the tenant's and the user's existence, read apart: not kept.
     (member) => (member ? workspaceId : null),
+    since,
   );
 }
 
@@ -164,7 +169,7 @@ export async function checkAuthorization(
   const { tenantId, userId, userIds, permission, permissions } = input;
   // The contract lets exactly one of each pair through.
   if (userId !== undefined && permission !== undefined) {
-    return checkOne(ctx.db, ctx.actor.workspaceId, { tenantId, userId, permission });
+    return checkOne(ctx.db, ctx.actor.workspaceId, { tenantId, userId, permission }, ctx.since);
   }
   return checkBatch(ctx.db, ctx.actor.workspaceId, {
     tenantId,
@@ -177,9 +182,15 @@ async function checkOne(
   db: Database,
   workspaceId: string,
   input: { tenantId: string; userId: string; permission: string },
+  since: number | undefined,
 ): Promise<AuthorizationDecision> {
   await assertPermissionsExist(db, workspaceId, [input.permission]);
-  const membership = await memberRoles(db, workspaceId, { tenantId: input.tenantId, userId: input.userId });
+  const membership = await memberRoles(
+    db,
+    workspaceId,
+    { tenantId: input.tenantId, userId: input.userId },
+    since,
+  );
   if (!membership) {
     const [tenant] = await db
       .select({ id: tenants.id })

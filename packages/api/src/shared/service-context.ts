@@ -15,4 +15,6 @@ export interface ServiceContext {
   requestId: string;
   keyring: Keyring;
   clock: Clock;
+  /** The procedure call's invalidation cache position, when it came through the builder (see Context). */
+  since?: number;
 }
