@@ -168,14 +168,37 @@ export async function verifyToken(
   if (header.alg !== row.algorithm)
     return { ok: false, reason: `the key ${row.id} signs with ${row.algorithm} only` };
 
+  let payload: JWTPayload;
+  try {
+    const algorithm = row.algorithm;
+    const key = await verificationKey(keyring, { ...row, algorithm });
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: [algorithm],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: new Date(now),
+      requiredClaims: ["exp", "sub"],
+    }));
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+
   const nowSeconds = Math.floor(now / 1000);
-  let claims = checkedTokens.claimsOf(token, nowSeconds);
-  if (typeof claims === "string") return { ok: false, reason: claims };
-  if (!claims) {
-    const checked = await checkSignatureAndClaims(keyring, { ...row, algorithm: row.algorithm }, token, now);
-    if (!checked.ok) return checked;
-    claims = checked.claims;
-    checkedTokens.remember(token, checked);
+  if (payload.aud !== undefined) {
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!audiences.includes(TOKEN_AUDIENCE))
+      return { ok: false, reason: `aud must include "${TOKEN_AUDIENCE}"` };
+  }
+  if (typeof payload.iat === "number" && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: "iat is in the future" };
+  }
+  const issuedAt = typeof payload.iat === "number" ? payload.iat : nowSeconds;
+  if ((payload.exp ?? 0) - issuedAt > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: "exp is more than 24 hours after iat" };
+  }
+  const claims = accessTokenClaims.safeParse(payload);
+  if (!claims.success) {
+    const issue = claims.error.issues[0]!;
+    return { ok: false, reason: `claim ${issue.path.join(".")}: ${issue.message}` };
   }
   // The signature covers `sub`, so the tenant read with the unverified one is the right one.
   const tenant =
@@ -187,110 +210,12 @@ export async function verifyToken(
     token: {
       workspaceId: row.workspaceId,
       keyId: row.id,
-      claims,
+      claims: claims.data,
       tenant,
       allowedOrigins: allowedOriginsOf(found.workspaceSettings),
     },
   };
 }
-
-/**
- * The signature, with jose, and every claim check: the first time this process sees a token. A
- * token's signature is a fact about its bytes and its key's material, which never changes, so a
- * token that passed is remembered (`checkedTokens`) and later requests only repeat the checks that
- * depend on the time. Whether its key is still live is read on every request, before this.
- */
-async function checkSignatureAndClaims(
-  keyring: Keyring,
-  row: SigningKeyRow & { algorithm: SigningAlgorithm },
-  token: string,
-  now: number,
-): Promise<{ ok: true; claims: AccessTokenClaims; nbf?: number } | { ok: false; reason: string }> {
-  let payload: JWTPayload;
-  try {
-    const key = await verificationKey(keyring, row);
-    ({ payload } = await jwtVerify(token, key, {
-      algorithms: [row.algorithm],
-      clockTolerance: CLOCK_SKEW_SECONDS,
-      currentDate: new Date(now),
-      requiredClaims: ["exp", "sub"],
-    }));
-  } catch (error) {
-    return { ok: false, reason: (error as Error).message };
-  }
-  const nowSeconds = Math.floor(now / 1000);
-  if (payload.aud !== undefined) {
-    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!audiences.includes(TOKEN_AUDIENCE))
-      return { ok: false, reason: `aud must include "${TOKEN_AUDIENCE}"` };
-  }
-  const timing = timeCheck(payload, nowSeconds);
-  if (timing) return { ok: false, reason: timing };
-  const issuedAt = typeof payload.iat === "number" ? payload.iat : nowSeconds;
-  if ((payload.exp ?? 0) - issuedAt > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
-    return { ok: false, reason: "exp is more than 24 hours after iat" };
-  }
-  const claims = accessTokenClaims.safeParse(payload);
-  if (!claims.success) {
-    const issue = claims.error.issues[0]!;
-    return { ok: false, reason: `claim ${issue.path.join(".")}: ${issue.message}` };
-  }
-  return { ok: true, claims: claims.data, nbf: typeof payload.nbf === "number" ? payload.nbf : undefined };
-}
-
-/**
- * The checks that depend on the time, as jose makes them (same tolerance, same words), and `iat`
- * not in the future: what a remembered token must pass again on every request.
- */
-function timeCheck(payload: { exp?: number; nbf?: number; iat?: number }, nowSeconds: number): string | null {
-  if (typeof payload.exp === "number" && payload.exp <= nowSeconds - CLOCK_SKEW_SECONDS) {
-    return '"exp" claim timestamp check failed';
-  }
-  if (typeof payload.nbf === "number" && payload.nbf > nowSeconds + CLOCK_SKEW_SECONDS) {
-    return '"nbf" claim timestamp check failed';
-  }
-  if (typeof payload.iat === "number" && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
-    return "iat is in the future";
-  }
-  return null;
-}
-
-/** Tokens whose signature and claims passed, oldest first, within a byte budget. */
-class CheckedTokens {
-  private readonly tokens = new Map<string, { claims: AccessTokenClaims; nbf?: number }>();
-  private bytes = 0;
-
-  constructor(private readonly budgetBytes: number) {}
-
-  /** The token's claims if it passed before and its time checks pass now; a reason if they fail. */
-  claimsOf(token: string, nowSeconds: number): AccessTokenClaims | string | undefined {
-    const checked = this.tokens.get(token);
-    if (!checked) return undefined;
-    const timing = timeCheck({ ...checked.claims, nbf: checked.nbf }, nowSeconds);
-    if (timing) {
-      if (timing.startsWith('"exp"')) this.forget(token);
-      return timing;
-    }
-    return checked.claims;
-  }
-
-  remember(token: string, checked: { claims: AccessTokenClaims; nbf?: number }): void {
-    if (this.tokens.has(token) || token.length > this.budgetBytes) return;
-    this.tokens.set(token, checked);
-    this.bytes += token.length;
-    for (const oldest of this.tokens.keys()) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.forget(oldest);
-    }
-  }
-
-  private forget(token: string): void {
-    if (this.tokens.delete(token)) this.bytes -= token.length;
-  }
-}
-
-/** About 4,000 typical widget tokens; a few MiB at most whatever their size. */
-const checkedTokens = new CheckedTokens(4 * 1024 * 1024);
 
 /** A claim by its path: the full name first (`https://example.com/org`), then dot by dot (`org.id`). */
 export function claimAt(payload: Record<string, unknown>, path: string): unknown {
